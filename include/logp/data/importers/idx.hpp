@@ -1,0 +1,23 @@
+#pragma once
+// Reading IDX files (the MNIST / Fashion-MNIST format), plain or gzip-compressed.
+//
+// An IDX file is a big-endian header (0, 0, type code, rank, then rank uint32 sizes) followed by
+// the values in row-major order. logp reads the unsigned-byte type (0x08), which is what the
+// image and label files use, and float32 (0x0D).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace logp {
+
+struct IdxArray {
+  std::vector<std::uint64_t> dims;   // e.g. (60000, 28, 28) for images, (60000) for labels
+  bool is_float = false;             // type 0x0D (float32) rather than 0x08 (unsigned byte)
+  std::vector<std::uint8_t> bytes;   // the values of a type 0x08 file
+  std::vector<float> floats;         // the values of a type 0x0D file
+  std::uint64_t count() const;       // product of dims
+};
+
+IdxArray read_idx(const std::string& path);
+
+}  // namespace logp

@@ -1,0 +1,58 @@
+#pragma once
+// The model interfaces. Every model is a distribution over D-dimensional examples (columns);
+// density models answer with per-example log-likelihoods in nats.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "logp/core/rng.hpp"
+#include "logp/core/types.hpp"
+#include "logp/data/data_spec.hpp"
+
+namespace logp {
+
+class H5Group;
+
+// What a log_prob value is: the exact log-likelihood, a lower bound on it (the VAE's ELBO),
+// or a stochastic estimate (importance-weighted). Tools print it beside every number.
+enum class LikelihoodKind { exact, lower_bound, estimate };
+std::string_view to_string(LikelihoodKind kind);
+
+// A distribution over examples described by data_spec() (kind, levels, D, image shape).
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual std::string_view type() const = 0;        // "bernoulli", "markov", ...
+  virtual std::string hyperparameters() const = 0;  // one line, e.g. "order=2, alpha=1"
+  virtual Index num_parameters() const = 0;         // free parameters
+  virtual Matrix sample(Index n, Rng& rng) const = 0;  // D x n
+  // Writes hyperparameters and parameters into g; read back by the registry (registry.hpp).
+  virtual void save(const H5Group& g) const = 0;
+
+  const DataSpec& data_spec() const { return spec_; }
+  Index dim() const { return spec_.dim; }
+
+ protected:
+  explicit Model(DataSpec spec) : spec_(std::move(spec)) {}
+
+ private:
+  DataSpec spec_;
+};
+
+// A model whose likelihood can be computed or bounded.
+class DensityModel : public Model {
+ public:
+  // x: D x N. Returns N values in nats. Checks D, then calls log_prob_impl (TFP-style: the public
+  // call validates, the private hook computes). Safe to call from several threads at once.
+  Vector log_prob(ConstMatrixRef x) const;
+  virtual LikelihoodKind likelihood_kind() const { return LikelihoodKind::exact; }
+  // The name of the per-example value in outputs: "log_prob", or the bound's name ("elbo").
+  virtual std::string_view value_name() const { return "log_prob"; }
+
+ protected:
+  using Model::Model;
+  virtual Vector log_prob_impl(ConstMatrixRef x) const = 0;
+};
+
+}  // namespace logp

@@ -1,0 +1,87 @@
+#include "logp/data/data_spec.hpp"
+
+#include <sstream>
+
+#include "logp/core/error.hpp"
+#include "logp/io/h5.hpp"
+
+namespace logp {
+
+std::string_view to_string(DataKind kind) {
+  switch (kind) {
+    case DataKind::binary: return "binary";
+    case DataKind::categorical: return "categorical";
+    case DataKind::real: return "real";
+  }
+  return "unknown";
+}
+
+DataKind parse_data_kind(std::string_view text) {
+  if (text == "binary") return DataKind::binary;
+  if (text == "categorical") return DataKind::categorical;
+  if (text == "real") return DataKind::real;
+  throw Error("unknown data kind '" + std::string(text) + "' (expected binary, categorical or real)");
+}
+
+std::string DataSpec::describe() const {
+  std::ostringstream out;
+  out << to_string(kind);
+  if (kind == DataKind::categorical) out << " (" << levels << " levels)";
+  out << ", D=" << dim;
+  if (!shape.empty()) {
+    out << " (";
+    for (size_t i = 0; i < shape.size(); ++i) out << (i ? "x" : "") << shape[i];
+    out << ")";
+  }
+  return out.str();
+}
+
+void DataSpec::check_accepts(const DataSpec& data, const std::string& where) const {
+  if (data.dim != dim)
+    throw Error(where + ": examples have D=" + std::to_string(data.dim) + " but the model expects D=" +
+                std::to_string(dim));
+  if (data.kind != kind || (is_discrete() && data.levels != levels))
+    throw Error(where + ": data is " + data.describe() + " but the model is for " + describe());
+}
+
+void DataSpec::save(const H5Group& g) const {
+  g.set_attr("kind", std::string(to_string(kind)));
+  g.set_attr("levels", static_cast<std::int64_t>(levels));
+  g.set_attr("dim", static_cast<std::int64_t>(dim));
+  g.set_attr("shape", std::vector<std::int64_t>(shape.begin(), shape.end()));
+}
+
+DataSpec DataSpec::load(const H5Group& g) {
+  DataSpec spec;
+  spec.kind = parse_data_kind(g.attr_string("kind"));
+  spec.levels = static_cast<int>(g.attr_int("levels"));
+  spec.dim = g.attr_int("dim");
+  const std::vector<std::int64_t> shape = g.attr_ints("shape");
+  spec.shape.assign(shape.begin(), shape.end());
+  return spec;
+}
+
+std::vector<Index> parse_shape(const std::string& text, Index dim) {
+  if (text.empty()) return {};
+  std::vector<Index> shape;
+  std::stringstream in(text);
+  std::string part;
+  Index product = 1;
+  while (std::getline(in, part, ',')) {
+    try {
+      shape.push_back(std::stol(part));
+    } catch (const std::exception&) {
+      throw Error("--shape '" + text + "': '" + part + "' is not an integer");
+    }
+    if (shape.back() <= 0) throw Error("--shape '" + text + "': sizes must be positive");
+    product *= shape.back();
+  }
+  if (shape.size() == 2) shape.push_back(1);
+  if (shape.size() != 3) throw Error("--shape '" + text + "': expected H,W or H,W,C");
+  if (dim > 0 && product != dim)
+    throw Error("--shape '" + text + "' has " + std::to_string(product) + " values per example but the data has D=" +
+                std::to_string(dim));
+  return shape;
+}
+
+}  // namespace logp

@@ -1,0 +1,33 @@
+#include "logp/eval/score.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+
+namespace logp {
+
+Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block) {
+  Vector out(x.cols());
+  tbb::parallel_for(tbb::blocked_range<Index>(0, x.cols(), std::max<Index>(block, 1)),
+                    [&](const tbb::blocked_range<Index>& range) {
+                      const Index first = range.begin();
+                      const Index count = range.end() - range.begin();
+                      out.segment(first, count) = model.log_prob(x.middleCols(first, count));
+                    },
+                    tbb::simple_partitioner());
+  return out;
+}
+
+LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& data, Index chunk,
+                              const std::function<void(Index first, const Vector& log_probs)>& sink) {
+  model.data_spec().check_accepts(data.spec(), data.where());
+  LikelihoodAccumulator accumulator;
+  for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
+    const Vector log_probs = parallel_log_prob(model, batch);
+    accumulator.add(log_probs);
+    if (sink) sink(first, log_probs);
+  });
+  return accumulator.summary(model.dim(), model.likelihood_kind());
+}
+
+}  // namespace logp

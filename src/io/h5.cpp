@@ -1,0 +1,402 @@
+#include "logp/io/h5.hpp"
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "logp/core/error.hpp"
+
+namespace logp {
+
+// Owns one hid_t and closes it with the right H5*close.
+class H5Object {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  H5Object(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  ~H5Object() {
+    if (id_ >= 0) closer_(id_);
+  }
+  H5Object(const H5Object&) = delete;
+  H5Object& operator=(const H5Object&) = delete;
+  hid_t id() const { return id_; }
+
+ private:
+  hid_t id_;
+  Closer closer_;
+};
+
+namespace {
+
+// HDF5 prints a stack of errors by default; logp reports one line instead.
+struct SilenceHdf5 {
+  SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const SilenceHdf5 silence_hdf5;
+
+// A scoped hid_t for intermediate objects (dataspaces, attributes, datasets, types).
+class Scoped {
+ public:
+  Scoped(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
+  ~Scoped() {
+    if (id_ >= 0) closer_(id_);
+  }
+  Scoped(Scoped&& other) noexcept : id_(other.id_), closer_(other.closer_) { other.id_ = -1; }
+  Scoped(const Scoped&) = delete;
+  Scoped& operator=(const Scoped&) = delete;
+  Scoped& operator=(Scoped&&) = delete;
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*closer_)(hid_t);
+};
+
+template <typename T>
+hid_t native_type();
+template <> hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <> hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw Error(what);
+}
+
+Scoped open_dataset(hid_t group, const std::string& name, const std::string& where) {
+  if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0)
+    throw Error(where + ": dataset is missing");
+  Scoped ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) throw Error(where + ": cannot open dataset (corrupt file?)");
+  return ds;
+}
+
+Scoped open_attr(hid_t object, const std::string& name, const std::string& where) {
+  if (H5Aexists(object, name.c_str()) <= 0) throw Error(where + ": attribute '" + name + "' is missing");
+  Scoped attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!attr.ok()) throw Error(where + ": cannot open attribute '" + name + "'");
+  return attr;
+}
+
+void replace_attr(hid_t object, const std::string& name) {
+  if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
+}
+
+void write_string_attr(hid_t object, const std::string& name, const std::string& value,
+                       const std::string& where) {
+  replace_attr(object, name);
+  Scoped type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), std::max<size_t>(value.size(), 1));
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  Scoped space(H5Screate(H5S_SCALAR), H5Sclose);
+  Scoped attr(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  if (!attr.ok()) throw Error(where + ": cannot write attribute '" + name + "'");
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(attr.get(), type.get(), padded.data()), where + ": cannot write attribute '" + name + "'");
+}
+
+template <typename T>
+void write_numeric_attr(hid_t object, const std::string& name, const std::vector<T>& values,
+                        bool scalar, const std::string& where) {
+  replace_attr(object, name);
+  const hsize_t n = values.size();
+  Scoped space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Scoped attr(H5Acreate2(object, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  if (!attr.ok()) throw Error(where + ": cannot write attribute '" + name + "'");
+  check(H5Awrite(attr.get(), native_type<T>(), values.data()),
+        where + ": cannot write attribute '" + name + "'");
+}
+
+std::string read_string_attr(hid_t object, const std::string& name, const std::string& where) {
+  Scoped attr = open_attr(object, name, where);
+  Scoped type(H5Aget_type(attr.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw Error(where + ": attribute '" + name + "' is not a string");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    char* text = nullptr;
+    Scoped memtype(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(memtype.get(), H5T_VARIABLE);
+    check(H5Aread(attr.get(), memtype.get(), &text), where + ": cannot read attribute '" + name + "'");
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  const size_t size = H5Tget_size(type.get());
+  std::string value(size, '\0');
+  check(H5Aread(attr.get(), type.get(), value.data()), where + ": cannot read attribute '" + name + "'");
+  value.resize(value.find('\0') == std::string::npos ? size : value.find('\0'));
+  return value;
+}
+
+template <typename T>
+std::vector<T> read_numeric_attr(hid_t object, const std::string& name, const std::string& where) {
+  Scoped attr = open_attr(object, name, where);
+  Scoped space(H5Aget_space(attr.get()), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  Scoped type(H5Aget_type(attr.get()), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+    throw Error(where + ": attribute '" + name + "' is not numeric");
+  std::vector<T> values(static_cast<size_t>(std::max<hssize_t>(n, 0)));
+  check(H5Aread(attr.get(), native_type<T>(), values.data()), where + ": cannot read attribute '" + name + "'");
+  return values;
+}
+
+hid_t open_target(hid_t group, const std::string& dataset, const std::string& where) {
+  if (H5Lexists(group, dataset.c_str(), H5P_DEFAULT) <= 0) throw Error(where + ": object is missing");
+  const hid_t id = H5Oopen(group, dataset.c_str(), H5P_DEFAULT);
+  if (id < 0) throw Error(where + ": cannot open object");
+  return id;
+}
+
+}  // namespace
+
+// ---- H5File ----
+
+H5File::H5File(std::shared_ptr<H5Object> handle, std::string path)
+    : handle_(std::move(handle)), path_(std::move(path)) {}
+
+H5File H5File::open(const std::string& path, bool writable) {
+  if (!std::filesystem::exists(path)) throw Error(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw Error(path + ": not an HDF5 file (or a corrupt one)");
+  const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw Error(path + ": cannot open HDF5 file (truncated or corrupt?)");
+  return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
+}
+
+H5File H5File::create(const std::string& path) {
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw Error(path + ": cannot create HDF5 file (is the directory writable?)");
+  return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
+}
+
+H5Group H5File::root() const {
+  const hid_t id = H5Gopen2(handle_->id(), "/", H5P_DEFAULT);
+  if (id < 0) throw Error(path_ + ": cannot open the root group (corrupt file?)");
+  return H5Group(std::make_shared<H5Object>(id, H5Gclose), path_, "/");
+}
+
+void H5File::flush() const { check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush"); }
+
+// ---- H5Group ----
+
+H5Group::H5Group(std::shared_ptr<H5Object> handle, std::string file, std::string path)
+    : handle_(std::move(handle)), file_(std::move(file)), path_(std::move(path)) {}
+
+std::string H5Group::where(const std::string& name) const {
+  return file_ + ":" + (path_ == "/" ? "" : path_) + "/" + name;
+}
+
+bool H5Group::has(const std::string& name) const {
+  return H5Lexists(handle_->id(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+H5Group H5Group::group(const std::string& name) const {
+  if (!has(name)) throw Error(where(name) + ": group is missing");
+  const hid_t id = H5Gopen2(handle_->id(), name.c_str(), H5P_DEFAULT);
+  if (id < 0) throw Error(where(name) + ": not a group (or a corrupt file)");
+  return H5Group(std::make_shared<H5Object>(id, H5Gclose), file_, where(name).substr(file_.size() + 1));
+}
+
+H5Group H5Group::create_group(const std::string& name) const {
+  const hid_t id = H5Gcreate2(handle_->id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw Error(where(name) + ": cannot create group");
+  return H5Group(std::make_shared<H5Object>(id, H5Gclose), file_, where(name).substr(file_.size() + 1));
+}
+
+std::vector<std::string> H5Group::children() const {
+  std::vector<std::string> names;
+  H5Literate(
+      handle_->id(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  return names;
+}
+
+bool H5Group::has_attr(const std::string& name) const { return H5Aexists(handle_->id(), name.c_str()) > 0; }
+void H5Group::set_attr(const std::string& name, const std::string& value) const {
+  write_string_attr(handle_->id(), name, value, where(""));
+}
+void H5Group::set_attr(const std::string& name, std::int64_t value) const {
+  write_numeric_attr<std::int64_t>(handle_->id(), name, {value}, true, where(""));
+}
+void H5Group::set_attr(const std::string& name, double value) const {
+  write_numeric_attr<double>(handle_->id(), name, {value}, true, where(""));
+}
+void H5Group::set_attr(const std::string& name, const std::vector<std::int64_t>& values) const {
+  write_numeric_attr<std::int64_t>(handle_->id(), name, values, false, where(""));
+}
+std::string H5Group::attr_string(const std::string& name) const {
+  return read_string_attr(handle_->id(), name, where(""));
+}
+std::int64_t H5Group::attr_int(const std::string& name) const {
+  const std::vector<std::int64_t> v = read_numeric_attr<std::int64_t>(handle_->id(), name, where(""));
+  if (v.size() != 1) throw Error(where("") + ": attribute '" + name + "' is not a scalar");
+  return v[0];
+}
+double H5Group::attr_double(const std::string& name) const {
+  const std::vector<double> v = read_numeric_attr<double>(handle_->id(), name, where(""));
+  if (v.size() != 1) throw Error(where("") + ": attribute '" + name + "' is not a scalar");
+  return v[0];
+}
+std::vector<std::int64_t> H5Group::attr_ints(const std::string& name) const {
+  return read_numeric_attr<std::int64_t>(handle_->id(), name, where(""));
+}
+
+bool H5Group::has_attr(const std::string& dataset, const std::string& name) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  return H5Aexists(obj.get(), name.c_str()) > 0;
+}
+void H5Group::set_attr(const std::string& dataset, const std::string& name, const std::string& value) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  write_string_attr(obj.get(), name, value, where(dataset));
+}
+void H5Group::set_attr(const std::string& dataset, const std::string& name, std::int64_t value) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  write_numeric_attr<std::int64_t>(obj.get(), name, {value}, true, where(dataset));
+}
+void H5Group::set_attr(const std::string& dataset, const std::string& name,
+                       const std::vector<std::int64_t>& values) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  write_numeric_attr<std::int64_t>(obj.get(), name, values, false, where(dataset));
+}
+std::string H5Group::attr_string(const std::string& dataset, const std::string& name) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  return read_string_attr(obj.get(), name, where(dataset));
+}
+std::int64_t H5Group::attr_int(const std::string& dataset, const std::string& name) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  const std::vector<std::int64_t> v = read_numeric_attr<std::int64_t>(obj.get(), name, where(dataset));
+  if (v.size() != 1) throw Error(where(dataset) + ": attribute '" + name + "' is not a scalar");
+  return v[0];
+}
+std::vector<std::int64_t> H5Group::attr_ints(const std::string& dataset, const std::string& name) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  return read_numeric_attr<std::int64_t>(obj.get(), name, where(dataset));
+}
+
+std::vector<std::string> H5Group::attr_names(const std::string& dataset) const {
+  Scoped obj(open_target(handle_->id(), dataset, where(dataset)), H5Oclose);
+  std::vector<std::string> names;
+  H5Aiterate2(
+      obj.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  return names;
+}
+
+template <typename T>
+void H5Group::write(const std::string& name, const std::vector<std::uint64_t>& dims, const T* data) const {
+  std::vector<hsize_t> hdims(dims.begin(), dims.end());
+  Scoped space(H5Screate_simple(static_cast<int>(hdims.size()), hdims.data(), nullptr), H5Sclose);
+  Scoped ds(H5Dcreate2(handle_->id(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                       H5P_DEFAULT, H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.ok()) throw Error(where(name) + ": cannot create dataset (does it exist already?)");
+  check(H5Dwrite(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+        where(name) + ": cannot write dataset (disk full?)");
+}
+
+std::vector<std::uint64_t> H5Group::dims(const std::string& name) const {
+  Scoped ds = open_dataset(handle_->id(), name, where(name));
+  Scoped space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) throw Error(where(name) + ": cannot read the dataset's shape (corrupt file?)");
+  std::vector<hsize_t> hdims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), hdims.data(), nullptr);
+  return {hdims.begin(), hdims.end()};
+}
+
+H5Type H5Group::type(const std::string& name) const {
+  Scoped ds = open_dataset(handle_->id(), name, where(name));
+  Scoped type(H5Dget_type(ds.get()), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type.get());
+  const size_t size = H5Tget_size(type.get());
+  if (cls == H5T_INTEGER && size == 1 && H5Tget_sign(type.get()) == H5T_SGN_NONE) return H5Type::uint8;
+  if (cls == H5T_INTEGER && size == 8) return H5Type::int64;
+  if (cls == H5T_FLOAT && size == 4) return H5Type::float32;
+  if (cls == H5T_FLOAT && size == 8) return H5Type::float64;
+  return H5Type::other;
+}
+
+template <typename T>
+std::vector<T> H5Group::read(const std::string& name, std::vector<std::uint64_t>* out_dims) const {
+  const std::vector<std::uint64_t> shape = dims(name);
+  std::uint64_t count = 1;
+  for (std::uint64_t d : shape) count *= d;
+  std::vector<T> values(count);
+  Scoped ds = open_dataset(handle_->id(), name, where(name));
+  if (count > 0)
+    check(H5Dread(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          where(name) + ": cannot read dataset (truncated or corrupt file?)");
+  if (out_dims) *out_dims = shape;
+  return values;
+}
+
+template <typename T>
+void H5Group::read_rows(const std::string& name, std::uint64_t first, std::uint64_t count, T* out) const {
+  Scoped ds = open_dataset(handle_->id(), name, where(name));
+  Scoped space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank != 1 && rank != 2) throw Error(where(name) + ": expected a 1-D or 2-D dataset");
+  hsize_t hdims[2] = {0, 1};
+  H5Sget_simple_extent_dims(space.get(), hdims, nullptr);
+  if (first + count > hdims[0])
+    throw Error(where(name) + ": rows " + std::to_string(first) + ".." + std::to_string(first + count) +
+                " are past its " + std::to_string(hdims[0]) + " rows");
+  if (count == 0) return;
+  const hsize_t start[2] = {first, 0};
+  const hsize_t extent[2] = {count, rank == 2 ? hdims[1] : 1};
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, extent, nullptr),
+        where(name) + ": cannot select rows");
+  Scoped memspace(H5Screate_simple(rank, extent, nullptr), H5Sclose);
+  check(H5Dread(ds.get(), native_type<T>(), memspace.get(), space.get(), H5P_DEFAULT, out),
+        where(name) + ": cannot read rows " + std::to_string(first) + ".." + std::to_string(first + count) +
+            " (truncated or corrupt file?)");
+}
+
+void H5Group::write_matrix(const std::string& name, const MatrixD& m) const {
+  write<double>(name, {static_cast<std::uint64_t>(m.cols()), static_cast<std::uint64_t>(m.rows())}, m.data());
+}
+
+MatrixD H5Group::read_matrix(const std::string& name) const {
+  std::vector<std::uint64_t> shape;
+  std::vector<double> values = read<double>(name, &shape);
+  if (shape.size() != 2) throw Error(where(name) + ": expected a 2-D dataset");
+  return Eigen::Map<const MatrixD>(values.data(), static_cast<Index>(shape[1]), static_cast<Index>(shape[0]));
+}
+
+void H5Group::write_vector(const std::string& name, const Vector& v) const {
+  write<double>(name, {static_cast<std::uint64_t>(v.size())}, v.data());
+}
+
+Vector H5Group::read_vector(const std::string& name) const {
+  std::vector<std::uint64_t> shape;
+  std::vector<double> values = read<double>(name, &shape);
+  if (shape.size() != 1) throw Error(where(name) + ": expected a 1-D dataset");
+  return Eigen::Map<const Vector>(values.data(), static_cast<Index>(values.size()));
+}
+
+#define LOGP_H5_INSTANTIATE(T)                                                                    \
+  template void H5Group::write<T>(const std::string&, const std::vector<std::uint64_t>&, const T*) \
+      const;                                                                                      \
+  template std::vector<T> H5Group::read<T>(const std::string&, std::vector<std::uint64_t>*) const; \
+  template void H5Group::read_rows<T>(const std::string&, std::uint64_t, std::uint64_t, T*) const;
+LOGP_H5_INSTANTIATE(std::uint8_t)
+LOGP_H5_INSTANTIATE(std::int64_t)
+LOGP_H5_INSTANTIATE(std::uint64_t)
+LOGP_H5_INSTANTIATE(float)
+LOGP_H5_INSTANTIATE(double)
+#undef LOGP_H5_INSTANTIATE
+
+}  // namespace logp

@@ -1,0 +1,40 @@
+#include "logp/models/registry.hpp"
+
+#include <string>
+
+#include "logp/core/error.hpp"
+#include "logp/io/h5.hpp"
+#include "logp/models/bernoulli.hpp"
+
+namespace logp {
+namespace {
+
+using Loader = std::unique_ptr<Model> (*)(const H5Group&, const DataSpec&);
+
+struct Entry {
+  std::string_view type;
+  Loader load;
+};
+
+// One line per model type.
+constexpr Entry kRegistry[] = {
+    {"bernoulli", &BernoulliModel::load},
+};
+
+}  // namespace
+
+std::unique_ptr<Model> load_model_of_type(std::string_view type, const H5Group& g, const DataSpec& spec) {
+  for (const Entry& entry : kRegistry)
+    if (entry.type == type) return entry.load(g, spec);
+  std::string known;
+  for (const Entry& entry : kRegistry) known += (known.empty() ? "" : ", ") + std::string(entry.type);
+  throw Error(g.file() + ": unknown model type '" + std::string(type) + "' (this logp knows: " + known + ")");
+}
+
+std::vector<std::string_view> registered_model_types() {
+  std::vector<std::string_view> types;
+  for (const Entry& entry : kRegistry) types.push_back(entry.type);
+  return types;
+}
+
+}  // namespace logp

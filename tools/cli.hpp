@@ -1,0 +1,35 @@
+#pragma once
+// Shared pieces of the `logp` command line: one file per verb registers its subcommand here.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace logp::cli {
+
+struct GlobalOptions {
+  int threads = 0;     // 0: all cores (TBB's default)
+  bool json = false;   // machine-readable output on stdout
+};
+
+// A leaf subcommand and what it does once the whole command line has parsed.
+struct Command {
+  CLI::App* app;
+  std::function<void()> run;
+};
+using Commands = std::vector<Command>;
+
+void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_info_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+
+// The command line as typed, for provenance records.
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
+
+// Formatting helpers for human tables.
+std::string fixed(double value, int decimals);
+
+}  // namespace logp::cli

@@ -1,0 +1,35 @@
+// logp data fashion-mnist: Debian's Fashion-MNIST IDX files -> logp dataset files.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "logp/data/fashion_mnist.hpp"
+
+namespace logp::cli {
+
+void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& global) {
+  CLI::App* data = app.add_subcommand("data", "make logp dataset files from real data");
+  data->require_subcommand(1);
+
+  struct FashionOptions {
+    std::string out = "data";
+    std::string source = kFashionMnistDebianDir;
+  };
+  auto options = std::make_shared<FashionOptions>();
+  CLI::App* fashion = data->add_subcommand(
+      "fashion-mnist", "Fashion-MNIST (Debian's dataset-fashion-mnist) -> 8-bit and binarized (x >= 128) files");
+  fashion->add_option("--out", options->out, "output directory")->capture_default_str();
+  fashion->add_option("--source", options->source, "directory with the four IDX files")->capture_default_str();
+  commands.push_back({fashion, [options, &global] {
+                        const FashionMnistFiles files = write_fashion_mnist(options->source, options->out);
+                        if (global.json) {
+                          std::cout << nlohmann::json{{"eight_bit", files.eight_bit}, {"binary", files.binary}}.dump(2)
+                                    << "\n";
+                        } else {
+                          std::cout << "wrote " << files.eight_bit << " (categorical, 256 levels)\n"
+                                    << "wrote " << files.binary << " (binary, pixel >= 128)\n";
+                        }
+                      }});
+}
+
+}  // namespace logp::cli

@@ -1,0 +1,67 @@
+// logp sample: draw examples from a model; a PNG grid for images and/or a logp dataset file.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "logp/core/error.hpp"
+#include "logp/data/dataset_writer.hpp"
+#include "logp/io/model_file.hpp"
+#include "logp/io/png.hpp"
+
+namespace logp::cli {
+namespace {
+
+struct SampleOptions {
+  std::string model;
+  Index n = 64;
+  std::uint64_t seed = 0;
+  std::string png;
+  std::string out;
+  Index columns = 8;
+};
+
+// Samples as a logp dataset file with one split, "samples", so they can be scored like data.
+void write_samples(const std::string& path, const Matrix& x, const Model& model, const std::string& model_path) {
+  const DataSpec& spec = model.data_spec();
+  DatasetWriter writer(path, spec, {{"source", "logp sample from " + model_path}, {"created_by", command_line()}});
+  if (spec.is_discrete()) {
+    const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> bytes = x.cast<std::uint8_t>();
+    writer.add_split("samples", std::vector<std::uint8_t>(bytes.data(), bytes.data() + bytes.size()), {});
+  } else {
+    writer.add_split("samples", std::vector<float>(x.data(), x.data() + x.size()), {});
+  }
+  writer.commit();
+}
+
+void run_sample(const SampleOptions& options, const GlobalOptions& global) {
+  if (options.png.empty() && options.out.empty()) throw Error("give --png FILE and/or --out FILE for the samples");
+  const std::unique_ptr<Model> model = load_model(options.model);
+  Rng rng(options.seed);
+  const Matrix x = model->sample(options.n, rng);
+  if (!options.png.empty()) write_png_grid(options.png, x, model->data_spec(), options.columns);
+  if (!options.out.empty()) write_samples(options.out, x, *model, options.model);
+  if (global.json) {
+    std::cout << nlohmann::json{{"model", options.model}, {"n", options.n}, {"seed", options.seed},
+                                {"png", options.png}, {"out", options.out}}.dump(2) << "\n";
+  } else {
+    std::cout << "drew " << options.n << " samples from " << options.model << " (seed " << options.seed << ")\n";
+    if (!options.png.empty()) std::cout << "wrote " << options.png << "\n";
+    if (!options.out.empty()) std::cout << "wrote " << options.out << " (split 'samples')\n";
+  }
+}
+
+}  // namespace
+
+void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
+  auto options = std::make_shared<SampleOptions>();
+  CLI::App* sample = app.add_subcommand("sample", "draw examples from a model");
+  sample->add_option("--model", options->model, "model file")->required();
+  sample->add_option("-n", options->n, "number of samples")->capture_default_str()->check(CLI::PositiveNumber);
+  sample->add_option("--seed", options->seed, "random seed")->capture_default_str();
+  sample->add_option("--png", options->png, "PNG grid of the samples (image data)");
+  sample->add_option("--columns", options->columns, "tiles per row of the grid")->capture_default_str();
+  sample->add_option("--out", options->out, "logp dataset file with a 'samples' split");
+  commands.push_back({sample, [options, &global] { run_sample(*options, global); }});
+}
+
+}  // namespace logp::cli

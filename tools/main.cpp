@@ -1,0 +1,55 @@
+// logp: probabilistic modeling and density estimation from the shell.
+// Exit codes: 0 success, 1 failure (one line on stderr saying what to do), 2 usage error.
+#include <tbb/global_control.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli.hpp"
+#include "logp/core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace logp::cli;
+  set_command_line(argc, argv);
+  CLI::App app{"logp: how probable is this data under this model, and how sure are we?"};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("--threads", global.threads, "worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--json", global.json, "machine-readable JSON on stdout");
+  app.set_version_flag("--version", std::string("logp ") + LOGP_VERSION);
+
+  Commands commands;
+  add_data_commands(app, commands, global);
+  add_fit_command(app, commands, global);
+  add_score_command(app, commands, global);
+  add_sample_command(app, commands, global);
+  add_info_command(app, commands, global);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  std::unique_ptr<tbb::global_control> threads;
+  if (global.threads > 0)
+    threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                    static_cast<size_t>(global.threads));
+  try {
+    for (const Command& command : commands)
+      if (command.app->parsed()) {
+        command.run();
+        return 0;
+      }
+    std::cerr << "logp: no command given; run 'logp --help'\n";
+    return 2;
+  } catch (const logp::Error& e) {
+    std::cerr << "logp: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "logp: unexpected error: " << e.what() << "\n";
+    return 1;
+  }
+}
