@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "table.hpp"
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
@@ -89,17 +90,15 @@ struct Row {
 
 void print_table(const std::vector<Row>& rows, const DatasetSplit& data) {
   std::cout << "data: " << data.where() << " (" << data.spec().describe() << "), N=" << data.size() << "\n";
-  std::cout << std::left << std::setw(28) << "model" << std::setw(36) << "type" << std::setw(12) << "kind"
-            << std::right << std::setw(22) << "NLL nats/example" << std::setw(16) << "bits/dim" << std::setw(12)
-            << "params" << std::setw(10) << "fit s" << "\n";
-  for (const Row& row : rows) {
-    const std::string nll = fixed(row.summary.mean_nll, 2) + " ± " + fixed(row.summary.std_error, 2);
-    std::cout << std::left << std::setw(28) << row.path << std::setw(36) << (row.type + " " + row.hyperparameters)
-              << std::setw(12) << to_string(row.summary.kind) << std::right
-              << std::setw(24) << nll << std::setw(16) << fixed(row.summary.bits_per_dim, 4) << std::setw(12)
-              << row.parameters << std::setw(10) << fixed(row.fit_seconds, 1) << "\n";
-  }
-  std::cout << "NLL: mean negative log-likelihood ± standard error (std/sqrt(N)); bits/dim = NLL / (D ln 2)\n";
+  Table table({"model", "type", "likelihood", "NLL nats/example", "bits/dim", "params", "fit s"},
+              {false, false, false, true, true, true, true});
+  for (const Row& row : rows)
+    table.add_row({row.path, row.type + " (" + row.hyperparameters + ")", std::string(to_string(row.summary.kind)),
+                   fixed(row.summary.mean_nll, 2) + " ± " + fixed(row.summary.std_error, 2),
+                   fixed(row.summary.bits_per_dim, 4), std::to_string(row.parameters), fixed(row.fit_seconds, 1)});
+  table.print(std::cout);
+  std::cout << "NLL: mean negative log-likelihood in nats per example ± its standard error (std/sqrt(N)); "
+               "bits/dim = NLL / (D ln 2)\n";
 }
 
 void run_score(const ScoreOptions& options, const GlobalOptions& global) {

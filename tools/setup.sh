@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages logp needs; skips what is already there (idempotent).
+#   tools/setup.sh            build + test dependencies and the Fashion-MNIST package
+#   tools/setup.sh --peers    also the peers used by benchmarks/ (PyTorch, scikit-learn, OpenBLAS)
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
+          catch2 libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev dataset-fashion-mnist)
+if [[ "${1:-}" == "--peers" ]]; then
+  packages+=(python3 python3-numpy python3-torch python3-sklearn libopenblas0-pthread)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "logp setup: installing ${missing[*]}" >&2
+if [[ $(id -u) -eq 0 ]]; then
+  sudo_cmd=()
+elif command -v sudo >/dev/null; then
+  sudo_cmd=(sudo)
+else
+  echo "logp setup: need root (or sudo) to install: ${missing[*]}" >&2
+  exit 1
+fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
