@@ -1,4 +1,5 @@
 // logp fit: fit a model to a split of a dataset file and save it.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,8 @@
 #include "logp/io/model_file.hpp"
 #include "logp/models/bernoulli.hpp"
 #include "logp/models/markov.hpp"
+#include "logp/models/nade.hpp"
+#include "logp/train/trainer.hpp"
 
 namespace logp::cli {
 namespace {
@@ -22,7 +25,35 @@ struct FitOptions {
   int order = 1;
   std::string context;
   bool tied = false;
+  // trained models
+  NadeOptions nade;
+  std::string activation = "sigmoid";
+  TrainOptions train;
+  std::string optimizer_schedule = "constant";
+  std::string valid_split = "valid";
 };
+
+// Trains a gradient model on options.split, with early stopping on valid_split when present.
+void train_gradient_model(TrainableModel& model, const FitOptions& options, const DatasetSplit& train) {
+  Rng init_rng(options.train.seed);
+  model.initialize(init_rng);
+  TrainOptions train_options = options.train;
+  train_options.optimizer.schedule = parse_schedule(options.optimizer_schedule);
+  train_options.optimizer.total_epochs = train_options.max_epochs;
+  std::unique_ptr<DatasetSplit> valid;
+  if (!options.valid_split.empty() && options.valid_split != "none") {
+    const std::vector<std::string> splits = list_splits(options.data);
+    if (std::find(splits.begin(), splits.end(), options.valid_split) != splits.end())
+      valid = std::make_unique<DatasetSplit>(DatasetSplit::open(options.data, options.valid_split));
+  }
+  const TrainResult result = train_model(model, train, valid.get(), train_options);
+  std::cerr << "trained " << result.epochs_done << " epochs at " << fixed(result.examples_per_second, 0)
+            << " examples/s; final train NLL " << fixed(result.final_train_nll, 2) << " nats";
+  if (result.best_epoch >= 0)
+    std::cerr << "; best valid NLL " << fixed(result.best_valid_nll, 2) << " at epoch " << result.best_epoch + 1
+              << (result.stopped_early ? " (stopped early)" : "");
+  std::cerr << "\n";
+}
 
 std::unique_ptr<Model> fit_model(const FitOptions& options, const DatasetSplit& train) {
   if (options.model == "bernoulli") return std::make_unique<BernoulliModel>(BernoulliModel::fit(train, options.alpha));
@@ -34,7 +65,14 @@ std::unique_ptr<Model> fit_model(const FitOptions& options, const DatasetSplit& 
     markov.tied = options.tied;
     return std::make_unique<MarkovModel>(MarkovModel::fit(train, markov));
   }
-  throw Error("--model " + options.model + " is not a model logp can fit (bernoulli, markov)");
+  if (options.model == "nade") {
+    NadeOptions nade = options.nade;
+    nade.activation = parse_nade_activation(options.activation);
+    auto model = std::make_unique<NadeModel>(train.spec(), nade);
+    train_gradient_model(*model, options, train);
+    return model;
+  }
+  throw Error("--model " + options.model + " is not a model logp can fit (bernoulli, markov, nade)");
 }
 
 void run_fit(const FitOptions& options, const GlobalOptions& global) {
@@ -65,7 +103,9 @@ void run_fit(const FitOptions& options, const GlobalOptions& global) {
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
   auto options = std::make_shared<FitOptions>();
   CLI::App* fit = app.add_subcommand("fit", "fit a model by maximum likelihood and save it");
-  fit->add_option("--model", options->model, "bernoulli | markov")->required()->check(CLI::IsMember({"bernoulli", "markov"}));
+  fit->add_option("--model", options->model, "bernoulli | markov | nade")
+      ->required()
+      ->check(CLI::IsMember({"bernoulli", "markov", "nade"}));
   fit->add_option("--data", options->data, "logp dataset file")->required();
   fit->add_option("--split", options->split, "split to fit on")->capture_default_str();
   fit->add_option("--out", options->out, "model file to write")->required();
@@ -74,6 +114,31 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
   fit->add_option("--context", options->context,
                   "markov: causal image template, e.g. left,up,up-left,up-right (overrides --order)");
   fit->add_flag("--tied", options->tied, "markov: one table shared by all positions");
+
+  CLI::App& o = *fit;
+  o.add_option("--hidden", options->nade.hidden, "nade: hidden units")->capture_default_str();
+  o.add_option("--activation", options->activation, "nade: sigmoid | relu")->capture_default_str();
+  o.add_option("--ordering", options->nade.ordering, "nade: raster | random | i,j,k,... | @FILE")->capture_default_str();
+  o.add_option("--ordering-seed", options->nade.ordering_seed, "nade: seed of --ordering random")->capture_default_str();
+  TrainOptions& t = options->train;
+  o.add_option("--epochs", t.max_epochs, "training: maximum epochs")->capture_default_str();
+  o.add_option("--batch-size", t.batch_size, "training: examples per step")->capture_default_str();
+  o.add_option("--shard-size", t.shard_size, "training: examples per parallel task")->capture_default_str();
+  o.add_option("--patience", t.patience, "training: epochs without a better valid NLL before stopping")->capture_default_str();
+  o.add_option("--seed", t.seed, "training: initialization, data order")->capture_default_str();
+  o.add_option("--optimizer", t.optimizer.kind, "training: adam | sgd")->capture_default_str();
+  o.add_option("--learning-rate", t.optimizer.learning_rate, "training: step size")->capture_default_str();
+  o.add_option("--momentum", t.optimizer.momentum, "training: sgd momentum")->capture_default_str();
+  o.add_option("--l2", t.optimizer.l2, "training: L2 penalty on all parameters")->capture_default_str();
+  o.add_option("--clip-norm", t.optimizer.clip_norm, "training: clip the gradient to this global norm (0: off)")->capture_default_str();
+  o.add_option("--schedule", options->optimizer_schedule, "training: constant | step | cosine")->capture_default_str();
+  o.add_option("--step-epochs", t.optimizer.step_epochs, "training: step schedule period")->capture_default_str();
+  o.add_option("--step-gamma", t.optimizer.step_gamma, "training: step schedule factor")->capture_default_str();
+  o.add_option("--valid-split", options->valid_split, "training: split for early stopping ('none': off)")->capture_default_str();
+  o.add_option("--checkpoint", t.checkpoint, "training: checkpoint file written every epoch");
+  o.add_flag("--resume", t.resume, "training: continue from --checkpoint if it exists");
+  o.add_option("--log", t.log, "training: JSON-lines log, one line per epoch");
+  t.progress = true;
   commands.push_back({fit, [options, &global] { run_fit(*options, global); }});
 }
 

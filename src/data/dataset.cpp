@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
 
 namespace logp {
 DatasetSplit::DatasetSplit(H5Group group, std::string split, DataSpec spec, Index size, bool is_uint8)
@@ -11,8 +12,7 @@ DatasetSplit::DatasetSplit(H5Group group, std::string split, DataSpec spec, Inde
 DatasetSplit DatasetSplit::open(const std::string& file, const std::string& split) {
   const H5Group root = H5File::open(file).root();
   if (!root.has(split)) {
-    std::string present;
-    for (const std::string& name : root.children()) present += (present.empty() ? "" : ", ") + name;
+    const std::string present = join(root.children(), ", ");
     throw Error(file + ": split '" + split + "' is missing (the file has: " +
                 (present.empty() ? "nothing" : present) + ")");
   }

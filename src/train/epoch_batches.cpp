@@ -1,0 +1,59 @@
+#include "logp/train/epoch_batches.hpp"
+
+#include <numeric>
+
+#include "logp/core/error.hpp"
+
+namespace logp {
+
+std::vector<Index> random_permutation(Index n, Rng& rng) {
+  std::vector<Index> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), Index{0});
+  for (Index i = n - 1; i > 0; --i)
+    std::swap(order[static_cast<size_t>(i)], order[rng.uniform_index(static_cast<std::uint64_t>(i + 1))]);
+  return order;
+}
+
+EpochBatches::EpochBatches(const DatasetSplit& data, Index batch_size, Index block_examples)
+    : data_(data), batch_size_(batch_size) {
+  require(batch_size > 0, "--batch-size must be positive, got " + std::to_string(batch_size));
+  require(data.size() > 0, data.where() + ": no examples to train on");
+  const Index one_gigabyte = (Index{1} << 30) / static_cast<Index>(sizeof(float) * data.dim());
+  block_examples_ = block_examples > 0 ? block_examples : std::max<Index>(one_gigabyte, batch_size);
+  block_examples_ = std::min(block_examples_, data.size());
+}
+
+Index EpochBatches::batches_per_epoch() const {
+  Index batches = 0;
+  for (Index first = 0; first < data_.size(); first += block_examples_)
+    batches += (std::min(block_examples_, data_.size() - first) + batch_size_ - 1) / batch_size_;
+  return batches;
+}
+
+const Matrix& EpochBatches::block(Index index) {
+  if (index != cached_index_) {
+    const Index first = index * block_examples_;
+    cached_ = data_.read(first, std::min(block_examples_, data_.size() - first));
+    cached_index_ = index;
+  }
+  return cached_;
+}
+
+void EpochBatches::for_each(std::uint64_t seed, int epoch, const std::function<void(Index, const Matrix&)>& fn) {
+  Rng rng = Rng(seed).split(static_cast<std::uint64_t>(epoch));
+  const Index blocks = (data_.size() + block_examples_ - 1) / block_examples_;
+  Index batch_index = 0;
+  Matrix batch;
+  for (Index b : random_permutation(blocks, rng)) {
+    const Matrix& examples = block(b);
+    const std::vector<Index> order = random_permutation(examples.cols(), rng);
+    for (Index first = 0; first < examples.cols(); first += batch_size_) {
+      const Index count = std::min(batch_size_, examples.cols() - first);
+      batch.resize(examples.rows(), count);
+      for (Index j = 0; j < count; ++j) batch.col(j) = examples.col(order[static_cast<size_t>(first + j)]);
+      fn(batch_index++, batch);
+    }
+  }
+}
+
+}  // namespace logp

@@ -1,0 +1,94 @@
+#include "logp/train/optimizer.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "logp/core/error.hpp"
+#include "logp/io/h5.hpp"
+
+namespace logp {
+
+Schedule parse_schedule(const std::string& text) {
+  if (text == "constant") return Schedule::constant;
+  if (text == "step") return Schedule::step;
+  if (text == "cosine") return Schedule::cosine;
+  throw Error("unknown learning-rate schedule '" + text + "' (expected constant, step or cosine)");
+}
+
+double scheduled_learning_rate(const OptimizerOptions& options, int epoch) {
+  switch (options.schedule) {
+    case Schedule::constant:
+      return options.learning_rate;
+    case Schedule::step:
+      return options.learning_rate * std::pow(options.step_gamma, epoch / std::max(options.step_epochs, 1));
+    case Schedule::cosine: {
+      const double progress = std::min(1.0, static_cast<double>(epoch) / std::max(options.total_epochs, 1));
+      return options.learning_rate * 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
+    }
+  }
+  return options.learning_rate;
+}
+
+Optimizer::Optimizer(OptimizerOptions options, Index parameters) : options_(std::move(options)) {
+  if (options_.kind != "adam" && options_.kind != "sgd")
+    throw Error("unknown optimizer '" + options_.kind + "' (expected adam or sgd)");
+  require(options_.learning_rate > 0, "--learning-rate must be > 0, got " + std::to_string(options_.learning_rate));
+  require(options_.clip_norm >= 0, "--clip-norm must be >= 0, got " + std::to_string(options_.clip_norm));
+  first_.assign(static_cast<size_t>(parameters), 0.0f);
+  if (options_.kind == "adam") second_.assign(static_cast<size_t>(parameters), 0.0f);
+}
+
+double Optimizer::step(std::span<float> theta, std::span<float> grad, int epoch) {
+  require(theta.size() == first_.size() && grad.size() == first_.size(),
+          "Optimizer::step: " + std::to_string(theta.size()) + " parameters for an optimizer of " +
+              std::to_string(first_.size()));
+  Eigen::Map<VectorF> g(grad.data(), static_cast<Index>(grad.size()));
+  const Eigen::Map<VectorF> t(theta.data(), static_cast<Index>(theta.size()));
+  if (options_.l2 > 0) g += static_cast<float>(options_.l2) * t;
+  const double norm = std::sqrt(g.cast<double>().squaredNorm());
+  if (options_.clip_norm > 0 && norm > options_.clip_norm) g *= static_cast<float>(options_.clip_norm / norm);
+
+  ++steps_;
+  const float lr = static_cast<float>(scheduled_learning_rate(options_, epoch));
+  Eigen::Map<VectorF> m(first_.data(), static_cast<Index>(first_.size()));
+  Eigen::Map<VectorF> theta_map(theta.data(), static_cast<Index>(theta.size()));
+  if (options_.kind == "sgd") {
+    m = static_cast<float>(options_.momentum) * m + g;
+    theta_map -= lr * m;
+    return norm;
+  }
+  Eigen::Map<VectorF> v(second_.data(), static_cast<Index>(second_.size()));
+  const float b1 = static_cast<float>(options_.beta1), b2 = static_cast<float>(options_.beta2);
+  m = b1 * m + (1.0f - b1) * g;
+  v = b2 * v + (1.0f - b2) * g.cwiseAbs2();
+  const double k = static_cast<double>(steps_);
+  const float step_size = static_cast<float>(lr * std::sqrt(1.0 - std::pow(options_.beta2, k)) /
+                                             (1.0 - std::pow(options_.beta1, k)));
+  const float eps = static_cast<float>(options_.epsilon);
+  theta_map.array() -= step_size * m.array() / (v.array().sqrt() + eps);
+  return norm;
+}
+
+void Optimizer::save(const H5Group& g) const {
+  g.set_attr("kind", options_.kind);
+  g.set_attr("steps", steps_);
+  g.write<float>("first_moment", {first_.size()}, first_.data());
+  if (!second_.empty()) g.write<float>("second_moment", {second_.size()}, second_.data());
+}
+
+void Optimizer::load(const H5Group& g) {
+  if (g.attr_string("kind") != options_.kind)
+    throw Error(g.where("") + ": the checkpoint used optimizer " + g.attr_string("kind") + ", this run asks for " +
+                options_.kind);
+  steps_ = g.attr_int("steps");
+  std::vector<float> first = g.read<float>("first_moment");
+  require(first.size() == first_.size(), g.where("first_moment") + ": wrong number of parameters");
+  first_ = std::move(first);
+  if (!second_.empty()) {
+    std::vector<float> second = g.read<float>("second_moment");
+    require(second.size() == second_.size(), g.where("second_moment") + ": wrong number of parameters");
+    second_ = std::move(second);
+  }
+}
+
+}  // namespace logp

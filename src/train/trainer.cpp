@@ -1,0 +1,146 @@
+#include "logp/train/trainer.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "logp/core/error.hpp"
+#include "logp/eval/score.hpp"
+#include "logp/train/checkpoint.hpp"
+#include "logp/train/epoch_batches.hpp"
+#include "logp/train/parallel_gradient.hpp"
+
+namespace logp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double validation_nll(const TrainableModel& model, const DatasetSplit& valid) {
+  return score_split(model, valid, 4096, nullptr).mean_nll;
+}
+
+void append_log_line(const std::string& path, int epoch, double train_nll, double valid_nll, bool has_valid,
+                     double examples_per_second, double seconds, double learning_rate) {
+  if (path.empty()) return;
+  std::ofstream log(path, std::ios::app);
+  if (!log) throw Error(path + ": cannot append to the training log");
+  log << std::setprecision(10) << "{\"epoch\": " << epoch << ", \"train_nll\": " << train_nll;
+  if (has_valid) log << ", \"valid_nll\": " << valid_nll;
+  log << ", \"examples_per_second\": " << examples_per_second << ", \"seconds\": " << seconds
+      << ", \"learning_rate\": " << learning_rate << "}\n";
+}
+
+void show_progress(int epoch, Index batch, Index batches, double train_nll, double rate) {
+  std::fprintf(stderr, "\repoch %d  batch %ld/%ld  train NLL %.2f  %.0f examples/s   ", epoch + 1,
+               static_cast<long>(batch + 1), static_cast<long>(batches), train_nll, rate);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const DatasetSplit* valid,
+                        const TrainOptions& options) {
+  model.data_spec().check_accepts(train.spec(), train.where());
+  if (valid) model.data_spec().check_accepts(valid->spec(), valid->where());
+  require(options.max_epochs > 0, "--epochs must be positive, got " + std::to_string(options.max_epochs));
+
+  const CheckpointKey key{std::string(model.type()), model.hyperparameters(), options.seed, options.batch_size,
+                          options.shard_size};
+  Optimizer optimizer(options.optimizer, model.parameters().size());
+  TrainerState state;
+  if (options.resume && !options.checkpoint.empty() && std::filesystem::exists(options.checkpoint)) {
+    state = load_checkpoint(options.checkpoint, key, model, optimizer);
+  } else if (!options.log.empty()) {
+    std::ofstream truncate(options.log, std::ios::trunc);
+    if (!truncate) throw Error(options.log + ": cannot write the training log");
+  }
+
+  EpochBatches batches(train, options.batch_size, options.block_examples);
+  const Index batches_per_epoch = batches.batches_per_epoch();
+  const bool show = options.progress && ::isatty(STDERR_FILENO);
+  std::vector<float> grad(static_cast<size_t>(model.parameters().size()));
+  TrainResult result;
+  const Clock::time_point run_start = Clock::now();
+  Index examples_seen = 0;
+  double train_seconds_total = 0.0;  // gradient steps only, for the throughput
+  int epochs_this_run = 0;
+
+  while (state.epochs_done < options.max_epochs && !(valid && state.epochs_since_best >= options.patience)) {
+    const int epoch = state.epochs_done;
+    const Clock::time_point epoch_start = Clock::now();
+    double objective_sum = 0.0;
+    Index epoch_examples = 0;
+    batches.for_each(options.seed, epoch, [&](Index batch_index, const Matrix& batch) {
+      const Rng batch_rng = Rng(options.seed).split(static_cast<std::uint64_t>(epoch)).split(
+          static_cast<std::uint64_t>(batch_index) + 1);
+      const double objective = parallel_nll_and_grad(model, batch, options.shard_size, batch_rng, grad);
+      Eigen::Map<VectorF> g(grad.data(), static_cast<Index>(grad.size()));
+      if (!std::isfinite(objective) || !g.allFinite()) {
+        std::ostringstream message;
+        message << "training diverged at epoch " << epoch + 1 << ", batch " << batch_index + 1 << " (objective "
+                << objective << (g.allFinite() ? "" : ", non-finite gradient") << "); "
+                << (options.checkpoint.empty() ? "no checkpoint was kept"
+                                               : "the last good checkpoint is " + options.checkpoint)
+                << "; try a lower --learning-rate or --clip-norm";
+        throw Error(message.str());
+      }
+      g /= static_cast<float>(batch.cols());
+      optimizer.step(model.parameters().values(), grad, epoch);
+      objective_sum += objective;
+      epoch_examples += batch.cols();
+      if (show)
+        show_progress(epoch, batch_index, batches_per_epoch, objective_sum / static_cast<double>(epoch_examples),
+                      static_cast<double>(epoch_examples) / seconds_since(epoch_start));
+    });
+    const double train_seconds = seconds_since(epoch_start);
+    examples_seen += epoch_examples;
+    train_seconds_total += train_seconds;
+    result.final_train_nll = objective_sum / static_cast<double>(epoch_examples);
+
+    double valid_nll = 0.0;
+    if (valid) {
+      valid_nll = validation_nll(model, *valid);
+      if (state.best_epoch < 0 || valid_nll < state.best_valid_nll) {
+        state.best_epoch = epoch;
+        state.best_valid_nll = valid_nll;
+        state.epochs_since_best = 0;
+        state.best_parameters = model.parameters().copy_values();
+      } else {
+        ++state.epochs_since_best;
+      }
+    }
+    state.epochs_done = epoch + 1;
+    if (show) std::fprintf(stderr, "\n");
+    append_log_line(options.log, epoch + 1, result.final_train_nll, valid_nll, valid != nullptr,
+                    static_cast<double>(epoch_examples) / train_seconds, seconds_since(epoch_start),
+                    scheduled_learning_rate(options.optimizer, epoch));
+    if (!options.checkpoint.empty()) save_checkpoint(options.checkpoint, key, model, optimizer, state);
+    if (options.stop_after_epochs > 0 && ++epochs_this_run >= options.stop_after_epochs) break;
+  }
+
+  if (!state.best_parameters.empty()) {
+    const std::span<float> values = model.parameters().values();
+    std::copy(state.best_parameters.begin(), state.best_parameters.end(), values.begin());
+  }
+  result.epochs_done = state.epochs_done;
+  result.best_epoch = state.best_epoch;
+  result.best_valid_nll = state.best_valid_nll;
+  result.stopped_early = valid && state.epochs_since_best >= options.patience;
+  result.seconds = seconds_since(run_start);
+  result.examples_per_second =
+      train_seconds_total > 0 ? static_cast<double>(examples_seen) / train_seconds_total : 0.0;
+  return result;
+}
+
+}  // namespace logp

@@ -1,0 +1,169 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "logp/core/error.hpp"
+#include "logp/eval/score.hpp"
+#include "logp/io/model_file.hpp"
+#include "logp/models/nade.hpp"
+#include "support/binary_data.hpp"
+#include "support/enumerate.hpp"
+#include "support/gradient_check.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace logp;
+using namespace logp::testing;
+
+namespace {
+
+// Double-precision NADE weights laid out as in NadeModel's flat vector: W, V, b, c.
+struct DoubleNade {
+  Index dim, hidden;
+  Eigen::VectorXd theta;
+  DoubleNade(Index d, Index h, std::uint64_t seed, double scale) : dim(d), hidden(h), theta(2 * h * d + d + h) {
+    Rng rng(seed);
+    for (Index k = 0; k < theta.size(); ++k) theta(k) = scale * rng.normal();
+  }
+  static NadeWeights<double> weights(const Eigen::VectorXd& t, Index d, Index h) {
+    const double* p = t.data();
+    return {Eigen::Map<const MatrixX<double>>(p, h, d), Eigen::Map<const MatrixX<double>>(p + h * d, h, d),
+            Eigen::Map<const VectorX<double>>(p + 2 * h * d, d), Eigen::Map<const VectorX<double>>(p + 2 * h * d + d, h)};
+  }
+  static NadeGradients<double> gradients(Eigen::Ref<Eigen::VectorXd> g, Index d, Index h) {
+    double* p = g.data();
+    return {Eigen::Map<MatrixX<double>>(p, h, d), Eigen::Map<MatrixX<double>>(p + h * d, h, d),
+            Eigen::Map<VectorX<double>>(p + 2 * h * d, d), Eigen::Map<VectorX<double>>(p + 2 * h * d + d, h)};
+  }
+};
+
+std::vector<Index> permutation(Index d, std::uint64_t seed) {
+  NadeOptions options;
+  options.ordering = "random";
+  options.ordering_seed = seed;
+  return make_ordering(options, d);
+}
+
+}  // namespace
+
+TEST_CASE("nade: the hand-derived gradient matches central differences", "[nade][gradient]") {
+  const Index d = 7, h = 5;
+  const MatrixX<double> x = random_discrete(d, 6, 2, 17).cast<double>();
+  for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+    for (const std::vector<Index>& order : {permutation(d, 0), permutation(d, 3)}) {
+      const DoubleNade nade(d, h, 5, 0.7);
+      const Objective f = [&](const Eigen::VectorXd& theta, Eigen::Ref<Eigen::VectorXd> grad) {
+        NadeGradients<double> g = DoubleNade::gradients(grad, d, h);
+        return nade_nll_and_grad<double>(DoubleNade::weights(theta, d, h), order, activation, x, g);
+      };
+      const GradientCheck check = check_gradient(f, nade.theta);
+      INFO("activation " << static_cast<int>(activation) << ", worst entry " << check.worst);
+      CHECK(check.max_abs_error < 1e-6 * std::max(1.0, check.max_scale));
+    }
+  }
+}
+
+TEST_CASE("nade: nll_and_grad's value equals -sum log_prob", "[nade]") {
+  const Index d = 9, h = 6;
+  const MatrixX<double> x = random_discrete(d, 11, 2, 2).cast<double>();
+  const DoubleNade nade(d, h, 8, 1.0);
+  const std::vector<Index> order = permutation(d, 1);
+  Vector lp(x.cols());
+  nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), order, NadeActivation::sigmoid, x, lp);
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(nade.theta.size());
+  NadeGradients<double> g = DoubleNade::gradients(grad, d, h);
+  const double nll = nade_nll_and_grad<double>(DoubleNade::weights(nade.theta, d, h), order, NadeActivation::sigmoid, x, g);
+  CHECK(nll == Approx(-lp.sum()).epsilon(1e-12));
+}
+
+TEST_CASE("nade: exp(log_prob) sums to 1 over all 2^D vectors", "[nade][normalization]") {
+  const Index d = 10, h = 6;
+  const Matrix all = all_examples(d, 2);
+  for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+    for (std::uint64_t ordering_seed : {0, 1, 2}) {
+      const DoubleNade nade(d, h, 40 + ordering_seed, 1.5);
+      Vector lp(all.cols());
+      nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), permutation(d, ordering_seed), activation,
+                            all.cast<double>(), lp);
+      CHECK(std::abs(lp.array().exp().sum() - 1.0) < 1e-9);  // double kernel: exact to rounding
+    }
+  }
+  // The float model: same normalization up to float32 rounding of the activations.
+  NadeOptions options;
+  options.hidden = h;
+  options.ordering = "random";
+  NadeModel model(discrete_spec(d, 2), options);
+  Rng rng(3);
+  model.initialize(rng);
+  CHECK(std::abs(total_probability(model) - 1.0) < 1e-5);
+}
+
+TEST_CASE("nade: the float model's gradient agrees with the double kernel", "[nade][gradient]") {
+  const Index d = 12, h = 8;
+  NadeOptions options;
+  options.hidden = h;
+  NadeModel model(discrete_spec(d, 2), options);
+  Rng rng(9);
+  model.initialize(rng);
+  const Matrix x = random_discrete(d, 20, 2, 4);
+  std::vector<float> grad(static_cast<size_t>(model.parameters().size()), 0.0f);
+  const double nll = model.nll_and_grad(x, rng, grad);
+  CHECK(nll == Approx(-model.log_prob(x).sum()).epsilon(1e-5));
+
+  const std::span<const float> values = std::as_const(model).parameters().values();
+  const Eigen::VectorXd theta = Eigen::Map<const VectorF>(values.data(), static_cast<Index>(values.size())).cast<double>();
+  Eigen::VectorXd expected = Eigen::VectorXd::Zero(theta.size());
+  NadeGradients<double> g = DoubleNade::gradients(expected, d, h);
+  nade_nll_and_grad<double>(DoubleNade::weights(theta, d, h), model.ordering(), NadeActivation::sigmoid,
+                            x.cast<double>(), g);
+  const Eigen::VectorXd got = Eigen::Map<const VectorF>(grad.data(), static_cast<Index>(grad.size())).cast<double>();
+  CHECK((got - expected).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, expected.cwiseAbs().maxCoeff()));
+}
+
+TEST_CASE("nade: sample frequencies follow exp(log_prob)", "[nade][sampling]") {
+  const Index d = 3;
+  NadeOptions options;
+  options.hidden = 4;
+  NadeModel model(discrete_spec(d, 2), options);
+  Rng init(21);
+  model.initialize(init);
+  const Matrix all = all_examples(d, 2);
+  const Vector p = model.log_prob(all).array().exp();
+  Rng rng(5);
+  const Index n = 40000;
+  const Matrix s = model.sample(n, rng);
+  Eigen::VectorXd counts = Eigen::VectorXd::Zero(8);
+  for (Index j = 0; j < n; ++j) counts(static_cast<Index>(s(0, j) + 2 * s(1, j) + 4 * s(2, j))) += 1;
+  double chi_square = 0.0;
+  for (Index k = 0; k < 8; ++k) chi_square += std::pow(counts(k) - n * p(k), 2) / (n * p(k));
+  CHECK(chi_square < 24.32);  // chi-square 7 degrees of freedom, p = 0.001
+}
+
+TEST_CASE("nade: save/load gives bit-identical log-likelihoods, ordering included", "[nade][io]") {
+  TempDir dir;
+  NadeOptions options;
+  options.hidden = 5;
+  options.ordering = "random";
+  options.ordering_seed = 77;
+  options.activation = NadeActivation::relu;
+  NadeModel model(discrete_spec(12, 2, {3, 4, 1}), options);
+  Rng rng(1);
+  model.initialize(rng);
+  save_model(model, FitRecord{}, dir.file("nade.h5"));
+  const std::unique_ptr<DensityModel> loaded = load_density_model(dir.file("nade.h5"));
+  const auto& nade = dynamic_cast<const NadeModel&>(*loaded);
+  CHECK(nade.ordering() == model.ordering());
+  const Matrix x = random_discrete(12, 50, 2, 6);
+  CHECK(loaded->log_prob(x) == model.log_prob(x));
+  CHECK(parallel_log_prob(*loaded, x, 7) == model.log_prob(x));
+}
+
+TEST_CASE("nade: bad options are refused with a clear message", "[nade][errors]") {
+  NadeOptions options;
+  options.ordering = "0,1,1";
+  CHECK_THROWS_WITH(NadeModel(discrete_spec(3, 2), options), Catch::Contains("not a permutation"));
+  options.ordering = "0,1";
+  CHECK_THROWS_WITH(NadeModel(discrete_spec(3, 2), options), Catch::Contains("2 entries") && Catch::Contains("D=3"));
+  options.ordering = "raster";
+  CHECK_THROWS_WITH(NadeModel(discrete_spec(3, 4), options), Catch::Contains("needs binary data"));
+  options.hidden = 0;
+  CHECK_THROWS_WITH(NadeModel(discrete_spec(3, 2), options), Catch::Contains("--hidden"));
+}
