@@ -20,6 +20,7 @@ struct Command {
 using Commands = std::vector<Command>;
 
 void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_data_import_command(CLI::App& data, Commands& commands, const GlobalOptions& global);  // under `data`
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& global);

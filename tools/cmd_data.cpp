@@ -1,4 +1,6 @@
-// logp data fashion-mnist: Debian's Fashion-MNIST IDX files -> logp dataset files.
+// logp data: make logp dataset files from real data.
+//   logp data fashion-mnist: Debian's Fashion-MNIST IDX files -> logp dataset files.
+//   logp data import:        CSV, NPY or IDX files -> a logp dataset file (cmd_data_import.cpp).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -30,6 +32,8 @@ void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& g
                                     << "wrote " << files.binary << " (binary, pixel >= 128)\n";
                         }
                       }});
+
+  add_data_import_command(*data, commands, global);
 }
 
 }  // namespace logp::cli

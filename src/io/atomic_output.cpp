@@ -14,7 +14,11 @@ AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir))
     throw Error(target_ + ": cannot write here, directory '" + dir.string() + "' does not exist");
-  temp_ = (dir / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmp-";
+  name += std::to_string(::getpid());
+  temp_ = (dir / name).string();
 }
 
 AtomicOutput::~AtomicOutput() {

@@ -36,6 +36,20 @@ class GzInput {
     }
   }
 
+  // Reads `bytes` bytes in pieces, so that a corrupt header claiming a huge size fails at the
+  // end of the file instead of allocating it all first.
+  std::vector<std::uint8_t> read_bytes(std::uint64_t bytes, const char* what) {
+    constexpr std::uint64_t kPiece = std::uint64_t{1} << 26;
+    std::vector<std::uint8_t> out;
+    while (out.size() < bytes) {
+      const std::uint64_t step = std::min(kPiece, bytes - out.size());
+      const size_t old_size = out.size();
+      out.resize(old_size + step);
+      read(out.data() + old_size, step, what);
+    }
+    return out;
+  }
+
  private:
   std::string path_;
   gzFile file_;
@@ -70,12 +84,10 @@ IdxArray read_idx(const std::string& path) {
   }
   const std::uint64_t n = array.count();
   if (type == 0x08) {
-    array.bytes.resize(n);
-    in.read(array.bytes.data(), n, "IDX values");
+    array.bytes = in.read_bytes(n, "IDX values");
   } else {
     array.is_float = true;
-    std::vector<unsigned char> raw(n * 4);
-    in.read(raw.data(), raw.size(), "IDX values");
+    const std::vector<std::uint8_t> raw = in.read_bytes(n * 4, "IDX values");
     array.floats.resize(n);
     for (std::uint64_t k = 0; k < n; ++k)
       array.floats[k] = std::bit_cast<float>(big_endian_u32(raw.data() + 4 * k));

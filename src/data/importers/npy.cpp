@@ -1,0 +1,221 @@
+#include "logp/data/importers/npy.hpp"
+
+#include <bit>
+#include <cctype>
+#include <cstring>
+
+#include "logp/core/error.hpp"
+#include "logp/data/importers/file_bytes.hpp"
+
+namespace logp {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "the .npy reader assumes a little-endian machine");
+
+constexpr std::string_view kMagic = "\x93NUMPY";
+
+// A cursor over the header dict, which is a small subset of Python literal syntax.
+class DictParser {
+ public:
+  DictParser(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+
+  NpyHeader parse() {
+    NpyHeader header;
+    bool has_descr = false, has_order = false, has_shape = false;
+    expect('{');
+    while (!take('}')) {
+      const std::string key = string_literal();
+      expect(':');
+      if (key == "descr") {
+        if (peek() == '[') fail("structured dtypes (records) are not supported; save a plain numeric array");
+        header.descr = string_literal();
+        has_descr = true;
+      } else if (key == "fortran_order") {
+        header.fortran_order = boolean();
+        has_order = true;
+      } else if (key == "shape") {
+        header.shape = tuple();
+        has_shape = true;
+      } else {
+        fail("unexpected key '" + key + "' in the header");
+      }
+      if (!take(',')) {
+        expect('}');
+        break;
+      }
+    }
+    if (!has_descr || !has_order || !has_shape)
+      fail("the header lacks one of 'descr', 'fortran_order', 'shape'");
+    return header;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(path_ + ": not a valid .npy header (" + what + "): " + std::string(text_));
+  }
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  char peek() {
+    skip_space();
+    return pos_ < text_.size() ? text_[pos_] : '\0';
+  }
+  bool take(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+  void expect(char c) {
+    if (!take(c)) fail(std::string("expected '") + c + "'");
+  }
+  std::string string_literal() {
+    const char quote = peek();
+    if (quote != '\'' && quote != '"') fail("expected a quoted string");
+    const size_t end = text_.find(quote, pos_ + 1);
+    if (end == std::string_view::npos) fail("unterminated string");
+    std::string value(text_.substr(pos_ + 1, end - pos_ - 1));
+    pos_ = end + 1;
+    return value;
+  }
+  bool boolean() {
+    skip_space();
+    for (const auto& [word, value] : {std::pair{std::string_view("True"), true}, {std::string_view("False"), false}})
+      if (text_.substr(pos_).starts_with(word)) {
+        pos_ += word.size();
+        return value;
+      }
+    fail("expected True or False");
+  }
+  std::vector<std::uint64_t> tuple() {
+    std::vector<std::uint64_t> values;
+    expect('(');
+    while (!take(')')) {
+      skip_space();
+      const size_t start = pos_;
+      std::uint64_t v = 0;
+      while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
+        v = v * 10 + static_cast<std::uint64_t>(text_[pos_++] - '0');
+      if (pos_ == start) fail("expected a non-negative integer in the shape");
+      take('L');  // Python 2 long literals
+      values.push_back(v);
+      if (!take(',')) {
+        expect(')');
+        break;
+      }
+    }
+    return values;
+  }
+
+  std::string_view text_;
+  const std::string& path_;
+  size_t pos_ = 0;
+};
+
+// The element type of a descr such as "<f4": kind 'b', 'u', 'i' or 'f' and a size in bytes.
+struct Dtype {
+  char kind;
+  size_t size;
+};
+
+Dtype parse_dtype(const std::string& descr, const std::string& path) {
+  const std::string supported = "supported: |b1 |u1 |i1 <u2 <i2 <u4 <i4 <u8 <i8 <f4 <f8";
+  if (descr.size() != 3) throw Error(path + ": dtype '" + descr + "' is not supported (" + supported + ")");
+  const char order = descr[0], kind = descr[1];
+  const size_t size = static_cast<size_t>(descr[2] - '0');
+  const bool known = (kind == 'b' && size == 1) || (kind == 'u' && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+                     (kind == 'i' && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+                     (kind == 'f' && (size == 4 || size == 8));
+  if (!known) throw Error(path + ": dtype '" + descr + "' is not supported (" + supported + ")");
+  if (order == '>' && size > 1)
+    throw Error(path + ": dtype '" + descr + "' is big-endian; save it as little-endian (a.astype(a.dtype.newbyteorder('<')))");
+  if (order != '<' && order != '|' && order != '=' && order != '>')
+    throw Error(path + ": dtype '" + descr + "' has an unknown byte order");
+  return {kind, size};
+}
+
+template <typename T>
+void append_as_doubles(const char* data, std::uint64_t count, std::vector<double>& out) {
+  out.resize(count);
+  for (std::uint64_t k = 0; k < count; ++k) {
+    T v;
+    std::memcpy(&v, data + k * sizeof(T), sizeof(T));
+    out[k] = static_cast<double>(v);
+  }
+}
+
+void decode_values(const Dtype& dtype, const char* data, std::uint64_t count, ImportedTable& table) {
+  if (dtype.size == 1 && dtype.kind != 'i') {
+    table.is_bytes = true;
+    table.bytes.assign(reinterpret_cast<const std::uint8_t*>(data), reinterpret_cast<const std::uint8_t*>(data) + count);
+    return;
+  }
+  switch (dtype.kind) {
+    case 'i':
+      if (dtype.size == 1) append_as_doubles<std::int8_t>(data, count, table.numbers);
+      if (dtype.size == 2) append_as_doubles<std::int16_t>(data, count, table.numbers);
+      if (dtype.size == 4) append_as_doubles<std::int32_t>(data, count, table.numbers);
+      if (dtype.size == 8) append_as_doubles<std::int64_t>(data, count, table.numbers);
+      break;
+    case 'u':
+      if (dtype.size == 2) append_as_doubles<std::uint16_t>(data, count, table.numbers);
+      if (dtype.size == 4) append_as_doubles<std::uint32_t>(data, count, table.numbers);
+      if (dtype.size == 8) append_as_doubles<std::uint64_t>(data, count, table.numbers);
+      break;
+    default:  // 'f'
+      if (dtype.size == 4) append_as_doubles<float>(data, count, table.numbers);
+      if (dtype.size == 8) append_as_doubles<double>(data, count, table.numbers);
+  }
+}
+
+std::uint32_t little_endian(const std::string& bytes, size_t at, size_t width) {
+  std::uint32_t v = 0;
+  for (size_t k = 0; k < width; ++k) v |= std::uint32_t{static_cast<unsigned char>(bytes[at + k])} << (8 * k);
+  return v;
+}
+
+}  // namespace
+
+NpyHeader parse_npy_header(std::string_view dict, const std::string& path) { return DictParser(dict, path).parse(); }
+
+ImportedTable read_npy(const std::string& path) {
+  const std::string bytes = read_file_bytes(path);
+  if (bytes.size() < 10 || std::string_view(bytes).substr(0, 6) != kMagic)
+    throw Error(path + ": not a .npy file (no \\x93NUMPY magic at the start)");
+  const unsigned major = static_cast<unsigned char>(bytes[6]);
+  if (major < 1 || major > 3)
+    throw Error(path + ": .npy format version " + std::to_string(major) + " is not supported (1, 2 or 3)");
+  const size_t width = major == 1 ? 2 : 4;  // header length field: uint16 in v1, uint32 in v2/v3
+  if (bytes.size() < 8 + width) throw Error(path + ": .npy file ends inside its header (truncated?)");
+  const size_t header_length = little_endian(bytes, 8, width);
+  const size_t data_start = 8 + width + header_length;
+  if (bytes.size() < data_start) throw Error(path + ": .npy file ends inside its header (truncated?)");
+
+  const NpyHeader header = parse_npy_header(std::string_view(bytes).substr(8 + width, header_length), path);
+  if (header.fortran_order)
+    throw Error(path + ": the array is in Fortran order; save it in C order (np.save(f, np.ascontiguousarray(a)))");
+  const Dtype dtype = parse_dtype(header.descr, path);
+  if (header.shape.empty()) throw Error(path + ": holds a single value (a 0-d array), not N examples");
+
+  if (header.shape[0] == 0) throw Error(path + ": holds no examples (its shape starts with 0)");
+  std::uint64_t count = 1;
+  for (std::uint64_t s : header.shape)
+    if (__builtin_mul_overflow(count, s, &count) || count > bytes.size())
+      throw Error(path + ": its shape asks for more values than the file holds (truncated or corrupt?)");
+  if (count == 0) throw Error(path + ": examples have 0 values (a 0 in the shape)");
+  const std::uint64_t expected = count * dtype.size;
+  const std::uint64_t found = bytes.size() - data_start;
+  if (found != expected)
+    throw Error(path + ": its shape and dtype " + header.descr + " need " + std::to_string(expected) +
+                " data bytes but the file has " + std::to_string(found) +
+                (found < expected ? " (truncated?)" : " (trailing data?)"));
+
+  ImportedTable table;
+  table.source = path;
+  table.n = static_cast<Index>(header.shape[0]);
+  table.d = static_cast<Index>(count / header.shape[0]);
+  for (size_t k = 1; k < header.shape.size(); ++k) table.item_shape.push_back(static_cast<Index>(header.shape[k]));
+  decode_values(dtype, bytes.data() + data_start, count, table);
+  return table;
+}
+
+}  // namespace logp
