@@ -48,7 +48,7 @@ void DataSpec::save(const H5Group& g) const {
   g.set_attr("kind", std::string(to_string(kind)));
   g.set_attr("levels", static_cast<std::int64_t>(levels));
   g.set_attr("dim", static_cast<std::int64_t>(dim));
-  g.set_attr("shape", std::vector<std::int64_t>(shape.begin(), shape.end()));
+  if (!shape.empty()) g.set_attr("shape", std::vector<std::int64_t>(shape.begin(), shape.end()));
 }
 
 DataSpec DataSpec::load(const H5Group& g) {
@@ -56,8 +56,10 @@ DataSpec DataSpec::load(const H5Group& g) {
   spec.kind = parse_data_kind(g.attr_string("kind"));
   spec.levels = static_cast<int>(g.attr_int("levels"));
   spec.dim = g.attr_int("dim");
-  const std::vector<std::int64_t> shape = g.attr_ints("shape");
-  spec.shape.assign(shape.begin(), shape.end());
+  if (g.has_attr("shape")) {  // absent: not an image
+    const std::vector<std::int64_t> shape = g.attr_ints("shape");
+    spec.shape.assign(shape.begin(), shape.end());
+  }
   return spec;
 }
 

@@ -24,12 +24,14 @@ void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Nad
                    const Eigen::Ref<const MatrixX<T>>& x, Eigen::Ref<Vector> out) {
   const Index batch = x.cols();
   MatrixX<T> a = w.c.replicate(1, batch);  // H x B
-  VectorX<T> h(w.c.size());
   out.setZero();
   for (const Index d : order) {
     for (Index j = 0; j < batch; ++j) {
-      activate<T>(activation, a.col(j), h);
-      const double logit = static_cast<double>(w.b(d) + w.V.col(d).dot(h));
+      // V_d . act(a): one fused, vectorized pass; h is never stored.
+      const T dot = activation == NadeActivation::sigmoid
+                        ? w.V.col(d).dot(a.col(j).array().logistic().matrix())
+                        : w.V.col(d).dot(a.col(j).array().max(T(0)).matrix());
+      const double logit = static_cast<double>(w.b(d) + dot);
       const double xd = static_cast<double>(x(d, j));
       out(j) += xd * logit - softplus_of(logit);
       if (x(d, j) != T(0)) a.col(j).noalias() += x(d, j) * w.W.col(d);

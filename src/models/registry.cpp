@@ -3,8 +3,11 @@
 #include <string>
 
 #include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/bernoulli.hpp"
+#include "logp/models/nade.hpp"
+#include "logp/models/markov.hpp"
 
 namespace logp {
 namespace {
@@ -19,6 +22,8 @@ struct Entry {
 // One line per model type.
 constexpr Entry kRegistry[] = {
     {"bernoulli", &BernoulliModel::load},
+    {"nade", &NadeModel::load},
+    {"markov", &MarkovModel::load},
 };
 
 }  // namespace
@@ -26,9 +31,8 @@ constexpr Entry kRegistry[] = {
 std::unique_ptr<Model> load_model_of_type(std::string_view type, const H5Group& g, const DataSpec& spec) {
   for (const Entry& entry : kRegistry)
     if (entry.type == type) return entry.load(g, spec);
-  std::string known;
-  for (const Entry& entry : kRegistry) known += (known.empty() ? "" : ", ") + std::string(entry.type);
-  throw Error(g.file() + ": unknown model type '" + std::string(type) + "' (this logp knows: " + known + ")");
+  throw Error(g.file() + ": unknown model type '" + std::string(type) + "' (this logp knows: " +
+              join(registered_model_types(), ", ") + ")");
 }
 
 std::vector<std::string_view> registered_model_types() {

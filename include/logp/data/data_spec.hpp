@@ -29,7 +29,7 @@ struct DataSpec {
   // `where` names the data (file:/split/x).
   void check_accepts(const DataSpec& data, const std::string& where) const;
 
-  // Stored as attributes kind, levels, dim, shape on a group or dataset.
+  // Stored as attributes kind, levels, dim and (images only) shape on a group.
   void save(const H5Group& g) const;
   static DataSpec load(const H5Group& g);
 };
