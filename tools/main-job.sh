@@ -29,17 +29,23 @@ fit bernoulli "$binary" --model bernoulli
 fit markov-order1 "$binary" --model markov --order 1
 fit markov-order3 "$binary" --model markov --order 3
 fit markov-neighbours "$binary" --model markov --context left,up,up-left,up-right
+# NADE's training budget: at most 10 epochs of Adam (early stopping on valid), a few minutes.
+fit nade-h500 "$binary" --model nade --hidden 500 --epochs 10 --learning-rate 1e-3 --seed 0 \
+  --log results/models/nade-h500.log.jsonl
 
 echo "== fitting on 8-bit Fashion-MNIST ==" >&2
 fit categorical-8bit "$eight_bit" --model markov --order 0
 fit markov-order1-8bit "$eight_bit" --model markov --order 1
+fit markov-order1-tied-8bit "$eight_bit" --model markov --order 1 --tied
 
 echo
-echo "Binarized Fashion-MNIST (x >= 128), test split, exact log-likelihoods"
+echo "Binarized Fashion-MNIST (x >= 128), test split; exact log-likelihoods (NADE: single raster ordering)"
 "${logp[@]}" score --data "$binary" --split test \
   --model results/models/bernoulli.h5 --model results/models/markov-order1.h5 \
-  --model results/models/markov-order3.h5 --model results/models/markov-neighbours.h5
+  --model results/models/markov-order3.h5 --model results/models/markov-neighbours.h5 \
+  --model results/models/nade-h500.h5
 echo
-echo "8-bit Fashion-MNIST (256 levels), test split, exact log-likelihoods"
+echo "8-bit Fashion-MNIST (256 levels), test split; exact log-likelihoods"
 "${logp[@]}" score --data "$eight_bit" --split test \
-  --model results/models/categorical-8bit.h5 --model results/models/markov-order1-8bit.h5
+  --model results/models/categorical-8bit.h5 --model results/models/markov-order1-8bit.h5 \
+  --model results/models/markov-order1-tied-8bit.h5
