@@ -13,7 +13,7 @@ if [[ "${1:-}" == "--sanitize" ]]; then
 else
   build_dir=build-tests
   # Release optimizations with assert() kept on.
-  options=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O2)
+  options=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O2 -DLOGP_BUILD_BENCHMARKS=OFF)
 fi
 cmake -S . -B "$build_dir" "${options[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
