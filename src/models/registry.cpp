@@ -6,6 +6,7 @@
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/bernoulli.hpp"
+#include "logp/models/deep_nade.hpp"
 #include "logp/models/nade.hpp"
 #include "logp/models/markov.hpp"
 
@@ -24,6 +25,7 @@ constexpr Entry kRegistry[] = {
     {"bernoulli", &BernoulliModel::load},
     {"nade", &NadeModel::load},
     {"markov", &MarkovModel::load},
+    {"nade-oa", &DeepNadeModel::load},
 };
 
 }  // namespace

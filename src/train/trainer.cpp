@@ -26,7 +26,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double validation_nll(const TrainableModel& model, const DatasetSplit& valid) {
+// Mean NLL over the first `examples` validation examples (0: all of them), exact scoring.
+double validation_nll(const TrainableModel& model, const DatasetSplit& valid, Index examples) {
+  if (examples > 0 && examples < valid.size()) return -parallel_log_prob(model, valid.read(0, examples)).mean();
   return score_split(model, valid, 4096, nullptr).mean_nll;
 }
 
@@ -54,6 +56,8 @@ TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const 
   model.data_spec().check_accepts(train.spec(), train.where());
   if (valid) model.data_spec().check_accepts(valid->spec(), valid->where());
   require(options.max_epochs > 0, "--epochs must be positive, got " + std::to_string(options.max_epochs));
+  require(options.valid_examples >= 0,
+          "--valid-examples must be 0 (all) or positive, got " + std::to_string(options.valid_examples));
 
   const CheckpointKey key{std::string(model.type()), model.hyperparameters(), options.seed, options.batch_size,
                           options.shard_size};
@@ -110,7 +114,7 @@ TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const 
 
     double valid_nll = 0.0;
     if (valid) {
-      valid_nll = validation_nll(model, *valid);
+      valid_nll = validation_nll(model, *valid, options.valid_examples);
       if (state.best_epoch < 0 || valid_nll < state.best_valid_nll) {
         state.best_epoch = epoch;
         state.best_valid_nll = valid_nll;

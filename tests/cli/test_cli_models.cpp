@@ -109,3 +109,20 @@ TEST_CASE("cli: errors give exit 1 with the file named, usage errors exit 2, not
   std::sort(files.begin(), files.end());
   CHECK(files == std::vector<std::string>{"d6.h5", "m.h5", "tiny.h5"});
 }
+
+TEST_CASE("cli: nade trains, and --resume after a stop ends with the unbroken run's model", "[cli][nade]") {
+  TempDir dir;
+  const std::string data = write_tiny_images(dir, 120);
+  const std::string common = "fit --model nade --hidden 5 --batch-size 16 --seed 3 --valid-split none --data " + data;
+
+  REQUIRE(run_cli(common + " --epochs 3 --out " + dir.file("unbroken.h5")).exit_code == 0);
+  // "Killed" after one epoch: the checkpoint holds epoch 1; the resumed run finishes epochs 2-3.
+  REQUIRE(run_cli(common + " --epochs 1 --checkpoint " + dir.file("c.h5") + " --out " + dir.file("first.h5")).exit_code == 0);
+  const CliResult resumed = run_cli(common + " --epochs 3 --checkpoint " + dir.file("c.h5") + " --resume --log " +
+                                    dir.file("log.jsonl") + " --out " + dir.file("resumed.h5"));
+  REQUIRE(resumed.exit_code == 0);
+  const Matrix x = DatasetSplit::open(data, "test").read_all();
+  CHECK(load_density_model(dir.file("resumed.h5"))->log_prob(x) == load_density_model(dir.file("unbroken.h5"))->log_prob(x));
+  CHECK(load_density_model(dir.file("first.h5"))->log_prob(x) != load_density_model(dir.file("unbroken.h5"))->log_prob(x));
+  CHECK_THAT(read_text(dir.file("log.jsonl")), Catch::Contains("\"epoch\": 3") && !Catch::Contains("\"epoch\": 1,"));
+}

@@ -26,6 +26,8 @@ struct TrainOptions {
   bool resume = false;          // continue from `checkpoint` if it exists
   std::string log;              // JSON lines, one per epoch; empty: none
   Index block_examples = 0;     // examples held in memory for shuffling; 0: up to ~1 GB
+  Index valid_examples = 0;     // early stopping on the first N validation examples; 0: all
+                                // (for models whose exact scoring is expensive, e.g. nade-oa)
   bool progress = false;        // a progress line on stderr
   int stop_after_epochs = 0;    // for tests of resume: return after this many epochs (0: off)
 };
