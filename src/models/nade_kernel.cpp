@@ -90,25 +90,23 @@ double generic_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& o
 // ---------------------------------------------------------------------------------------------
 // Float path (AVX2 + FMA), for binary x.
 //
-// h_k = act(a_k) changes only after a position whose x is 1, so the positions are taken in
-// groups that share one h: a group starts where h changes and holds up to kGroup positions. One
-// pass over the H rows of one example updates a, computes h (when it changed) and all the
-// group's dot products V[:, d] . h at once, so each h is computed once per change, not once per
-// position, and is used while in registers. Positions are walked in tiles of kTile, all the
-// batch's examples through one tile before the next, so the tile's columns of W and V (and of
-// their gradients) are reused from cache by every example.
+// Examples go through the positions kLanes (4) at a time, in step: one pass over the H rows per
+// position serves the 4 examples, so that every chunk of V[:, d], W[:, d] and their gradients is
+// loaded once for the 4 (the kernel would otherwise be bound by moving those columns into L1).
+// h_k = act(a_k) changes only after a position whose x is 1, so an example computes act (the
+// costly part) only there; elsewhere it reuses its stored h. The 4 logits of a step go through
+// one 4-wide softplus/sigmoid in double. Positions are walked in tiles of kTile, every group of 4
+// examples through one tile before the next, so the tile's columns are reused from L2.
 //
-// Each example's arithmetic depends only on that example (the grouping is fixed by its own x and
-// the tile boundaries), so log_prob is the same bit for bit however a batch is split, and the
-// gradient of a batch is the same for any number of threads.
+// Each example's arithmetic depends only on that example: lanes never mix, every lane's dot
+// product is summed by the same tree, and the code a lane runs does not depend on the others,
+// so log_prob is the same bit for bit however a batch is split, and the gradient of a batch is
+// the same for any number of threads.
 
-constexpr int kGroup = 4;         // positions per pass over H (dot-product accumulators)
-#ifndef NADE_TILE
-#define NADE_TILE 16
-#endif
-constexpr Index kTile = NADE_TILE;  // positions per tile
-constexpr Index kScoreBlock = 32;  // examples per block in log_prob (a, h stay in L2)
-constexpr Index kTrainBlock = 32;  // examples per block in nll_and_grad (a, h, da stay in L2)
+constexpr int kLanes = 4;          // examples in step: hsum4 and the 4 doubles of softplus_sigmoid
+constexpr Index kTile = 16;        // positions per tile
+constexpr Index kScoreBlock = 32;  // examples per block in log_prob (their a and h stay in L2)
+constexpr Index kTrainBlock = 32;  // examples per block in nll_and_grad (a, h, u, da stay in L2)
 
 // The rows of one H-vector: `full` rows in whole chunks of 8, then `tail` (< 8) through `mask`.
 struct Rows {
@@ -143,10 +141,17 @@ inline __attribute__((always_inline)) void for_chunks(const Rows& rows, Body&& b
   if (rows.tail) body(full, Masked{rows.mask});
 }
 
-// The four horizontal sums of a0..a3 (the same summation tree for every dot product).
-inline void hsum4(__m256 a0, __m256 a1, __m256 a2, __m256 a3, float* out) {
+// fn(std::integral_constant<int, e>) for e = 0 .. N-1, unrolled.
+template <int N, typename Fn>
+inline __attribute__((always_inline)) void for_lanes(Fn&& fn) {
+  [&]<int... E>(std::integer_sequence<int, E...>) { (fn(std::integral_constant<int, E>{}), ...); }
+  (std::make_integer_sequence<int, N>{});
+}
+
+// The four horizontal sums of a0..a3 (the same summation tree for every lane).
+inline __m128 hsum4(__m256 a0, __m256 a1, __m256 a2, __m256 a3) {
   const __m256 s = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
-  _mm_storeu_ps(out, _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1)));
+  return _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
 }
 
 template <bool Relu>
@@ -155,6 +160,15 @@ inline __attribute__((always_inline)) __m256 act(__m256 a) {
     return _mm256_max_ps(a, _mm256_setzero_ps());
   else
     return fast::sigmoid(a);
+}
+
+// act'(a) from h = act(a): h (1 - h) = h - h h, or (h > 0) as a mask for ReLU.
+template <bool Relu>
+inline __attribute__((always_inline)) __m256 act_slope_times(__m256 h, __m256 u) {
+  if constexpr (Relu)
+    return _mm256_and_ps(u, _mm256_cmp_ps(h, _mm256_setzero_ps(), _CMP_GT_OQ));
+  else
+    return _mm256_mul_ps(u, _mm256_fnmadd_ps(h, h, h));
 }
 
 // Padded per-example buffers: `count` vectors of H floats, each starting on a 32-byte boundary.
@@ -169,317 +183,342 @@ class ColumnBuffer {
   std::vector<float, Eigen::aligned_allocator<float>> data_;
 };
 
-// x (D x B) as 0/1 bytes in modelling order, one example after another: xo[j * D + k] = x(o_k, j).
-// False if some entry is neither 0 nor 1 (the portable path handles that).
-bool ordered_binary(const std::vector<Index>& order, const Eigen::Ref<const MatrixX<float>>& x,
-                    std::vector<std::uint8_t>& xo) {
+// x (D x B) in modelling order, as one byte per position and group of kLanes examples:
+// bit e of ones[g * D + k] is x(o_k, kLanes g + e). False if some entry is neither 0 nor 1
+// (the portable path handles that).
+bool lane_masks(const std::vector<Index>& order, const Eigen::Ref<const MatrixX<float>>& x,
+                std::vector<std::uint8_t>& ones) {
   const Index dim = static_cast<Index>(order.size());
-  xo.resize(static_cast<std::size_t>(dim * x.cols()));
+  const Index groups = (x.cols() + kLanes - 1) / kLanes;
+  ones.assign(static_cast<std::size_t>(groups * dim), 0);
+  bool binary = true;
   for (Index j = 0; j < x.cols(); ++j) {
     const float* xj = x.col(j).data();
-    std::uint8_t* out = xo.data() + j * dim;
-    bool binary = true;
+    std::uint8_t* out = ones.data() + j / kLanes * dim;
+    const auto bit = static_cast<std::uint8_t>(1u << (j % kLanes));
     for (Index k = 0; k < dim; ++k) {
       const float v = xj[order[static_cast<std::size_t>(k)]];
-      binary = binary && (v == 0.0f || v == 1.0f);
-      out[k] = v != 0.0f;
+      binary &= v == 0.0f || v == 1.0f;
+      if (v != 0.0f) out[k] |= bit;
     }
-    if (!binary) return false;
   }
-  return true;
+  return binary;
 }
 
-// The Bernoulli terms of one position from its logit l (double): softplus(l) = log(1 + e^l)
-// and sigmoid(l), sharing one exp.
-struct LogitTerms {
-  double softplus, sigmoid;
-};
-inline LogitTerms logit_terms(double l) {
-  const double e = std::exp(-std::abs(l));  // in (0, 1]
-  const double r = 1.0 / (1.0 + e);
-  return {std::max(l, 0.0) + std::log1p(e), l >= 0 ? r : e * r};
+// The 4 logits b_d + dots as doubles (lanes past `lanes` are 0).
+inline __m256d logits_of(float bias, __m128 dots, int lanes) {
+  const __m128 valid = _mm_castsi128_ps(_mm_cmpgt_epi32(_mm_set1_epi32(lanes), _mm_setr_epi32(0, 1, 2, 3)));
+  return _mm256_cvtps_pd(_mm_and_ps(_mm_add_ps(_mm_set1_ps(bias), dots), valid));
 }
-#ifdef NADE_NOSP
-inline double softplus_fast(double l) { return std::max(l, 0.0); }
-#else
-inline double softplus_fast(double l) { return std::max(l, 0.0) + std::log1p(std::exp(-std::abs(l))); }
-#endif
+
+// The lanes of `ones` (bit e: x = 1 in lane e) as doubles 0 or 1.
+inline __m256d bits_to_pd(unsigned ones) {
+  const __m256i bit = _mm256_and_si256(_mm256_set1_epi64x(ones), _mm256_setr_epi64x(1, 2, 4, 8));
+  return _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(bit, _mm256_setr_epi64x(1, 2, 4, 8))),
+                       _mm256_set1_pd(1.0));
+}
 
 // ---- log_prob ----
 
-// How a group's pass obtains h: the stored one (keep), act(a) (from_a: the first group), or
-// act(a + W[:, d]) after the previous group ended on a 1 at d (add). NewH passes store h only
-// when a later pass reads it (the group does not end on a 1).
-enum class ScoreH { keep, from_a, add };
-
-struct ScorePass {
-  float* a;                // the example's a (padded)
-  float* h;                // its h = act(a) (padded)
-  const float* w;          // W[:, d] to add, for ScoreH::add
-  const float* v[kGroup];  // V[:, d] of the group's positions
-  float* dots;             // out: kGroup dot products
+struct ScoreStep {
+  float* a[kLanes];  // the lanes' a (padded)
+  float* h[kLanes];  // and h = act(a)
+  const float* w;    // W[:, d'] of the previous position d', added into a in the lanes of Ones
+  const float* v;    // V[:, d]
 };
 
-// One pass over the rows: h (as Mode says), then ND dot products V[:, d] . h.
-template <int ND, ScoreH Mode, bool StoreH, bool Relu>
-void score_pass(const Rows& rows, const ScorePass& p) {
-  float* __restrict a = p.a;
-  float* __restrict h = p.h;
-  const float* __restrict wc = p.w;
-  const float* v[kGroup];
-  for (int i = 0; i < ND; ++i) v[i] = p.v[i];
-  __m256 acc[kGroup];
-  for (int i = 0; i < kGroup; ++i) acc[i] = _mm256_setzero_ps();
+// One position d for E lanes: a += W[:, d'] and h = act(a) in the lanes of Ones (x_d' = 1),
+// then the dot products V[:, d] . h.
+template <int E, unsigned Ones, bool Relu>
+void score_step(const Rows& rows, const ScoreStep& s, float* dots) {
+  float* a[kLanes];
+  float* h[kLanes];
+  for (int e = 0; e < E; ++e) a[e] = s.a[e], h[e] = s.h[e];
+  const float* __restrict wc = s.w;
+  const float* __restrict vc = s.v;
+  __m256 acc[kLanes];
+  for (int e = 0; e < kLanes; ++e) acc[e] = _mm256_setzero_ps();
   for_chunks(rows, [&](Index o, auto m) {
-    __m256 hv;
-    if constexpr (Mode == ScoreH::keep) {
-      hv = _mm256_load_ps(h + o);
-    } else {
-      __m256 av = _mm256_load_ps(a + o);
-      if constexpr (Mode == ScoreH::add) {
-        av = _mm256_add_ps(av, m.load(wc + o));
-        _mm256_store_ps(a + o, av);
+    const __m256 vv = m.load(vc + o);
+    __m256 wv = _mm256_setzero_ps();
+    if constexpr (Ones != 0) wv = m.load(wc + o);
+    for_lanes<E>([&](auto lane) {
+      constexpr int e = lane;
+      __m256 hv;
+      if constexpr (((Ones >> e) & 1) != 0) {
+        const __m256 av = _mm256_add_ps(_mm256_load_ps(a[e] + o), wv);
+        _mm256_store_ps(a[e] + o, av);
+        hv = act<Relu>(av);
+        _mm256_store_ps(h[e] + o, hv);
+      } else {
+        hv = _mm256_load_ps(h[e] + o);
       }
-      hv = act<Relu>(av);
-      if constexpr (StoreH) _mm256_store_ps(h + o, hv);
-    }
-    for (int i = 0; i < ND; ++i) acc[i] = _mm256_fmadd_ps(m.load(v[i] + o), hv, acc[i]);
+      acc[e] = _mm256_fmadd_ps(vv, hv, acc[e]);
+    });
   });
-  hsum4(acc[0], acc[1], acc[2], acc[3], p.dots);
+  _mm_storeu_ps(dots, hsum4(acc[0], acc[1], acc[2], acc[3]));
 }
 
-using ScorePassFn = void (*)(const Rows&, const ScorePass&);
+using ScoreStepFn = void (*)(const Rows&, const ScoreStep&, float* dots);
 
-// Indexed by (ND - 1) * 5 + kind, kind 0: keep, 1/2: from_a storing h or not, 3/4: add, same.
-template <bool Relu, std::size_t... I>
-constexpr std::array<ScorePassFn, sizeof...(I)> score_table(std::index_sequence<I...>) {
-  return {(I % 5 == 0   ? &score_pass<int(I / 5) + 1, ScoreH::keep, false, Relu>
-           : I % 5 == 1 ? &score_pass<int(I / 5) + 1, ScoreH::from_a, true, Relu>
-           : I % 5 == 2 ? &score_pass<int(I / 5) + 1, ScoreH::from_a, false, Relu>
-           : I % 5 == 3 ? &score_pass<int(I / 5) + 1, ScoreH::add, true, Relu>
-                        : &score_pass<int(I / 5) + 1, ScoreH::add, false, Relu>)...};
+// score_step<E, ones, Relu> for every mask of E lanes.
+template <int E, bool Relu>
+constexpr std::array<ScoreStepFn, (1u << E)> score_steps() {
+  return []<unsigned... M>(std::integer_sequence<unsigned, M...>) {
+    return std::array<ScoreStepFn, (1u << E)>{&score_step<E, M, Relu>...};
+  }(std::make_integer_sequence<unsigned, (1u << E)>{});
 }
 
 template <bool Relu>
-void float_log_prob(const NadeWeights<float>& w, const std::vector<Index>& order, const std::uint8_t* xo,
+ScoreStepFn score_step_for(int lanes, unsigned ones) {
+  static constexpr auto s1 = score_steps<1, Relu>();
+  static constexpr auto s2 = score_steps<2, Relu>();
+  static constexpr auto s3 = score_steps<3, Relu>();
+  static constexpr auto s4 = score_steps<4, Relu>();
+  switch (lanes) {
+    case 1: return s1[ones];
+    case 2: return s2[ones];
+    case 3: return s3[ones];
+    default: return s4[ones];
+  }
+}
+
+template <bool Relu>
+void float_log_prob(const NadeWeights<float>& w, const std::vector<Index>& order, const std::uint8_t* ones,
                     Index count, Eigen::Ref<Vector> out) {
-  static constexpr auto table = score_table<Relu>(std::make_index_sequence<kGroup * 5>());
   const Index hidden = w.c.size();
   const Index dim = static_cast<Index>(order.size());
   const Rows rows(hidden);
   ColumnBuffer a(hidden, count), h(hidden, count);
-  for (Index j = 0; j < count; ++j) Eigen::Map<VectorX<float>>(a.col(j), hidden) = w.c;
-  struct State {
-    Index add = -1;        // the dimension whose W column is still to be added into a, or -1
-    bool h_valid = false;  // whether the stored h is act(a)
-    double log_prob = 0.0;
-  };
-  std::vector<State> state(static_cast<std::size_t>(count));
-  for (Index t0 = 0; t0 < dim; t0 += kTile) {
-    const Index t1 = std::min(dim, t0 + kTile);
-    for (Index j = 0; j < count; ++j) {
-      const std::uint8_t* xj = xo + j * dim;
-      State& st = state[static_cast<std::size_t>(j)];
-      double lp = 0.0;
-      Index k = t0;
-      while (k < t1) {
-        // A group: positions from k sharing one h, ending after a 1 or at kGroup positions.
-        Index dims[kGroup];
-        int n = 0;
-        ScorePass p{a.col(j), h.col(j), nullptr, {}, nullptr};
-        bool ends_on_one;
-        do {
-          dims[n] = order[static_cast<std::size_t>(k)];
-          p.v[n] = w.V.col(dims[n]).data();
-          ++n;
-          ends_on_one = xj[k++] != 0;
-        } while (!ends_on_one && n < kGroup && k < t1);
-        int kind = 0;
-        if (st.add >= 0) {
-          p.w = w.W.col(st.add).data();
-          kind = ends_on_one ? 4 : 3;
-        } else if (!st.h_valid) {
-          kind = ends_on_one ? 2 : 1;
-        }
-        float dots[kGroup];
-        p.dots = dots;
-        table[static_cast<std::size_t>((n - 1) * 5 + kind)](rows, p);
-        st.h_valid = !ends_on_one;
-        st.add = ends_on_one ? dims[n - 1] : -1;
-        for (int i = 0; i < n; ++i) lp -= softplus_fast(static_cast<double>(w.b(dims[i]) + dots[i]));
-        if (ends_on_one) lp += static_cast<double>(w.b(dims[n - 1]) + dots[n - 1]);
-      }
-      st.log_prob += lp;
+  {
+    // a_0 = c and h_0 = act(c), the same for every example.
+    Eigen::Map<VectorX<float>>(a.col(0), hidden) = w.c;
+    for_chunks(rows, [&](Index o, auto) { _mm256_store_ps(h.col(0) + o, act<Relu>(_mm256_load_ps(a.col(0) + o))); });
+    for (Index j = 1; j < count; ++j) {
+      std::copy(a.col(0), a.col(0) + a.stride(), a.col(j));
+      std::copy(h.col(0), h.col(0) + h.stride(), h.col(j));
     }
   }
-  for (Index j = 0; j < count; ++j) out(j) = state[static_cast<std::size_t>(j)].log_prob;
+  struct Group {  // kLanes examples in step
+    ScoreStep step;
+    int lanes;
+    unsigned previous_ones = 0;  // x = 1 at the previous position, in each lane
+    Index previous_dim = 0;
+    __m256d log_prob = _mm256_setzero_pd();
+  };
+  const Index groups = (count + kLanes - 1) / kLanes;
+  std::vector<Group> group(static_cast<std::size_t>(groups));
+  for (Index g = 0; g < groups; ++g) {
+    Group& gr = group[static_cast<std::size_t>(g)];
+    gr.lanes = static_cast<int>(std::min<Index>(kLanes, count - g * kLanes));
+    for (int e = 0; e < gr.lanes; ++e) gr.step.a[e] = a.col(g * kLanes + e), gr.step.h[e] = h.col(g * kLanes + e);
+  }
+  for (Index t0 = 0; t0 < dim; t0 += kTile) {
+    const Index t1 = std::min(dim, t0 + kTile);
+    for (Index g = 0; g < groups; ++g) {
+      Group& gr = group[static_cast<std::size_t>(g)];
+      const std::uint8_t* x = ones + g * dim;
+      __m256d log_prob = gr.log_prob;
+      for (Index k = t0; k < t1; ++k) {
+        const Index d = order[static_cast<std::size_t>(k)];
+        gr.step.w = w.W.col(gr.previous_dim).data();
+        gr.step.v = w.V.col(d).data();
+        alignas(16) float dots[kLanes];
+        score_step_for<Relu>(gr.lanes, gr.previous_ones)(rows, gr.step, dots);
+        const __m256d logit = logits_of(w.b(d), _mm_load_ps(dots), gr.lanes);
+        __m256d softplus, sigmoid;
+        fast::softplus_sigmoid(logit, softplus, sigmoid);
+        // log p += x l - softplus(l); lanes past `lanes` have l = 0, x = 0: they add -ln 2.
+        log_prob = _mm256_add_pd(log_prob, _mm256_fmsub_pd(bits_to_pd(x[k]), logit, softplus));
+        gr.previous_ones = x[k];
+        gr.previous_dim = d;
+      }
+      gr.log_prob = log_prob;
+    }
+  }
+  for (Index g = 0; g < groups; ++g) {
+    alignas(32) double lanes[kLanes];
+    _mm256_store_pd(lanes, group[static_cast<std::size_t>(g)].log_prob);
+    for (int e = 0; e < group[static_cast<std::size_t>(g)].lanes; ++e) out(g * kLanes + e) = lanes[e];
+  }
 }
 
 // ---- nll_and_grad ----
 
-enum class NewH { keep, from_a, subtract };
-
-struct TrainPass {
-  float* a;
-  float* h;
-  float* da;                 // sum over the later positions of dNLL/da
-  const float* w;            // W[:, d] and
-  float* gw;                 // dW[:, d] of the group's first position, for NewH::subtract
-  const float* pv[kGroup];   // the pending positions (previous group, same h as stored): V[:, d],
-  float* pgv[kGroup];        // dV[:, d]
-  float pdl[kGroup];         // and dNLL/dlogit
-  const float* v[kGroup];    // V[:, d] of this group's positions
-  float* dots;               // out: kGroup dot products
+struct TrainStep {
+  float* a[kLanes];    // the lanes' a,
+  float* h[kLanes];    // h = act(a),
+  float* u[kLanes];    // sum of dl V[:, d] over the positions since h last changed,
+  float* da[kLanes];   // and sum over the positions before those of dNLL/da
+  const float* vp;     // V[:, d+] and
+  float* gvp;          // dV[:, d+] of the position after d (d+), whose terms are pending,
+  float dl[kLanes];    // with its dNLL/dlogit in each lane (0: none)
+  const float* v;      // V[:, d]
+  const float* w;      // W[:, d] and
+  float* gw;           // dW[:, d], for the lanes of Ones (x_d = 1)
 };
 
-// One pass over the rows of one example in the backward sweep:
-//  1. the NP pending positions, whose h is the stored one: dV[:, d] += dl h, and
-//     da += act'(a) * sum dl V[:, d];
-//  2. NewH::subtract (x = 1 at this group's first position d): dW[:, d] += da, a -= W[:, d],
-//     h = act(a) stored; NewH::from_a: h = act(a) stored;
-//  3. the ND dot products V[:, d] . h of this group.
-template <int NP, int ND, NewH Mode, bool Relu>
-void train_pass(const Rows& rows, const TrainPass& p) {
-  float* __restrict a = p.a;
-  float* __restrict h = p.h;
-  float* __restrict da = p.da;
-  const float* __restrict wc = p.w;
-  float* __restrict gw = p.gw;
-  const float* pv[kGroup];
-  float* pgv[kGroup];
-  __m256 dl[kGroup];
-  for (int i = 0; i < NP; ++i) {
-    pv[i] = p.pv[i];
-    pgv[i] = p.pgv[i];
-    dl[i] = _mm256_set1_ps(p.pdl[i]);
+// One position d of the backward sweep for E lanes:
+//  1. the pending position d+: dV[:, d+] += dl h and u += dl V[:, d+] (h is that of d+);
+//  2. in the lanes of Ones (x_d = 1, h changes below d+): da += act'(a) u, u = 0,
+//     dW[:, d] += da, a -= W[:, d], h = act(a);
+//  3. the dot products V[:, d] . h.
+// Final (after position 0): steps 1 and the first part of 2 in every lane, no dots.
+template <int E, unsigned Ones, bool Final, bool Relu>
+void train_step(const Rows& rows, const TrainStep& s, float* dots) {
+  float* a[kLanes];
+  float* h[kLanes];
+  float* u[kLanes];
+  float* da[kLanes];
+  __m256 dl[kLanes];
+  for (int e = 0; e < E; ++e) {
+    a[e] = s.a[e], h[e] = s.h[e], u[e] = s.u[e], da[e] = s.da[e];
+    dl[e] = _mm256_set1_ps(s.dl[e]);
   }
-  const float* v[kGroup];
-  for (int i = 0; i < ND; ++i) v[i] = p.v[i];
-  __m256 acc[kGroup];
-  for (int i = 0; i < kGroup; ++i) acc[i] = _mm256_setzero_ps();
+  const float* __restrict vp = s.vp;
+  float* __restrict gvp = s.gvp;
+  const float* __restrict vc = s.v;
+  const float* __restrict wc = s.w;
+  float* __restrict gw = s.gw;
+  __m256 acc[kLanes];
+  for (int e = 0; e < kLanes; ++e) acc[e] = _mm256_setzero_ps();
   for_chunks(rows, [&](Index o, auto m) {
-    __m256 hv = _mm256_setzero_ps(), dav = _mm256_setzero_ps();
-    if constexpr (NP > 0 || Mode == NewH::keep) hv = _mm256_load_ps(h + o);
-    if constexpr (NP > 0) {
-      __m256 u = _mm256_mul_ps(dl[0], m.load(pv[0] + o));
-      for (int i = 1; i < NP; ++i) u = _mm256_fmadd_ps(dl[i], m.load(pv[i] + o), u);
-      for (int i = 0; i < NP; ++i) m.store(pgv[i] + o, _mm256_fmadd_ps(dl[i], hv, m.load(pgv[i] + o)));
-      dav = _mm256_load_ps(da + o);
-      if constexpr (Relu)
-        dav = _mm256_add_ps(dav, _mm256_and_ps(u, _mm256_cmp_ps(hv, _mm256_setzero_ps(), _CMP_GT_OQ)));
-      else
-        dav = _mm256_fmadd_ps(u, _mm256_fnmadd_ps(hv, hv, hv), dav);  // h (1 - h) = h - h h
-      _mm256_store_ps(da + o, dav);
+    const __m256 vpv = m.load(vp + o);
+    __m256 gvpv = m.load(gvp + o);
+    __m256 vv = _mm256_setzero_ps(), wv = _mm256_setzero_ps(), gwv = _mm256_setzero_ps();
+    if constexpr (!Final) vv = m.load(vc + o);
+    if constexpr (!Final && Ones != 0) {
+      wv = m.load(wc + o);
+      gwv = m.load(gw + o);
     }
-    if constexpr (Mode == NewH::subtract) {
-      if constexpr (NP == 0) dav = _mm256_load_ps(da + o);
-      m.store(gw + o, _mm256_add_ps(m.load(gw + o), dav));
-      const __m256 av = _mm256_sub_ps(_mm256_load_ps(a + o), m.load(wc + o));
-      _mm256_store_ps(a + o, av);
-      hv = act<Relu>(av);
-      _mm256_store_ps(h + o, hv);
-    } else if constexpr (Mode == NewH::from_a) {
-      hv = act<Relu>(_mm256_load_ps(a + o));
-      _mm256_store_ps(h + o, hv);
-    }
-    for (int i = 0; i < ND; ++i) acc[i] = _mm256_fmadd_ps(m.load(v[i] + o), hv, acc[i]);
+    for_lanes<E>([&](auto lane) {
+      constexpr int e = lane;
+      __m256 hv = _mm256_load_ps(h[e] + o);
+      gvpv = _mm256_fmadd_ps(dl[e], hv, gvpv);
+      const __m256 uv = _mm256_fmadd_ps(dl[e], vpv, _mm256_load_ps(u[e] + o));
+      if constexpr (Final || ((Ones >> e) & 1) != 0) {
+        const __m256 dav = _mm256_add_ps(_mm256_load_ps(da[e] + o), act_slope_times<Relu>(hv, uv));
+        _mm256_store_ps(da[e] + o, dav);
+        if constexpr (!Final) {
+          _mm256_store_ps(u[e] + o, _mm256_setzero_ps());
+          gwv = _mm256_add_ps(gwv, dav);
+          const __m256 av = _mm256_sub_ps(_mm256_load_ps(a[e] + o), wv);
+          _mm256_store_ps(a[e] + o, av);
+          hv = act<Relu>(av);
+          _mm256_store_ps(h[e] + o, hv);
+        }
+      } else {
+        _mm256_store_ps(u[e] + o, uv);
+      }
+      if constexpr (!Final) acc[e] = _mm256_fmadd_ps(vv, hv, acc[e]);
+    });
+    m.store(gvp + o, gvpv);
+    if constexpr (!Final && Ones != 0) m.store(gw + o, gwv);
   });
-  if constexpr (ND > 0) hsum4(acc[0], acc[1], acc[2], acc[3], p.dots);
+  if constexpr (!Final) _mm_storeu_ps(dots, hsum4(acc[0], acc[1], acc[2], acc[3]));
 }
 
-using TrainPassFn = void (*)(const Rows&, const TrainPass&);
+using TrainStepFn = void (*)(const Rows&, const TrainStep&, float* dots);
 
-// Indexed by (NP * (kGroup + 1) + ND) * 3 + mode.
-template <bool Relu, std::size_t... I>
-constexpr std::array<TrainPassFn, sizeof...(I)> train_table(std::index_sequence<I...>) {
-  constexpr int g = kGroup + 1;
-  return {(I % 3 == 0   ? &train_pass<int(I / 3 / g), int(I / 3 % g), NewH::keep, Relu>
-           : I % 3 == 1 ? &train_pass<int(I / 3 / g), int(I / 3 % g), NewH::from_a, Relu>
-                        : &train_pass<int(I / 3 / g), int(I / 3 % g), NewH::subtract, Relu>)...};
+template <int E, bool Relu>
+constexpr std::array<TrainStepFn, (1u << E) + 1> train_steps() {  // every mask, then Final
+  return []<unsigned... M>(std::integer_sequence<unsigned, M...>) {
+    return std::array<TrainStepFn, (1u << E) + 1>{&train_step<E, M, false, Relu>..., &train_step<E, 0, true, Relu>};
+  }(std::make_integer_sequence<unsigned, (1u << E)>{});
+}
+
+// The step for `lanes` lanes and mask `ones`; ones = 1 << lanes: the final step.
+template <bool Relu>
+TrainStepFn train_step_for(int lanes, unsigned ones) {
+  static constexpr auto s1 = train_steps<1, Relu>();
+  static constexpr auto s2 = train_steps<2, Relu>();
+  static constexpr auto s3 = train_steps<3, Relu>();
+  static constexpr auto s4 = train_steps<4, Relu>();
+  switch (lanes) {
+    case 1: return s1[ones];
+    case 2: return s2[ones];
+    case 3: return s3[ones];
+    default: return s4[ones];
+  }
 }
 
 template <bool Relu>
 double float_nll_and_grad(const NadeWeights<float>& w, const std::vector<Index>& order,
-                          const Eigen::Ref<const MatrixX<float>>& x, const std::uint8_t* xo, NadeGradients<float>& grad) {
-  static constexpr auto table = train_table<Relu>(std::make_index_sequence<(kGroup + 1) * (kGroup + 1) * 3>());
+                          const Eigen::Ref<const MatrixX<float>>& x, const std::uint8_t* ones,
+                          NadeGradients<float>& grad) {
   const Index hidden = w.c.size();
   const Index dim = static_cast<Index>(order.size());
   const Index count = x.cols();
   const Rows rows(hidden);
-  ColumnBuffer a(hidden, count), h(hidden, count), da(hidden, count);
+  ColumnBuffer a(hidden, count), h(hidden, count), u(hidden, count), da(hidden, count);
   {
     // a_D = c + W x: every position's input added at once (one GEMM), into the padded buffer.
     Eigen::Map<MatrixX<float>, 0, Eigen::OuterStride<>> a_map(a.col(0), hidden, count,
                                                               Eigen::OuterStride<>(a.stride()));
     a_map = w.c.replicate(1, count);
     a_map.noalias() += w.W * x;
+    for (Index j = 0; j < count; ++j)
+      for_chunks(rows, [&](Index o, auto) { _mm256_store_ps(h.col(j) + o, act<Relu>(_mm256_load_ps(a.col(j) + o))); });
   }
-  struct State {
-    bool h_valid = false;  // whether the stored h is act(a)
-    int pending = 0;       // the previous group, whose dV and da terms are not yet added:
-    Index dims[kGroup];    // its dimensions
-    float dl[kGroup];      // and their dNLL/dlogit
-    double nll = 0.0;
+  struct Group {  // kLanes examples in step
+    TrainStep step;
+    int lanes;
+    __m256d nll = _mm256_setzero_pd();
   };
-  std::vector<State> state(static_cast<std::size_t>(count));
-
-  // One pass for example j: the pending terms, h as `mode` says, and the nd dot products.
-  const auto run = [&](Index j, State& st, NewH mode, Index one, int nd, const Index* dims, float* dots) {
-    TrainPass p{a.col(j), h.col(j), da.col(j), nullptr, nullptr, {}, {}, {}, {}, dots};
-    for (int i = 0; i < st.pending; ++i) {
-      p.pv[i] = w.V.col(st.dims[i]).data();
-      p.pgv[i] = grad.V.col(st.dims[i]).data();
-      p.pdl[i] = st.dl[i];
+  const Index groups = (count + kLanes - 1) / kLanes;
+  std::vector<Group> group(static_cast<std::size_t>(groups));
+  for (Index g = 0; g < groups; ++g) {
+    Group& gr = group[static_cast<std::size_t>(g)];
+    gr.lanes = static_cast<int>(std::min<Index>(kLanes, count - g * kLanes));
+    for (int e = 0; e < kLanes; ++e) {
+      const Index j = g * kLanes + std::min(e, gr.lanes - 1);
+      gr.step.a[e] = a.col(j), gr.step.h[e] = h.col(j), gr.step.u[e] = u.col(j), gr.step.da[e] = da.col(j);
+      gr.step.dl[e] = 0.0f;  // nothing pending before the last position
     }
-    for (int i = 0; i < nd; ++i) p.v[i] = w.V.col(dims[i]).data();
-    if (mode == NewH::subtract) {
-      p.w = w.W.col(one).data();
-      p.gw = grad.W.col(one).data();
-    }
-    table[static_cast<std::size_t>((st.pending * (kGroup + 1) + nd) * 3 + static_cast<int>(mode))](rows, p);
-  };
-
+    gr.step.vp = w.V.col(order.back()).data();
+    gr.step.gvp = grad.V.col(order.back()).data();  // += 0 h: unchanged
+  }
   for (Index t1 = dim; t1 > 0; t1 -= kTile) {
     const Index t0 = std::max<Index>(0, t1 - kTile);
-    for (Index j = 0; j < count; ++j) {
-      const std::uint8_t* xj = xo + j * dim;
-      State& st = state[static_cast<std::size_t>(j)];
-      double nll = 0.0;
-      Index k = t1 - 1;
-      while (k >= t0) {
-        // A group, walking down: position k (if x = 1 there, a loses W[:, o_k] and h changes),
-        // then the positions below it while their x is 0, up to kGroup.
-        Index dims[kGroup];
-        int n = 0;
-        const bool one = xj[k] != 0;
-        dims[n++] = order[static_cast<std::size_t>(k--)];
-        while (n < kGroup && k >= t0 && !xj[k]) dims[n++] = order[static_cast<std::size_t>(k--)];
-        const NewH mode = one ? NewH::subtract : st.h_valid ? NewH::keep : NewH::from_a;
-        float dots[kGroup];
-        run(j, st, mode, dims[0], n, dims, dots);
-        st.h_valid = true;
-        st.pending = n;
-        for (int i = 0; i < n; ++i) {
-          const double logit = static_cast<double>(w.b(dims[i]) + dots[i]);
-          const LogitTerms terms = logit_terms(logit);
-          const double xd = i == 0 && one ? 1.0 : 0.0;
-          nll += terms.softplus - xd * logit;
-          const float dlogit = static_cast<float>(terms.sigmoid - xd);  // dNLL/dlogit
-          grad.b(dims[i]) += dlogit;
-          st.dims[i] = dims[i];
-          st.dl[i] = dlogit;
-        }
+    for (Index g = 0; g < groups; ++g) {
+      Group& gr = group[static_cast<std::size_t>(g)];
+      const std::uint8_t* x_ones = ones + g * dim;
+      const __m256d lane_valid = _mm256_castsi256_pd(
+          _mm256_cmpgt_epi64(_mm256_set1_epi64x(gr.lanes), _mm256_setr_epi64x(0, 1, 2, 3)));
+      __m256d nll = gr.nll;
+      for (Index k = t1 - 1; k >= t0; --k) {
+        const Index d = order[static_cast<std::size_t>(k)];
+        gr.step.v = w.V.col(d).data();
+        gr.step.w = w.W.col(d).data();
+        gr.step.gw = grad.W.col(d).data();
+        alignas(16) float dots[kLanes];
+        train_step_for<Relu>(gr.lanes, x_ones[k])(rows, gr.step, dots);
+        const __m256d logit = logits_of(w.b(d), _mm_load_ps(dots), gr.lanes);
+        __m256d softplus, sigmoid;
+        fast::softplus_sigmoid(logit, softplus, sigmoid);
+        const __m256d xd = bits_to_pd(x_ones[k]);
+        nll = _mm256_add_pd(nll, _mm256_and_pd(_mm256_fnmadd_pd(xd, logit, softplus), lane_valid));
+        // dNLL/dlogit = sigmoid(l) - x_d (0 in the lanes past `lanes`)
+        const __m128 dlogit = _mm256_cvtpd_ps(_mm256_and_pd(_mm256_sub_pd(sigmoid, xd), lane_valid));
+        _mm_storeu_ps(gr.step.dl, dlogit);
+        float sum = 0.0f;
+        for (int e = 0; e < gr.lanes; ++e) sum += gr.step.dl[e];
+        grad.b(d) += sum;
+        gr.step.vp = gr.step.v;
+        gr.step.gvp = grad.V.col(d).data();
       }
-      st.nll += nll;
+      gr.nll = nll;
     }
   }
   double nll = 0.0;
-  for (Index j = 0; j < count; ++j) {
-    State& st = state[static_cast<std::size_t>(j)];
-    if (st.pending > 0) run(j, st, NewH::keep, 0, 0, nullptr, nullptr);
-    grad.c.noalias() += Eigen::Map<const VectorX<float>>(da.col(j), hidden);
-    nll += st.nll;
+  for (Index g = 0; g < groups; ++g) {
+    Group& gr = group[static_cast<std::size_t>(g)];
+    train_step_for<Relu>(gr.lanes, 1u << gr.lanes)(rows, gr.step, nullptr);
+    alignas(32) double lanes[kLanes];
+    _mm256_store_pd(lanes, gr.nll);
+    for (int e = 0; e < gr.lanes; ++e) nll += lanes[e];
   }
+  for (Index j = 0; j < count; ++j) grad.c.noalias() += Eigen::Map<const VectorX<float>>(da.col(j), hidden);
   return nll;
 }
 
@@ -492,15 +531,16 @@ void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Nad
                    const Eigen::Ref<const MatrixX<T>>& x, Eigen::Ref<Vector> out) {
 #if LOGP_HAVE_AVX2_FMA
   if constexpr (std::is_same_v<T, float>) {
-    std::vector<std::uint8_t> xo;
-    if (ordered_binary(order, x, xo)) {
+    std::vector<std::uint8_t> ones;
+    if (lane_masks(order, x, ones)) {
       const Index dim = static_cast<Index>(order.size());
       for (Index first = 0; first < x.cols(); first += kScoreBlock) {
         const Index count = std::min(kScoreBlock, x.cols() - first);
+        const std::uint8_t* block_ones = ones.data() + first / kLanes * dim;
         if (activation == NadeActivation::relu)
-          float_log_prob<true>(w, order, xo.data() + first * dim, count, out.segment(first, count));
+          float_log_prob<true>(w, order, block_ones, count, out.segment(first, count));
         else
-          float_log_prob<false>(w, order, xo.data() + first * dim, count, out.segment(first, count));
+          float_log_prob<false>(w, order, block_ones, count, out.segment(first, count));
       }
       return;
     }
@@ -514,16 +554,16 @@ double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& orde
                          const Eigen::Ref<const MatrixX<T>>& x, NadeGradients<T>& grad) {
 #if LOGP_HAVE_AVX2_FMA
   if constexpr (std::is_same_v<T, float>) {
-    std::vector<std::uint8_t> xo;
-    if (ordered_binary(order, x, xo)) {
+    std::vector<std::uint8_t> ones;
+    if (lane_masks(order, x, ones)) {
       const Index dim = static_cast<Index>(order.size());
       double nll = 0.0;
       for (Index first = 0; first < x.cols(); first += kTrainBlock) {
         const Index count = std::min(kTrainBlock, x.cols() - first);
         const auto block = x.middleCols(first, count);
-        nll += activation == NadeActivation::relu
-                   ? float_nll_and_grad<true>(w, order, block, xo.data() + first * dim, grad)
-                   : float_nll_and_grad<false>(w, order, block, xo.data() + first * dim, grad);
+        const std::uint8_t* block_ones = ones.data() + first / kLanes * dim;
+        nll += activation == NadeActivation::relu ? float_nll_and_grad<true>(w, order, block, block_ones, grad)
+                                                  : float_nll_and_grad<false>(w, order, block, block_ones, grad);
       }
       return nll;
     }
