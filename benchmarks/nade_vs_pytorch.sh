@@ -36,7 +36,7 @@ peer=benchmarks/peers/nade_torch.py
   for variant in cumsum loop; do
     for threads in 1 2; do
       "$peer" --variant "$variant" --threads "$threads" --train-batches 20 --score-examples 2000 |
-        /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"| {r[\"variant\"]} | {r[\"threads\"]} | {r[\"train_examples_per_second\"]:.0f} | {r[\"score_examples_per_second\"]:.0f} |")'
+        /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| %s | %d | %.0f | %.0f |" % (r["variant"], r["threads"], r["train_examples_per_second"], r["score_examples_per_second"]))'
     done
   done
   echo
@@ -47,8 +47,8 @@ peer=benchmarks/peers/nade_torch.py
     --batch-size 100 --seed 0 --data "$subset" --out /tmp/nade-bench.h5 >/dev/null 2>&1
   logp_seconds=$SECONDS
   build/logp --json score --model /tmp/nade-bench.h5 --data "$subset" --split valid |
-    /usr/bin/python3 -c "import json,sys; r=json.load(sys.stdin)[0]; print(f'- logp: valid NLL {r[\"mean_nll_nats\"]:.2f} ± {r[\"std_error_nats\"]:.2f} nats after $epochs epochs on $train_examples examples ($logp_seconds s wall, fit + valid scoring each epoch)')"
+    /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print("- logp: valid NLL %.2f ± %.2f nats after %s epoch(s) on %s examples (%s s wall: fit + valid scoring)" % (r["mean_nll_nats"], r["std_error_nats"], sys.argv[1], sys.argv[2], sys.argv[3]))' "$epochs" "$train_examples" "$logp_seconds"
   "$peer" --variant loop --threads 1 --train-batches 1 --score-examples 200 --epochs "$epochs" \
     --data "$subset" |
-    /usr/bin/python3 -c "import json,sys; r=json.load(sys.stdin); print(f'- PyTorch (loop, 1 thread): valid NLL {r[\"valid_nll\"]:.2f} ± {r[\"valid_nll_se\"]:.2f} nats after {r[\"epochs\"]} epochs ({r[\"epoch_seconds\"]:.0f} s per epoch)')"
+    /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("- PyTorch (loop, 1 thread): valid NLL %.2f ± %.2f nats after %d epoch(s) (%.0f s per epoch)" % (r["valid_nll"], r["valid_nll_se"], r["epochs"], r["epoch_seconds"]))'
 } | tee "$out"
