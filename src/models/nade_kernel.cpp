@@ -97,6 +97,9 @@ double generic_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& o
 // costly part) only there; elsewhere it reuses its stored h. The 4 logits of a step go through
 // one 4-wide softplus/sigmoid in double. Positions are walked in tiles of kTile, every group of 4
 // examples through one tile before the next, so the tile's columns are reused from L2.
+// The backward sweep adds a position's dV and da terms one step later, once its dNLL/dlogit is
+// known, and collects sum dl V[:, d] in u while h stays the same, so that da (needed only where
+// x is 1, for dW) is updated there: da += act'(a) u.
 //
 // Each example's arithmetic depends only on that example: lanes never mix, every lane's dot
 // product is summed by the same tree, and the code a lane runs does not depend on the others,
@@ -188,21 +191,29 @@ class ColumnBuffer {
 // (the portable path handles that).
 bool lane_masks(const std::vector<Index>& order, const Eigen::Ref<const MatrixX<float>>& x,
                 std::vector<std::uint8_t>& ones) {
-  const Index dim = static_cast<Index>(order.size());
-  const Index groups = (x.cols() + kLanes - 1) / kLanes;
-  ones.assign(static_cast<std::size_t>(groups * dim), 0);
-  bool binary = true;
+  int not_binary = 0;
   for (Index j = 0; j < x.cols(); ++j) {
     const float* xj = x.col(j).data();
-    std::uint8_t* out = ones.data() + j / kLanes * dim;
-    const auto bit = static_cast<std::uint8_t>(1u << (j % kLanes));
+    for (Index i = 0; i < x.rows(); ++i) not_binary |= int(xj[i] != 0.0f) & int(xj[i] != 1.0f);
+  }
+  if (not_binary) return false;
+  const Index dim = static_cast<Index>(order.size());
+  const Index groups = (x.cols() + kLanes - 1) / kLanes;
+  ones.resize(static_cast<std::size_t>(groups * dim));
+  for (Index g = 0; g < groups; ++g) {
+    const Index lanes = std::min<Index>(kLanes, x.cols() - g * kLanes);
+    const float* col[kLanes];
+    for (Index e = 0; e < kLanes; ++e) col[e] = x.col(g * kLanes + std::min(e, lanes - 1)).data();
+    const unsigned valid = (1u << lanes) - 1;
+    std::uint8_t* out = ones.data() + g * dim;
     for (Index k = 0; k < dim; ++k) {
-      const float v = xj[order[static_cast<std::size_t>(k)]];
-      binary &= v == 0.0f || v == 1.0f;
-      if (v != 0.0f) out[k] |= bit;
+      const Index d = order[static_cast<std::size_t>(k)];
+      const unsigned bits = unsigned(col[0][d] != 0.0f) | unsigned(col[1][d] != 0.0f) << 1 |
+                            unsigned(col[2][d] != 0.0f) << 2 | unsigned(col[3][d] != 0.0f) << 3;
+      out[k] = static_cast<std::uint8_t>(bits & valid);
     }
   }
-  return binary;
+  return true;
 }
 
 // The 4 logits b_d + dots as doubles (lanes past `lanes` are 0).
@@ -532,7 +543,7 @@ void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Nad
 #if LOGP_HAVE_AVX2_FMA
   if constexpr (std::is_same_v<T, float>) {
     std::vector<std::uint8_t> ones;
-    if (lane_masks(order, x, ones)) {
+    if (!order.empty() && lane_masks(order, x, ones)) {
       const Index dim = static_cast<Index>(order.size());
       for (Index first = 0; first < x.cols(); first += kScoreBlock) {
         const Index count = std::min(kScoreBlock, x.cols() - first);
@@ -555,7 +566,7 @@ double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& orde
 #if LOGP_HAVE_AVX2_FMA
   if constexpr (std::is_same_v<T, float>) {
     std::vector<std::uint8_t> ones;
-    if (lane_masks(order, x, ones)) {
+    if (!order.empty() && lane_masks(order, x, ones)) {
       const Index dim = static_cast<Index>(order.size());
       double nll = 0.0;
       for (Index first = 0; first < x.cols(); first += kTrainBlock) {
