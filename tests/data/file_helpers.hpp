@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
 namespace logp::testing {
@@ -18,12 +19,6 @@ inline void write_text(const std::string& path, const std::string& text) {
   out << text;
 }
 
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A .npy file: magic, version, header dict padded with spaces to a multiple of 64 bytes, data.
 // `shape` is the Python tuple text, e.g. "(2, 3)" or "(4,)".
@@ -56,25 +51,6 @@ inline std::string idx_bytes(unsigned type, const std::vector<std::uint32_t>& di
   for (std::uint32_t d : dims)
     for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((d >> shift) & 0xff);
   return out + values;
-}
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs the built `logp` binary with `args` (already shell-quoted where needed).
-inline CliResult run_logp(const std::string& args) {
-  TempDir capture;
-  const std::string command = std::string("'") + LOGP_CLI_PATH + "' " + args + " > '" + capture.file("out") +
-                              "' 2> '" + capture.file("err") + "'";
-  const int status = std::system(command.c_str());
-  CliResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = read_text(capture.file("out"));
-  result.err = read_text(capture.file("err"));
-  return result;
 }
 
 }  // namespace logp::testing

@@ -23,7 +23,7 @@ TEST_CASE("logp data import: a CSV with a label column becomes a binary dataset 
           "[data][cli]") {
   TempDir dir;
   const std::string out = dir.file("tiny.h5");
-  const CliResult import = run_logp("data import --format csv --kind binary --train " +
+  const CliResult import = run_cli("data import --format csv --kind binary --train " +
                                     quoted(kFixtures + "/tiny_binary.csv") +
                                     " --label-column label --valid-fraction 0.25 --seed 3 --out " + quoted(out));
   INFO(import.err);
@@ -31,7 +31,7 @@ TEST_CASE("logp data import: a CSV with a label column becomes a binary dataset 
   CHECK_THAT(import.out, Catch::Contains("/train  N=9") && Catch::Contains("/valid  N=3"));
   CHECK(dir.listing() == std::vector<std::string>{"tiny.h5"});
 
-  const CliResult info = run_logp("--json info " + quoted(out));
+  const CliResult info = run_cli("--json info " + quoted(out));
   REQUIRE(info.exit_code == 0);
   const nlohmann::json json = nlohmann::json::parse(info.out);
   CHECK(json["format"] == "logp-dataset");
@@ -56,7 +56,7 @@ TEST_CASE("logp data import: a CSV with a label column becomes a binary dataset 
 
   // The same seed carves the same split; another seed another one.
   const std::string again = dir.file("again.h5");
-  REQUIRE(run_logp("data import --format csv --kind binary --train " + quoted(kFixtures + "/tiny_binary.csv") +
+  REQUIRE(run_cli("data import --format csv --kind binary --train " + quoted(kFixtures + "/tiny_binary.csv") +
                    " --label-column last --valid-fraction 0.25 --seed 3 --out " + quoted(again))
               .exit_code == 0);
   CHECK(DatasetSplit::open(again, "valid").read_all() == valid.read_all());
@@ -67,7 +67,7 @@ TEST_CASE("logp data import: scikit-learn style CSV as real data, with skip-rows
           "[data][cli]") {
   TempDir dir;
   const std::string out = dir.file("real.h5");
-  const CliResult import = run_logp("--json data import --format csv --kind real --skip-rows 1 --label-column last "
+  const CliResult import = run_cli("--json data import --format csv --kind real --skip-rows 1 --label-column last "
                                     "--test-fraction 0.25 --seed 1 --train " +
                                     quoted(kFixtures + "/tiny_sklearn_style.csv") + " --out " + quoted(out));
   INFO(import.err);
@@ -85,15 +85,15 @@ TEST_CASE("logp data import: usage errors exit with 2", "[data][cli][errors]") {
   TempDir dir;
   const std::string csv = quoted(kFixtures + "/tiny_binary.csv");
   const std::string out = quoted(dir.file("x.h5"));
-  CHECK(run_logp("data import --format csv --kind binary --train " + csv).exit_code == 2);  // no --out
-  CHECK(run_logp("data import --format xls --kind binary --train " + csv + " --out " + out).exit_code == 2);
-  const CliResult levels = run_logp("data import --format csv --kind categorical --train " + csv + " --out " + out);
+  CHECK(run_cli("data import --format csv --kind binary --train " + csv).exit_code == 2);  // no --out
+  CHECK(run_cli("data import --format xls --kind binary --train " + csv + " --out " + out).exit_code == 2);
+  const CliResult levels = run_cli("data import --format csv --kind categorical --train " + csv + " --out " + out);
   CHECK(levels.exit_code == 2);
   CHECK_THAT(levels.err, Catch::Contains("--levels"));
-  CHECK(run_logp("data import --format csv --kind real --train " + csv + " --valid " + csv +
+  CHECK(run_cli("data import --format csv --kind real --train " + csv + " --valid " + csv +
                  " --valid-fraction 0.1 --out " + out)
             .exit_code == 2);
-  CHECK(run_logp("data import --format npy --kind real --skip-rows 1 --train x.npy --out " + out).exit_code == 2);
+  CHECK(run_cli("data import --format npy --kind real --skip-rows 1 --train x.npy --out " + out).exit_code == 2);
   CHECK(dir.listing().empty());
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("logp data import: bad input exits with 1, names the problem and leave
   const std::string out = dir.file("x.h5");
   SECTION("value 2 in binary data") {
     write_text(dir.file("in.csv"), "a,b\n0,1\n1,2\n");
-    const CliResult r = run_logp("data import --format csv --kind binary --train " + quoted(dir.file("in.csv")) +
+    const CliResult r = run_cli("data import --format csv --kind binary --train " + quoted(dir.file("in.csv")) +
                                  " --out " + quoted(out));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("in.csv: example 1 (line 3), column 1 ('b'): value 2 is not valid"));
@@ -110,21 +110,21 @@ TEST_CASE("logp data import: bad input exits with 1, names the problem and leave
   SECTION("a ragged row in the valid file") {
     write_text(dir.file("in.csv"), "0,1\n1,0\n");
     write_text(dir.file("valid.csv"), "0,1\n1\n");
-    const CliResult r = run_logp("data import --format csv --kind binary --train " + quoted(dir.file("in.csv")) +
+    const CliResult r = run_cli("data import --format csv --kind binary --train " + quoted(dir.file("in.csv")) +
                                  " --valid " + quoted(dir.file("valid.csv")) + " --out " + quoted(out));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("valid.csv: line 2 has 1 columns, expected 2"));
   }
   SECTION("NaN in real data") {
     write_text(dir.file("in.csv"), "0.5,1\nnan,2\n");
-    const CliResult r = run_logp("data import --format csv --kind real --train " + quoted(dir.file("in.csv")) +
+    const CliResult r = run_cli("data import --format csv --kind real --train " + quoted(dir.file("in.csv")) +
                                  " --out " + quoted(out));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("example 1 (line 2), column 0: value nan is not finite"));
   }
   SECTION("a missing input file") {
     write_text(dir.file("in.csv"), "0,1\n");
-    const CliResult r = run_logp("data import --format csv --kind binary --train " + quoted(dir.file("absent.csv")) +
+    const CliResult r = run_cli("data import --format csv --kind binary --train " + quoted(dir.file("absent.csv")) +
                                  " --out " + quoted(out));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("absent.csv: no such file"));
@@ -132,7 +132,7 @@ TEST_CASE("logp data import: bad input exits with 1, names the problem and leave
   SECTION("valid and train with different D") {
     write_text(dir.file("in.csv"), "0,1\n1,0\n");
     write_text(dir.file("valid.csv"), "0,1,1\n");
-    const CliResult r = run_logp("data import --format csv --kind binary --train " + quoted(dir.file("in.csv")) +
+    const CliResult r = run_cli("data import --format csv --kind binary --train " + quoted(dir.file("in.csv")) +
                                  " --valid " + quoted(dir.file("valid.csv")) + " --out " + quoted(out));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("valid.csv: examples have D=3") && Catch::Contains("D=2"));
