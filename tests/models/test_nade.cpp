@@ -5,6 +5,7 @@
 #include "logp/eval/score.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/nade.hpp"
+#include "support/orderings.hpp"
 #include "support/binary_data.hpp"
 #include "support/enumerate.hpp"
 #include "support/gradient_check.hpp"
@@ -35,20 +36,13 @@ struct DoubleNade {
   }
 };
 
-std::vector<Index> permutation(Index d, std::uint64_t seed) {
-  NadeOptions options;
-  options.ordering = "random";
-  options.ordering_seed = seed;
-  return make_ordering(options, d);
-}
-
 }  // namespace
 
 TEST_CASE("nade: the hand-derived gradient matches central differences", "[nade][gradient]") {
   const Index d = 7, h = 5;
   const MatrixX<double> x = random_discrete(d, 6, 2, 17).cast<double>();
   for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
-    for (const std::vector<Index>& order : {permutation(d, 0), permutation(d, 3)}) {
+    for (const std::vector<Index>& order : {random_ordering(d, 0), random_ordering(d, 3)}) {
       const DoubleNade nade(d, h, 5, 0.7);
       const Objective f = [&](const Eigen::VectorXd& theta, Eigen::Ref<Eigen::VectorXd> grad) {
         NadeGradients<double> g = DoubleNade::gradients(grad, d, h);
@@ -65,7 +59,7 @@ TEST_CASE("nade: nll_and_grad's value equals -sum log_prob", "[nade]") {
   const Index d = 9, h = 6;
   const MatrixX<double> x = random_discrete(d, 11, 2, 2).cast<double>();
   const DoubleNade nade(d, h, 8, 1.0);
-  const std::vector<Index> order = permutation(d, 1);
+  const std::vector<Index> order = random_ordering(d, 1);
   Vector lp(x.cols());
   nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), order, NadeActivation::sigmoid, x, lp);
   Eigen::VectorXd grad = Eigen::VectorXd::Zero(nade.theta.size());
@@ -81,7 +75,7 @@ TEST_CASE("nade: exp(log_prob) sums to 1 over all 2^D vectors", "[nade][normaliz
     for (std::uint64_t ordering_seed : {0, 1, 2}) {
       const DoubleNade nade(d, h, 40 + ordering_seed, 1.5);
       Vector lp(all.cols());
-      nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), permutation(d, ordering_seed), activation,
+      nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), random_ordering(d, ordering_seed), activation,
                             all.cast<double>(), lp);
       CHECK(std::abs(lp.array().exp().sum() - 1.0) < 1e-9);  // double kernel: exact to rounding
     }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "logp/models/nade.hpp"
+#include "support/orderings.hpp"
 #include "support/binary_data.hpp"
 
 using namespace logp;
@@ -41,13 +42,6 @@ struct KernelWeights {
   NadeWeights<double> wd() const { return weights(d, dim, hidden); }
 };
 
-std::vector<Index> random_order(Index dim, std::uint64_t seed) {
-  NadeOptions options;
-  options.ordering = "random";
-  options.ordering_seed = seed;
-  return make_ordering(options, dim);
-}
-
 }  // namespace
 
 TEST_CASE("nade kernel: the float path agrees with the double reference", "[nade][kernel]") {
@@ -57,7 +51,7 @@ TEST_CASE("nade kernel: the float path agrees with the double reference", "[nade
         for (const NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
           INFO("H " << hidden << ", D " << dim << ", batch " << batch << ", activation " << static_cast<int>(activation));
           const KernelWeights w(dim, hidden, static_cast<std::uint64_t>(hidden * 1000 + dim * 10 + batch), 0.7);
-          const std::vector<Index> order = random_order(dim, static_cast<std::uint64_t>(batch));
+          const std::vector<Index> order = random_ordering(dim, static_cast<std::uint64_t>(batch));
           const Matrix x = random_discrete(dim, batch, 2, static_cast<std::uint64_t>(dim + batch));
 
           Vector lp_f(batch), lp_d(batch);
@@ -89,7 +83,7 @@ TEST_CASE("nade kernel: the float path agrees with the double reference", "[nade
 TEST_CASE("nade kernel: log_prob of an example does not depend on the rest of the batch", "[nade][kernel]") {
   const Index dim = 50, hidden = 21, batch = 45;
   const KernelWeights w(dim, hidden, 3, 1.0);
-  const std::vector<Index> order = random_order(dim, 4);
+  const std::vector<Index> order = random_ordering(dim, 4);
   const Matrix x = random_discrete(dim, batch, 2, 5);
   for (const NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
     Vector whole(batch);
@@ -111,7 +105,7 @@ TEST_CASE("nade kernel: log_prob of an example does not depend on the rest of th
 TEST_CASE("nade kernel: x that is not 0/1 takes the portable path", "[nade][kernel]") {
   const Index dim = 11, hidden = 9, batch = 5;
   const KernelWeights w(dim, hidden, 8, 0.8);
-  const std::vector<Index> order = random_order(dim, 1);
+  const std::vector<Index> order = random_ordering(dim, 1);
   Matrix x = random_discrete(dim, batch, 2, 9);
   x(3, 2) = 0.5f;
   Vector lp_f(batch), lp_d(batch);
