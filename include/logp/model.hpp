@@ -55,4 +55,18 @@ class DensityModel : public Model {
   virtual Vector log_prob_impl(ConstMatrixRef x) const = 0;
 };
 
+// A model that scores examples without a likelihood (the autoencoder's reconstruction error).
+// Larger means more anomalous; tools print it as a score, never as a log-likelihood.
+class ScoringModel : public Model {
+ public:
+  // x: D x N. Returns N scores in the unit score_unit() names.
+  Vector score(ConstMatrixRef x) const;
+  virtual std::string_view score_name() const = 0;  // e.g. "reconstruction_error"
+  virtual std::string_view score_unit() const = 0;  // e.g. "squared error summed over dimensions"
+
+ protected:
+  using Model::Model;
+  virtual Vector score_impl(ConstMatrixRef x) const = 0;
+};
+
 }  // namespace logp
