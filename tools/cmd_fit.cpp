@@ -10,8 +10,13 @@
 #include "logp/io/model_file.hpp"
 #include "logp/models/bernoulli.hpp"
 #include "logp/models/deep_nade.hpp"
+#include "logp/models/gaussian.hpp"
+#include "logp/models/gmm.hpp"
+#include "logp/models/kde.hpp"
 #include "logp/models/markov.hpp"
 #include "logp/models/nade.hpp"
+#include "logp/models/rnade.hpp"
+#include "logp/models/transformed.hpp"
 #include "logp/train/trainer.hpp"
 
 namespace logp::cli {
@@ -35,7 +40,80 @@ struct FitOptions {
   std::string optimizer_schedule = "constant";
   std::string valid_split = "valid";
   bool ordering_given = false;
+  // continuous density models (gaussian, gmm, kde, rnade)
+  TransformOptions transform;  // --dequantize, --logit, --standardize: saved with the model
+  double ridge = -1.0;         // gaussian, gmm: added to covariance diagonals; < 0: the model's default
+  GmmOptions gmm;
+  std::string covariance = "full";
+  KdeOptions kde;
+  double min_scale = RnadeOptions{}.min_scale;  // rnade: floor on every sigma (transformed units)
 };
+
+bool is_continuous_closed_form(const std::string& model) {
+  return model == "gaussian" || model == "gmm" || model == "kde";
+}
+
+// The bandwidth named by --bandwidth: a number, a rule of thumb, or the best of a grid by the
+// mean log-likelihood of the validation split ("valid") or leave-one-out on train ("loo").
+std::unique_ptr<DensityModel> fit_kde(const FitOptions& options, const Matrix& z, const DataSpec& spec,
+                                      const DataTransform& transform) {
+  const std::string& rule = options.kde.bandwidth;
+  char* end = nullptr;
+  const double number = std::strtod(rule.c_str(), &end);
+  if (end != rule.c_str() && *end == '\0') return std::make_unique<KdeModel>(spec, z, number, "given");
+  if (rule != "valid" && rule != "loo")
+    return std::make_unique<KdeModel>(spec, z, KdeModel::rule_of_thumb(rule, z.cols(), z.rows()), rule);
+  const Vector grid = KdeModel::bandwidth_grid(z.cols(), z.rows(), options.kde.grid);
+  const KdeModel probe(spec, z, grid(0), "probe");
+  Vector mean_log_likelihood;
+  std::string scored;
+  if (rule == "loo") {
+    mean_log_likelihood = probe.log_prob_for_bandwidths(z, grid, true).rowwise().mean();
+    scored = "leave-one-out on the training split";
+  } else {
+    const std::vector<std::string> splits = list_splits(options.data);
+    require(std::find(splits.begin(), splits.end(), options.valid_split) != splits.end(),
+            options.data + ": --bandwidth valid needs a '" + options.valid_split + "' split (or use --bandwidth loo)");
+    const DatasetSplit valid = DatasetSplit::open(options.data, options.valid_split);
+    mean_log_likelihood = probe.log_prob_for_bandwidths(transform.forward_split(valid), grid, false).rowwise().mean();
+    scored = valid.where();
+  }
+  Index best = 0;
+  mean_log_likelihood.maxCoeff(&best);
+  std::cerr << "kde: bandwidth " << grid(best) << " of " << grid.size() << " candidates " << grid(0) << ".."
+            << grid(grid.size() - 1) << " has the best mean log-likelihood on " << scored << " ("
+            << fixed(mean_log_likelihood(best), 4) << " nats/example, on the transformed data)"
+            << (best == 0 || best == grid.size() - 1 ? "; WARNING: at the edge of the grid" : "") << "\n";
+  return std::make_unique<KdeModel>(spec, z, grid(best), rule);
+}
+
+std::unique_ptr<DensityModel> fit_gmm(const FitOptions& options, const Matrix& z, const DataSpec& spec) {
+  GmmOptions gmm = options.gmm;
+  gmm.covariance = parse_covariance_type(options.covariance);
+  if (options.ridge >= 0) gmm.ridge = options.ridge;
+  gmm.seed = options.train.seed;
+  GmmFitReport report;
+  auto model = std::make_unique<GmmModel>(GmmModel::fit(z, spec, gmm, &report));
+  std::cerr << "gmm: restart " << report.restart << " kept; " << report.iterations << " EM iterations, "
+            << (report.converged ? "converged" : "not converged (--max-iterations reached)")
+            << "; mean train log-likelihood " << fixed(report.log_likelihood.back(), 4)
+            << " nats/example (on the transformed data)\n";
+  return model;
+}
+
+// gaussian, gmm, kde: fitted in closed form (or by EM) on the transformed training split; the
+// transform (standardization fitted on train) is saved with the model.
+std::unique_ptr<Model> fit_continuous_model(const FitOptions& options, const DatasetSplit& train) {
+  const DataTransform transform = DataTransform::fit(options.transform, train);
+  const Matrix z = transform.forward_split(train);  // D x N
+  std::unique_ptr<DensityModel> inner;
+  if (options.model == "gaussian")
+    inner = std::make_unique<GaussianModel>(GaussianModel::fit(z, transform.output_spec(), std::max(0.0, options.ridge)));
+  if (options.model == "gmm") inner = fit_gmm(options, z, transform.output_spec());
+  if (options.model == "kde") inner = fit_kde(options, z, transform.output_spec(), transform);
+  require(inner != nullptr, "--model " + options.model + " is not a closed-form continuous model");
+  return with_transform(transform, std::move(inner));
+}
 
 // Trains a gradient model on options.split, with early stopping on valid_split when present.
 void train_gradient_model(TrainableModel& model, const FitOptions& options, const DatasetSplit& train) {
@@ -63,6 +141,7 @@ void train_gradient_model(TrainableModel& model, const FitOptions& options, cons
 }
 
 std::unique_ptr<Model> fit_model(const FitOptions& options, const DatasetSplit& train) {
+  if (is_continuous_closed_form(options.model)) return fit_continuous_model(options, train);
   if (options.model == "bernoulli") return std::make_unique<BernoulliModel>(BernoulliModel::fit(train, options.alpha));
   if (options.model == "markov") {
     MarkovOptions markov;
@@ -96,7 +175,27 @@ std::unique_ptr<Model> fit_model(const FitOptions& options, const DatasetSplit& 
     model->set_ensemble_size(options.orderings);
     return model;
   }
-  throw Error("--model " + options.model + " is not a model logp can fit (bernoulli, markov, nade, nade-oa)");
+  if (options.model == "rnade") {
+    // Trained on the transformed data; the wrapper (when the transform is not the identity) adds
+    // the log-Jacobian, so log_prob is on the data's original scale.
+    const DataTransform transform = DataTransform::fit(options.transform, train);
+    RnadeOptions rnade;
+    rnade.hidden = options.nade.hidden;
+    rnade.components = options.gmm.components;
+    rnade.activation = parse_nade_activation(options.activation.empty() ? "relu" : options.activation);
+    rnade.min_scale = options.min_scale;
+    rnade.ordering = options.nade.ordering;
+    rnade.ordering_seed = options.nade.ordering_seed;
+    auto inner = std::make_unique<RnadeModel>(transform.output_spec(), rnade);
+    if (transform.is_identity()) {
+      train_gradient_model(*inner, options, train);
+      return inner;
+    }
+    auto model = std::make_unique<TransformedModel>(transform, std::move(inner));
+    train_gradient_model(*model, options, train);
+    return model;
+  }
+  throw Error("--model " + options.model + " is not a model logp can fit (bernoulli, markov, nade, nade-oa, rnade, gaussian, gmm, kde)");
 }
 
 void run_fit(const FitOptions& options, const GlobalOptions& global) {
@@ -127,9 +226,9 @@ void run_fit(const FitOptions& options, const GlobalOptions& global) {
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
   auto options = std::make_shared<FitOptions>();
   CLI::App* fit = app.add_subcommand("fit", "fit a model by maximum likelihood and save it");
-  fit->add_option("--model", options->model, "bernoulli | markov | nade | nade-oa (order-agnostic deep NADE)")
+  fit->add_option("--model", options->model, "bernoulli | markov | nade | nade-oa (order-agnostic deep NADE) | gaussian | gmm | kde | rnade")
       ->required()
-      ->check(CLI::IsMember({"bernoulli", "markov", "nade", "nade-oa"}));
+      ->check(CLI::IsMember({"bernoulli", "markov", "nade", "nade-oa", "gaussian", "gmm", "kde", "rnade"}));
   fit->add_option("--data", options->data, "logp dataset file")->required();
   fit->add_option("--split", options->split, "split to fit on")->capture_default_str();
   fit->add_option("--out", options->out, "model file to write")->required();
@@ -140,19 +239,52 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
   fit->add_flag("--tied", options->tied, "markov: one table shared by all positions");
 
   CLI::App& o = *fit;
-  o.add_option("--hidden", options->nade.hidden, "nade, nade-oa: hidden units (per layer)")->capture_default_str();
+  o.add_option("--hidden", options->nade.hidden, "nade, nade-oa, rnade: hidden units (per layer)")->capture_default_str();
   o.add_option("--activation", options->activation,
-               "nade, nade-oa: sigmoid | relu (default: sigmoid for nade, relu for nade-oa)");
+               "nade, nade-oa, rnade: sigmoid | relu (default: sigmoid for nade, relu for nade-oa and rnade)");
   CLI::Option* ordering = o.add_option("--ordering", options->nade.ordering,
-                                       "nade: raster (default) | random | i,j,k,... | @FILE; nade-oa: the first "
+                                       "nade, rnade: raster (default) | random | i,j,k,... | @FILE; nade-oa: the first "
                                        "ordering of the ensemble, random by default");
   o.add_option("--ordering-seed", options->nade.ordering_seed,
-               "nade: seed of --ordering random; nade-oa: also draws orderings 2..K")
+               "nade, rnade: seed of --ordering random; nade-oa: also draws orderings 2..K")
       ->capture_default_str();
   o.add_option("--layers", options->layers, "nade-oa: hidden layers, 1 or 2")->capture_default_str();
   o.add_option("--orderings", options->orderings,
                "nade-oa: K, orderings in the saved model's evaluation ensemble (1: a single ordering; "
                "early stopping uses the first ordering alone)")
+      ->capture_default_str();
+  TransformOptions& tr = options->transform;
+  o.add_flag("--dequantize", tr.dequantize,
+             "continuous models on discrete data: v = (x + u) / L, one u ~ U[0,1)^D per example; log p then "
+             "includes -D ln L and is one draw of a lower bound on the discrete log-likelihood");
+  o.add_option("--dequantize-seed", tr.dequantize_seed, "continuous models: seed of the scoring noise u")
+      ->capture_default_str();
+  o.add_flag("--logit", tr.logit, "continuous models: y = logit(a + (1 - 2a) v) of values in [0, 1], Jacobian included");
+  o.add_option("--logit-alpha", tr.logit_alpha, "continuous models: a of --logit")->capture_default_str();
+  o.add_flag("--standardize", tr.standardize,
+             "continuous models: z = (y - mean) / std per dimension, fitted on the training split, Jacobian included");
+  o.add_option("--min-std", tr.min_std,
+               "continuous models: floor on a fitted std (0: a constant dimension is an error)")
+      ->capture_default_str();
+  o.add_option("--ridge", options->ridge,
+               "gaussian, gmm: added to covariance diagonals (default: gaussian 0, gmm 1e-6 as scikit-learn's reg_covar)");
+  GmmOptions& g = options->gmm;
+  o.add_option("--components", g.components, "gmm: K, mixture components; rnade: K, Gaussians per conditional")->capture_default_str();
+  o.add_option("--covariance", options->covariance, "gmm: full | diag")
+      ->check(CLI::IsMember({"full", "diag"}))
+      ->capture_default_str();
+  o.add_option("--restarts", g.restarts, "gmm: EM runs from independent k-means++ seeds; the best is kept")
+      ->capture_default_str();
+  o.add_option("--max-iterations", g.max_iterations, "gmm: EM iterations per run")->capture_default_str();
+  o.add_option("--tolerance", g.tolerance, "gmm: stop when the mean train log-likelihood changes by <= tol * |value|")
+      ->capture_default_str();
+  o.add_option("--bandwidth", options->kde.bandwidth,
+               "kde: NUMBER | scott | silverman | valid (best of a grid on --valid-split) | loo (best of a grid "
+               "by leave-one-out on train)")
+      ->capture_default_str();
+  o.add_option("--bandwidth-grid", options->kde.grid, "kde: candidates of valid/loo, log-spaced scott/50 .. scott*5")
+      ->capture_default_str();
+  o.add_option("--min-scale", options->min_scale, "rnade: floor on every Gaussian's sigma, in transformed units")
       ->capture_default_str();
   TrainOptions& t = options->train;
   o.add_option("--epochs", t.max_epochs, "training: maximum epochs")->capture_default_str();

@@ -7,8 +7,13 @@
 #include "logp/io/h5.hpp"
 #include "logp/models/bernoulli.hpp"
 #include "logp/models/deep_nade.hpp"
+#include "logp/models/gaussian.hpp"
+#include "logp/models/gmm.hpp"
+#include "logp/models/kde.hpp"
 #include "logp/models/nade.hpp"
 #include "logp/models/markov.hpp"
+#include "logp/models/rnade.hpp"
+#include "logp/models/transformed.hpp"
 
 namespace logp {
 namespace {
@@ -26,6 +31,11 @@ constexpr Entry kRegistry[] = {
     {"nade", &NadeModel::load},
     {"markov", &MarkovModel::load},
     {"nade-oa", &DeepNadeModel::load},
+    {"rnade", &RnadeModel::load},
+    {"transformed", &TransformedModel::load},
+    {"gaussian", &GaussianModel::load},
+    {"gmm", &GmmModel::load},
+    {"kde", &KdeModel::load},
 };
 
 }  // namespace

@@ -9,8 +9,10 @@ namespace logp {
 
 class TrainableModel : public DensityModel {
  public:
-  ParameterStore& parameters() { return parameters_; }
-  const ParameterStore& parameters() const { return parameters_; }
+  // The flat parameter vector. Virtual so that a wrapper (TransformedModel) can expose the
+  // parameters of the model it wraps; a plain model keeps its own in parameters_.
+  virtual ParameterStore& parameters() { return parameters_; }
+  virtual const ParameterStore& parameters() const { return parameters_; }
 
   // x: D x N. Returns the objective summed over the N columns, in nats (the NLL; for a bound,
   // the negative bound), and ADDS its gradient into grad (parameters().size() floats): never
