@@ -103,8 +103,7 @@ std::string DeepNadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden << ", layers=" << options_.layers
       << ", activation=" << activation_name(options_.activation) << ", ";
-  std::string first = options_.ordering == "raster" ? "raster" : "given";
-  if (options_.ordering == "random") first = "random(seed " + std::to_string(options_.ordering_seed) + ")";
+  const std::string first = describe_ordering(options_.ordering, options_.ordering_seed);
   if (options_.orderings == 1)
     out << "single ordering (" << first << ")";
   else

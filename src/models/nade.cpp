@@ -51,6 +51,11 @@ NadeActivation parse_nade_activation(const std::string& text) {
   throw Error("unknown NADE activation '" + text + "' (expected sigmoid or relu)");
 }
 
+std::string describe_ordering(const std::string& ordering, std::uint64_t ordering_seed) {
+  if (ordering == "random") return "random(seed " + std::to_string(ordering_seed) + ")";
+  return ordering == "raster" ? "raster" : "given";
+}
+
 std::vector<Index> make_ordering(const NadeOptions& options, Index dim) {
   std::vector<Index> order;
   if (options.ordering == "raster") {
@@ -90,12 +95,8 @@ NadeModel::NadeModel(DataSpec spec, NadeOptions options)
 std::string NadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden
-      << ", activation=" << (options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu") << ", ordering=";
-  if (options_.ordering == "random")
-    out << "random(seed " << options_.ordering_seed << ")";
-  else
-    out << (options_.ordering == "raster" ? "raster" : "given");
-  out << " (single ordering)";
+      << ", activation=" << (options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu") << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
+      << " (single ordering)";
   return out.str();
 }
 

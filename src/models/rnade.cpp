@@ -43,12 +43,8 @@ std::string RnadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden << ", components=" << options_.components
       << ", activation=" << (options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu")
-      << ", min_scale=" << options_.min_scale << ", ordering=";
-  if (options_.ordering == "random")
-    out << "random(seed " << options_.ordering_seed << ")";
-  else
-    out << (options_.ordering == "raster" ? "raster" : "given");
-  out << " (single ordering)";
+      << ", min_scale=" << options_.min_scale << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
+      << " (single ordering)";
   return out.str();
 }
 

@@ -23,6 +23,8 @@ struct NadeOptions {
 NadeActivation parse_nade_activation(const std::string& text);  // "sigmoid" | "relu"
 // The permutation named by options.ordering for dimension `dim`; refuses a non-permutation.
 std::vector<Index> make_ordering(const NadeOptions& options, Index dim);
+// How an ordering option reads in hyperparameters(): "raster", "random(seed S)" or "given".
+std::string describe_ordering(const std::string& ordering, std::uint64_t ordering_seed);
 
 class NadeModel : public TrainableModel {
  public:
