@@ -25,6 +25,10 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
 void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_info_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_data_transform_commands(CLI::App& data, Commands& commands, const GlobalOptions& global);  // perturb, select
 
 // The command line as typed, for provenance records.
 const std::string& command_line();

@@ -34,6 +34,7 @@ void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& g
                       }});
 
   add_data_import_command(*data, commands, global);
+  add_data_transform_commands(*data, commands, global);
 }
 
 }  // namespace logp::cli

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   add_score_command(app, commands, global);
   add_sample_command(app, commands, global);
   add_info_command(app, commands, global);
+  add_benchmark_command(app, commands, global);
+  add_compare_command(app, commands, global);
+  add_anomaly_command(app, commands, global);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,87 @@
+#pragma once
+// A benchmark suite: models x datasets x seeds x analyses, read from JSON.
+//
+//   {
+//     "name": "fmnist-binary", "description": "...",
+//     "datasets": [{"name": "fmnist-binary", "file": "fashion-mnist-binary.h5",
+//                   "train": "train", "valid": "valid", "test": "test"}],
+//     "models": [{"name": "bernoulli", "fit": {"model": "bernoulli", "alpha": 1}, "seeded": false},
+//                {"name": "nade-h500", "fit": {"model": "nade", "hidden": 500, "epochs": 20}}],
+//     "seeds": [1, 2],
+//     "analyses": {"compare": true,
+//                  "perturbed_outliers": {"fraction": 0.1, "seed": 0},
+//                  "one_class": {"classes": [0, 7], "labels": [0, 1, ..., 9]},
+//                  "eval_samples": true}
+//   }
+//
+// A model's "fit" object is its `logp fit` options: {"hidden": 500} -> --hidden 500, true -> a
+// flag, arrays -> comma-separated. Adding a model to a suite is adding its fit options. The runner
+// sets --data, --split, --valid-split, --seed, --out, --log, --checkpoint, --resume itself.
+// "seeded": false fits the model once (closed-form fits do not use a seed).
+// Relative dataset files are resolved against the data directory the runner is given.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace logp::bench {
+
+struct SuiteDataset {
+  std::string name;
+  std::string file;
+  std::string train = "train";
+  std::string valid = "valid";  // early stopping; "none": off
+  std::string test = "test";    // scored, compared, used as inliers
+};
+
+struct SuiteModel {
+  std::string name;
+  nlohmann::json fit;  // object: `logp fit` option name (without --) -> value
+  bool seeded = true;
+};
+
+// Anomaly detection against a corrupted copy of the test split (`logp data perturb`).
+struct PerturbedOutliers {
+  bool enabled = false;
+  double fraction = 0.1;  // probability that a value is replaced
+  std::uint64_t seed = 0;
+};
+
+// One-class detection: for each class c, the models are fitted on the examples of class c
+// (`logp data select`), scored on class c's test examples, and asked to flag the test examples
+// of the other labels as anomalies.
+struct OneClass {
+  std::vector<int> classes;
+  std::vector<int> labels;  // every label in the data
+};
+
+struct SuiteAnalyses {
+  bool compare = true;
+  PerturbedOutliers perturbed_outliers;
+  OneClass one_class;          // off when classes is empty
+  bool eval_samples = false;   // sample-based metrics: `logp eval-samples` (not built yet)
+};
+
+struct Suite {
+  std::string name;
+  std::string description;
+  std::vector<SuiteDataset> datasets;
+  std::vector<SuiteModel> models;
+  std::vector<std::uint64_t> seeds = {0};
+  SuiteAnalyses analyses;
+  nlohmann::json definition;  // the suite as read, for the report
+};
+
+// Parses and checks a suite; `origin` (a file name or "built-in suite X") names it in errors.
+Suite parse_suite(const nlohmann::json& definition, const std::string& origin);
+
+// A built-in suite by name, or a suite file when `name_or_path` ends in .json.
+Suite load_suite(const std::string& name_or_path);
+
+std::vector<std::string> builtin_suite_names();
+// The JSON text of a built-in suite; throws logp::Error naming the known suites if absent.
+const std::string& builtin_suite_text(const std::string& name);
+
+// `logp fit` arguments for a model's fit options (without the options the runner sets).
+std::vector<std::string> fit_arguments(const nlohmann::json& fit, const std::string& model_name);
+
+}  // namespace logp::bench

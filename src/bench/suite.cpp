@@ -1,0 +1,207 @@
+#include "logp/bench/suite.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
+
+namespace logp::bench {
+namespace {
+
+using nlohmann::json;
+
+// Options the runner sets for every fit; a suite may not set them itself.
+const std::set<std::string> kRunnerFitOptions = {"data", "split", "valid-split", "seed", "out",
+                                                 "log", "checkpoint", "resume"};
+
+std::string string_field(const json& object, const char* key, const std::string& where, const std::string& fallback,
+                         bool required) {
+  if (!object.contains(key)) {
+    require(!required, where + ": missing \"" + key + "\"");
+    return fallback;
+  }
+  require(object[key].is_string() && !object[key].get<std::string>().empty(),
+          where + ": \"" + key + "\" must be a non-empty string, got " + object[key].dump());
+  return object[key].get<std::string>();
+}
+
+std::vector<int> int_list(const json& object, const char* key, const std::string& where) {
+  require(object.contains(key) && object[key].is_array() && !object[key].empty(),
+          where + ": \"" + key + "\" must be a non-empty array of integers");
+  std::vector<int> values;
+  for (const json& value : object[key]) {
+    require(value.is_number_integer(), where + ": \"" + key + "\" holds " + value.dump() + ", not an integer");
+    values.push_back(value.get<int>());
+  }
+  return values;
+}
+
+// A non-negative integer (JSON text gives unsigned numbers, C++ literals signed ones).
+bool is_count(const json& value) { return value.is_number_integer() && value.get<std::int64_t>() >= 0; }
+
+void require_known_keys(const json& object, const std::set<std::string>& known, const std::string& where) {
+  for (const auto& [key, value] : object.items())
+    require(known.count(key) > 0, where + ": unknown key \"" + key + "\" (known: " + join(known, ", ") + ")");
+}
+
+SuiteDataset parse_dataset(const json& entry, const std::string& where) {
+  require(entry.is_object(), where + ": a dataset must be an object, got " + entry.dump());
+  require_known_keys(entry, {"name", "file", "train", "valid", "test"}, where);
+  SuiteDataset dataset;
+  dataset.name = string_field(entry, "name", where, "", true);
+  dataset.file = string_field(entry, "file", where, "", true);
+  dataset.train = string_field(entry, "train", where, dataset.train, false);
+  dataset.valid = string_field(entry, "valid", where, dataset.valid, false);
+  dataset.test = string_field(entry, "test", where, dataset.test, false);
+  return dataset;
+}
+
+SuiteModel parse_model(const json& entry, const std::string& where) {
+  require(entry.is_object(), where + ": a model must be an object, got " + entry.dump());
+  require_known_keys(entry, {"name", "fit", "seeded"}, where);
+  SuiteModel model;
+  model.name = string_field(entry, "name", where, "", true);
+  require(entry.contains("fit") && entry["fit"].is_object(), where + ": \"fit\" must be an object of fit options");
+  model.fit = entry["fit"];
+  fit_arguments(model.fit, where);  // checks the options
+  if (entry.contains("seeded")) {
+    require(entry["seeded"].is_boolean(), where + ": \"seeded\" must be true or false");
+    model.seeded = entry["seeded"].get<bool>();
+  }
+  return model;
+}
+
+SuiteAnalyses parse_analyses(const json& entry, const std::string& where) {
+  require(entry.is_object(), where + ": must be an object");
+  require_known_keys(entry, {"compare", "perturbed_outliers", "one_class", "eval_samples"}, where);
+  SuiteAnalyses analyses;
+  if (entry.contains("compare")) {
+    require(entry["compare"].is_boolean(), where + ": \"compare\" must be true or false");
+    analyses.compare = entry["compare"].get<bool>();
+  }
+  if (entry.contains("eval_samples")) {
+    require(entry["eval_samples"].is_boolean(), where + ": \"eval_samples\" must be true or false");
+    analyses.eval_samples = entry["eval_samples"].get<bool>();
+  }
+  if (entry.contains("perturbed_outliers")) {
+    const json& perturb = entry["perturbed_outliers"];
+    const std::string at = where + ".perturbed_outliers";
+    require(perturb.is_object(), at + ": must be an object {\"fraction\": F, \"seed\": S}");
+    require_known_keys(perturb, {"fraction", "seed"}, at);
+    analyses.perturbed_outliers.enabled = true;
+    if (perturb.contains("fraction")) {
+      require(perturb["fraction"].is_number(), at + ": \"fraction\" must be a number");
+      analyses.perturbed_outliers.fraction = perturb["fraction"].get<double>();
+    }
+    require(analyses.perturbed_outliers.fraction > 0 && analyses.perturbed_outliers.fraction <= 1,
+            at + ": \"fraction\" must be in (0, 1], got " + std::to_string(analyses.perturbed_outliers.fraction));
+    if (perturb.contains("seed")) {
+      require(is_count(perturb["seed"]), at + ": \"seed\" must be a non-negative integer");
+      analyses.perturbed_outliers.seed = perturb["seed"].get<std::uint64_t>();
+    }
+  }
+  if (entry.contains("one_class")) {
+    const json& one_class = entry["one_class"];
+    const std::string at = where + ".one_class";
+    require(one_class.is_object(), at + ": must be an object {\"classes\": [...], \"labels\": [...]}");
+    require_known_keys(one_class, {"classes", "labels"}, at);
+    analyses.one_class.classes = int_list(one_class, "classes", at);
+    analyses.one_class.labels = int_list(one_class, "labels", at);
+    for (int c : analyses.one_class.classes)
+      require(std::find(analyses.one_class.labels.begin(), analyses.one_class.labels.end(), c) !=
+                  analyses.one_class.labels.end(),
+              at + ": class " + std::to_string(c) + " is not one of \"labels\"");
+    require(analyses.one_class.labels.size() >= 2, at + ": \"labels\" needs at least two labels");
+  }
+  return analyses;
+}
+
+template <typename Item>
+void require_unique_names(const std::vector<Item>& items, const std::string& what, const std::string& origin) {
+  std::set<std::string> names;
+  for (const Item& item : items)
+    require(names.insert(item.name).second, origin + ": two " + what + " are named \"" + item.name + "\"");
+}
+
+}  // namespace
+
+std::vector<std::string> fit_arguments(const json& fit, const std::string& model_name) {
+  require(fit.is_object() && fit.contains("model") && fit["model"].is_string(),
+          model_name + ": \"fit\" needs \"model\" (the `logp fit --model` type)");
+  std::vector<std::string> args;
+  for (const auto& [key, value] : fit.items()) {
+    require(kRunnerFitOptions.count(key) == 0,
+            model_name + ": fit option \"" + key + "\" is set by the benchmark runner; remove it from the suite");
+    const std::string option = "--" + key;
+    if (value.is_boolean()) {
+      if (value.get<bool>()) args.push_back(option);
+    } else if (value.is_string()) {
+      args.insert(args.end(), {option, value.get<std::string>()});
+    } else if (value.is_number()) {
+      args.insert(args.end(), {option, value.dump()});
+    } else if (value.is_array()) {
+      std::vector<std::string> items;
+      for (const json& item : value) {
+        require(item.is_number() || item.is_string(),
+                model_name + ": fit option \"" + key + "\" holds " + item.dump() + ", not a number or string");
+        items.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+      }
+      args.insert(args.end(), {option, join(items, ",")});
+    } else {
+      throw Error(model_name + ": fit option \"" + key + "\" has value " + value.dump() +
+                  " (give a string, number, true/false or an array)");
+    }
+  }
+  return args;
+}
+
+Suite parse_suite(const json& definition, const std::string& origin) {
+  require(definition.is_object(), origin + ": a suite is a JSON object");
+  require_known_keys(definition, {"name", "description", "datasets", "models", "seeds", "analyses"}, origin);
+  Suite suite;
+  suite.definition = definition;
+  suite.name = string_field(definition, "name", origin, "", true);
+  suite.description = string_field(definition, "description", origin, "", false);
+  require(definition.contains("datasets") && definition["datasets"].is_array() && !definition["datasets"].empty(),
+          origin + ": \"datasets\" must be a non-empty array");
+  for (size_t i = 0; i < definition["datasets"].size(); ++i)
+    suite.datasets.push_back(parse_dataset(definition["datasets"][i], origin + ": datasets[" + std::to_string(i) + "]"));
+  require(definition.contains("models") && definition["models"].is_array() && !definition["models"].empty(),
+          origin + ": \"models\" must be a non-empty array");
+  for (size_t i = 0; i < definition["models"].size(); ++i)
+    suite.models.push_back(parse_model(definition["models"][i], origin + ": models[" + std::to_string(i) + "]"));
+  require_unique_names(suite.datasets, "datasets", origin);
+  require_unique_names(suite.models, "models", origin);
+  if (definition.contains("seeds")) {
+    const json& seeds = definition["seeds"];
+    require(seeds.is_array() && !seeds.empty(), origin + ": \"seeds\" must be a non-empty array");
+    suite.seeds.clear();
+    for (const json& seed : seeds) {
+      require(is_count(seed), origin + ": seed " + seed.dump() + " is not a non-negative integer");
+      suite.seeds.push_back(seed.get<std::uint64_t>());
+    }
+  }
+  if (definition.contains("analyses")) suite.analyses = parse_analyses(definition["analyses"], origin + ": analyses");
+  return suite;
+}
+
+Suite load_suite(const std::string& name_or_path) {
+  const bool is_file = name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json";
+  if (!is_file) return parse_suite(json::parse(builtin_suite_text(name_or_path)), "built-in suite " + name_or_path);
+  std::ifstream in(name_or_path);
+  require(static_cast<bool>(in), name_or_path + ": cannot open the suite file");
+  std::stringstream text;
+  text << in.rdbuf();
+  json definition;
+  try {
+    definition = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    throw Error(name_or_path + ": not valid JSON: " + e.what());
+  }
+  return parse_suite(definition, name_or_path);
+}
+
+}  // namespace logp::bench

@@ -1,0 +1,465 @@
+#include "logp/bench/suite_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "logp/bench/machine.hpp"
+#include "logp/bench/step_cache.hpp"
+#include "logp/bench/subprocess.hpp"
+#include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
+#include "logp/io/model_file.hpp"
+
+namespace logp::bench {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr double kNormalQuantile975 = 1.959963984540054;  // 95% two-sided normal interval
+constexpr size_t kRocPointsInReport = 200;               // ROC curves are thinned to this many points
+
+// A dataset file as the steps see it. `identity` enters the configuration of every step that
+// reads it: path, size and modification time for a suite's file; the producing step's key for a
+// file made by a step.
+struct DataRef {
+  std::string name;  // "fmnist-binary", "fmnist-binary/class 3"
+  std::string path;
+  json identity;
+  std::string train, valid, test;
+};
+
+struct StepResult {
+  std::string key;
+  std::string dir;
+  json record;
+};
+
+struct ScoredModel {
+  const SuiteModel* model;
+  std::optional<std::uint64_t> seed;  // empty: an unseeded (closed-form) fit
+  json fit_options;
+  StepResult fit;
+  StepResult score;
+};
+
+json seed_json(const std::optional<std::uint64_t>& seed) { return seed ? json(*seed) : json(nullptr); }
+
+std::string display_name(const ScoredModel& scored) {
+  return scored.model->name + (scored.seed ? " seed " + std::to_string(*scored.seed) : "");
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string last_line(const std::string& text) {
+  std::string line, last;
+  std::istringstream lines(text);
+  while (std::getline(lines, line)) {
+    const size_t cr = line.find_last_of('\r');  // progress lines overwrite themselves with \r
+    if (cr != std::string::npos) line = line.substr(cr + 1);
+    if (line.find_first_not_of(" \t") != std::string::npos) last = line;
+  }
+  return last;
+}
+
+json file_identity(const std::string& path, const std::string& dataset_name) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  require(fs::is_regular_file(absolute, ec),
+          "dataset " + dataset_name + ": file " + absolute.string() + " does not exist (see --data-dir)");
+  const auto modified = fs::last_write_time(absolute).time_since_epoch();
+  return {{"file", absolute.string()},
+          {"bytes", fs::file_size(absolute)},
+          {"modified_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(modified).count()}};
+}
+
+// Temporaries (".NAME.tmp-PID", io/atomic_output.hpp) left by a step that was killed.
+void remove_stale_temporaries(const std::string& dir) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(entry.path());
+  }
+}
+
+// JSON lines of a training log -> an array of objects (a missing file: closed-form fit, empty).
+json read_training_log(const std::string& path) {
+  json epochs = json::array();
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const json epoch = json::parse(line, nullptr, false);
+    if (epoch.is_object()) epochs.push_back(epoch);  // skips blank and torn lines
+  }
+  return epochs;
+}
+
+// An ROC CSV (threshold,fpr,tpr) -> {"fpr": [...], "tpr": [...]} thinned to at most
+// kRocPointsInReport points (always keeping the first and last).
+json read_roc(const std::string& path) {
+  std::ifstream in(path);
+  require(static_cast<bool>(in), path + ": the anomaly step wrote no ROC curve");
+  std::string header;
+  std::getline(in, header);
+  std::vector<std::string> columns;
+  std::stringstream names(header);
+  for (std::string name; std::getline(names, name, ',');) columns.push_back(name);
+  const auto column = [&](const std::string& name) {
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i] == name) return i;
+    throw Error(path + ": no column \"" + name + "\" in the header \"" + header + "\"");
+  };
+  const size_t fpr_column = column("fpr"), tpr_column = column("tpr");
+  std::vector<double> fpr, tpr;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::stringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
+    require(fields.size() == columns.size(), path + ": line \"" + line + "\" does not match the header");
+    fpr.push_back(std::stod(fields[fpr_column]));
+    tpr.push_back(std::stod(fields[tpr_column]));
+  }
+  require(!fpr.empty(), path + ": the ROC curve has no points");
+  json curve = {{"points_in_file", fpr.size()}, {"fpr", json::array()}, {"tpr", json::array()}};
+  const size_t kept = std::min(fpr.size(), kRocPointsInReport);
+  for (size_t i = 0; i < kept; ++i) {
+    const size_t at = kept == 1 ? 0 : (i * (fpr.size() - 1) + (kept - 1) / 2) / (kept - 1);
+    curve["fpr"].push_back(fpr[at]);
+    curve["tpr"].push_back(tpr[at]);
+  }
+  return curve;
+}
+
+class SuiteRun {
+ public:
+  SuiteRun(const Suite& suite, const RunOptions& options) : suite_(suite), options_(options), cache_(options.run_dir) {}
+
+  json run() {
+    const std::string started = utc_now_iso8601();
+    json results = {{"likelihood", json::array()},
+                    {"training_curves", json::array()},
+                    {"comparisons", json::array()},
+                    {"anomaly", json::array()}};
+    for (const SuiteDataset& dataset : suite_.datasets) {
+      const std::string file = fs::path(dataset.file).is_absolute()
+                                   ? dataset.file
+                                   : (fs::path(options_.data_dir) / dataset.file).string();
+      const DataRef base{dataset.name, file, file_identity(file, dataset.name), dataset.train, dataset.valid,
+                         dataset.test};
+      const std::vector<ScoredModel> scored = evaluate(base, results);
+      if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
+      for (int inlier_class : suite_.analyses.one_class.classes) {
+        const DataRef subset = select_class(base, inlier_class);
+        const std::vector<ScoredModel> one_class = evaluate(subset, results);
+        detect_other_classes(base, inlier_class, one_class, results);
+      }
+    }
+    results["eval_samples"] =
+        suite_.analyses.eval_samples
+            ? json{{"status", "not run"},
+                   {"reason", "logp eval-samples (sample-based metrics) does not exist in this build yet; the suite "
+                              "asks for it and the runner will call it when it does"}}
+            : json(nullptr);
+    const unsigned cores = std::thread::hardware_concurrency();
+    return {{"format", "logp-benchmark-report"},
+            {"format_version", kReportFormatVersion},
+            {"suite", {{"name", suite_.name}, {"description", suite_.description}, {"definition", suite_.definition}}},
+            {"provenance",
+             {{"logp_version", LOGP_VERSION},
+              {"command", options_.command},
+              {"logp_binary", options_.logp_binary},
+              {"threads", options_.threads > 0 ? options_.threads : static_cast<int>(cores)},
+              {"max_epochs_override", options_.max_epochs > 0 ? json(options_.max_epochs) : json(nullptr)},
+              {"data_dir", options_.data_dir},
+              {"run_dir", options_.run_dir},
+              {"machine", describe_machine()},
+              {"started", started},
+              {"finished", utc_now_iso8601()}}},
+            {"steps", steps_},
+            {"results", results}};
+  }
+
+ private:
+  // Runs `logp --json ARGS` for a configuration unless its record exists; `arguments` gets the
+  // step's directory, `collect` adds what the step wrote (logs, curves) to the record.
+  StepResult run_step(const std::string& label, const json& config,
+                      const std::function<std::vector<std::string>(const std::string&)>& arguments,
+                      const std::function<void(const std::string&, json&)>& collect = nullptr) {
+    const std::string key = step_key(config);
+    const std::string dir = cache_.directory(key);
+    const size_t number = steps_.size() + 1;
+    if (std::optional<json> record = cache_.find(key, config)) {
+      steps_.push_back({{"step", label},
+                        {"key", key},
+                        {"reused", true},
+                        {"seconds", (*record)["seconds"]},
+                        {"command", (*record)["command"]}});
+      if (options_.progress) *options_.progress << "[" << number << "] " << label << ": reused " << key << "\n";
+      return {key, dir, *record};
+    }
+    remove_stale_temporaries(dir);
+    std::vector<std::string> argv = {options_.logp_binary};
+    if (options_.threads > 0) argv.insert(argv.end(), {"--threads", std::to_string(options_.threads)});
+    argv.push_back("--json");
+    for (std::string& arg : arguments(dir)) argv.push_back(std::move(arg));
+    if (options_.progress) *options_.progress << "[" << number << "] " << label << " ..." << std::flush;
+
+    const std::string stdout_path = (fs::path(dir) / "stdout.json").string();
+    const std::string stderr_path = (fs::path(dir) / "stderr.txt").string();
+    const auto start = std::chrono::steady_clock::now();
+    const int exit_code = run_process(argv, stdout_path, stderr_path);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (exit_code != 0) {
+      if (options_.progress) *options_.progress << " failed\n";
+      throw Error("benchmark step \"" + label + "\" failed (exit " + std::to_string(exit_code) +
+                  "): " + last_line(read_text(stderr_path)) + " [command: " + shell_quoted(argv) + "; log: " +
+                  stderr_path + "]");
+    }
+    const std::string out = read_text(stdout_path);
+    json output = out.find_first_not_of(" \n") == std::string::npos ? json(nullptr) : json::parse(out, nullptr, false);
+    if (output.is_discarded()) output = out;  // a verb without JSON output: keep its text
+    json record = {{"step", label},     {"key", key},         {"config", config},    {"command", shell_quoted(argv)},
+                   {"seconds", seconds}, {"output", output}, {"finished", utc_now_iso8601()}};
+    if (collect) collect(dir, record);
+    cache_.store(key, record);
+    steps_.push_back(
+        {{"step", label}, {"key", key}, {"reused", false}, {"seconds", seconds}, {"command", record["command"]}});
+    if (options_.progress) *options_.progress << " " << std::fixed << std::setprecision(1) << seconds << " s\n";
+    return {key, dir, record};
+  }
+
+  json effective_fit_options(const SuiteModel& model) const {
+    json fit = model.fit;
+    if (options_.max_epochs > 0 && fit.contains("epochs")) fit["epochs"] = options_.max_epochs;
+    return fit;
+  }
+
+  StepResult fit(const DataRef& data, const SuiteModel& model, const json& fit_options,
+                 const std::optional<std::uint64_t>& seed) {
+    const json config = {{"step", "fit"},        {"logp_version", LOGP_VERSION}, {"data", data.identity},
+                         {"train", data.train},  {"valid", data.valid},          {"fit", fit_options},
+                         {"seed", seed_json(seed)}};
+    const std::string label = "fit " + model.name + (seed ? " seed " + std::to_string(*seed) : "") + " on " + data.name;
+    return run_step(
+        label, config,
+        [&](const std::string& dir) {
+          std::vector<std::string> args = {"fit"};
+          for (std::string& arg : fit_arguments(fit_options, model.name)) args.push_back(std::move(arg));
+          args.insert(args.end(), {"--data", data.path, "--split", data.train, "--valid-split", data.valid,
+                                   "--out", dir + "/model.h5", "--log", dir + "/train-log.jsonl", "--checkpoint",
+                                   dir + "/checkpoint.h5", "--resume"});
+          if (seed) args.insert(args.end(), {"--seed", std::to_string(*seed)});
+          return args;
+        },
+        [](const std::string& dir, json& record) {
+          record["training_log"] = read_training_log(dir + "/train-log.jsonl");
+          std::error_code ignored;  // the checkpoint only serves a killed fit; the model is saved
+          fs::remove(dir + "/checkpoint.h5", ignored);
+        });
+  }
+
+  // Fits every model (x seeds) on data.train and scores it on data.test.
+  std::vector<ScoredModel> evaluate(const DataRef& data, json& results) {
+    std::vector<ScoredModel> scored;
+    for (const SuiteModel& model : suite_.models) {
+      std::vector<std::optional<std::uint64_t>> seeds;
+      if (model.seeded)
+        seeds.assign(suite_.seeds.begin(), suite_.seeds.end());
+      else
+        seeds.push_back(std::nullopt);
+      for (const std::optional<std::uint64_t>& seed : seeds) {
+        const json fit_options = effective_fit_options(model);
+        StepResult fitted = fit(data, model, fit_options, seed);
+        const std::string model_path = fitted.dir + "/model.h5";
+        const json config = {{"step", "score"}, {"fit", fitted.key}, {"data", data.identity}, {"split", data.test}};
+        StepResult score = run_step(
+            "score " + model.name + (seed ? " seed " + std::to_string(*seed) : "") + " on " + data.name, config,
+            [&](const std::string& dir) {
+              return std::vector<std::string>{"score", "--model", model_path, "--data", data.path, "--split",
+                                              data.test, "--out", dir + "/scores.csv"};
+            });
+        scored.push_back({&model, seed, fit_options, std::move(fitted), std::move(score)});
+      }
+    }
+    for (const ScoredModel& s : scored) add_likelihood_rows(data, s, results);
+    if (suite_.analyses.compare) compare(data, scored, results);
+    return scored;
+  }
+
+  void add_likelihood_rows(const DataRef& data, const ScoredModel& s, json& results) const {
+    const json& out = s.score.record["output"].at(0);
+    const double mean = out["mean_nll_nats"], se = out["std_error_nats"];
+    results["likelihood"].push_back({{"dataset", data.name},
+                                     {"model", s.model->name},
+                                     {"seed", seed_json(s.seed)},
+                                     {"fit_options", s.fit_options},
+                                     {"split", data.test},
+                                     {"type", out["type"]},
+                                     {"hyperparameters", out["hyperparameters"]},
+                                     {"likelihood_kind", out["likelihood_kind"]},
+                                     {"n", out["n"]},
+                                     {"dim", out["dim"]},
+                                     {"mean_nll_nats", mean},
+                                     {"std_error_nats", se},
+                                     {"ci95_nats", {mean - kNormalQuantile975 * se, mean + kNormalQuantile975 * se}},
+                                     {"bits_per_dim", out["bits_per_dim"]},
+                                     {"bits_per_dim_std_error", out["bits_per_dim_std_error"]},
+                                     {"parameters", out["parameters"]},
+                                     {"fit_seconds", out["fit_seconds"]},
+                                     {"fit_step", s.fit.key},
+                                     {"score_step", s.score.key}});
+    const json& log = s.fit.record["training_log"];
+    if (log.is_array() && !log.empty())
+      results["training_curves"].push_back(
+          {{"dataset", data.name}, {"model", s.model->name}, {"seed", seed_json(s.seed)}, {"epochs", log}});
+  }
+
+  // Paired comparison of all models per seed (unseeded fits join every seed's comparison).
+  void compare(const DataRef& data, const std::vector<ScoredModel>& scored, json& results) {
+    for (std::uint64_t seed : suite_.seeds) {
+      std::vector<const ScoredModel*> members;
+      for (const ScoredModel& s : scored)
+        if (!s.seed || *s.seed == seed) members.push_back(&s);
+      if (members.size() < 2) continue;
+      json score_keys = json::array();
+      for (const ScoredModel* s : members) score_keys.push_back(s->score.key);
+      const json config = {{"step", "compare"}, {"scores", score_keys}, {"data", data.identity}, {"split", data.test}};
+      if (compared_.count(step_key(config))) continue;  // all members unseeded: the same comparison
+      compared_.insert(step_key(config));
+      const bool any_seeded = std::any_of(members.begin(), members.end(), [](const ScoredModel* s) { return s->seed; });
+      const StepResult step = run_step(
+          "compare " + std::to_string(members.size()) + " models" + (any_seeded ? " seed " + std::to_string(seed) : "") +
+              " on " + data.name,
+          config, [&](const std::string&) {
+            std::vector<std::string> args = {"compare", "--data", data.path, "--split", data.test};
+            for (const ScoredModel* s : members) args.insert(args.end(), {"--scores", s->score.dir + "/scores.csv"});
+            return args;
+          });
+      // The comparison names models by their score files; the report names them as the suite does.
+      std::map<std::string, const ScoredModel*> by_file;
+      for (const ScoredModel* s : members) by_file[s->score.dir + "/scores.csv"] = s;
+      const auto rename = [&](const json& file) {
+        const auto found = by_file.find(file.get<std::string>());
+        return found == by_file.end() ? file : json(display_name(*found->second));
+      };
+      json output = step.record["output"];
+      if (output.contains("models"))
+        for (json& entry : output["models"]) entry["name"] = rename(entry["name"]);
+      if (output.contains("pairs"))
+        for (json& pair : output["pairs"]) {
+          pair["a"] = rename(pair["a"]);
+          pair["b"] = rename(pair["b"]);
+        }
+      results["comparisons"].push_back({{"dataset", data.name},
+                                        {"seed", any_seeded ? json(seed) : json(nullptr)},
+                                        {"step", step.key},
+                                        {"comparison", output}});
+    }
+  }
+
+  void add_anomaly_row(const std::string& analysis, const DataRef& data, const json& inlier_class,
+                       const ScoredModel& s, const StepResult& step, json& results) const {
+    const json& out = step.record["output"];
+    results["anomaly"].push_back({{"analysis", analysis},
+                                  {"dataset", data.name},
+                                  {"inlier_class", inlier_class},
+                                  {"model", s.model->name},
+                                  {"seed", seed_json(s.seed)},
+                                  {"score", out.value("score", json(nullptr))},
+                                  {"n", out.value("n", json(nullptr))},
+                                  {"positives", out.value("positives", json(nullptr))},
+                                  {"metrics", out.value("metrics", json(nullptr))},
+                                  {"roc", step.record["roc"]},
+                                  {"anomaly_step", step.key}});
+  }
+
+  StepResult anomaly(const std::string& label, const json& config, const ScoredModel& s, const DataRef& data,
+                     const std::vector<std::string>& positives) {
+    return run_step(
+        label, config,
+        [&](const std::string& dir) {
+          std::vector<std::string> args = {"anomaly", "--model", s.fit.dir + "/model.h5", "--data", data.path,
+                                           "--split", data.test, "--roc", dir + "/roc.csv"};
+          args.insert(args.end(), positives.begin(), positives.end());
+          return args;
+        },
+        [](const std::string& dir, json& record) { record["roc"] = read_roc(dir + "/roc.csv"); });
+  }
+
+  // Inliers: data.test; anomalies: the same split with a fraction of its values replaced.
+  void detect_perturbed(const DataRef& data, const std::vector<ScoredModel>& scored, json& results) {
+    const PerturbedOutliers& perturb = suite_.analyses.perturbed_outliers;
+    const json config = {{"step", "data perturb"}, {"data", data.identity}, {"split", data.test},
+                         {"fraction", perturb.fraction}, {"seed", perturb.seed}};
+    const StepResult perturbed = run_step(
+        "perturb " + data.name + " " + data.test, config, [&](const std::string& dir) {
+          return std::vector<std::string>{"data", "perturb", "--data", data.path, "--out", dir + "/perturbed.h5",
+                                          "--fraction", json(perturb.fraction).dump(), "--seed",
+                                          std::to_string(perturb.seed), "--splits", data.test};
+        });
+    const std::string outliers = perturbed.dir + "/perturbed.h5";
+    for (const ScoredModel& s : scored) {
+      const json step_config = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
+                                {"split", data.test}, {"outliers", perturbed.key}};
+      const StepResult step = anomaly("detect perturbed " + data.name + " with " + display_name(s), step_config, s,
+                                      data, {"--outliers", outliers, "--outliers-split", data.test});
+      add_anomaly_row("perturbed", data, nullptr, s, step, results);
+    }
+  }
+
+  DataRef select_class(const DataRef& data, int inlier_class) {
+    const json config = {{"step", "data select"}, {"data", data.identity}, {"labels", {inlier_class}}};
+    const std::string name = data.name + "/class " + std::to_string(inlier_class);
+    const StepResult selected = run_step("select " + name, config, [&](const std::string& dir) {
+      return std::vector<std::string>{"data", "select", "--data", data.path, "--out", dir + "/subset.h5", "--labels",
+                                      std::to_string(inlier_class)};
+    });
+    return {name, selected.dir + "/subset.h5", {{"step", selected.key}}, data.train, data.valid, data.test};
+  }
+
+  // Models fitted on one class score the whole test split; the other labels are the anomalies.
+  void detect_other_classes(const DataRef& data, int inlier_class, const std::vector<ScoredModel>& scored,
+                            json& results) {
+    std::vector<std::string> others;
+    for (int label : suite_.analyses.one_class.labels)
+      if (label != inlier_class) others.push_back(std::to_string(label));
+    for (const ScoredModel& s : scored) {
+      const json config = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
+                           {"split", data.test}, {"anomaly_labels", join(others, ",")}};
+      const StepResult step = anomaly("detect non-" + std::to_string(inlier_class) + " in " + data.name + " with " +
+                                          display_name(s),
+                                      config, s, data, {"--anomaly-labels", join(others, ",")});
+      add_anomaly_row("one-class", data, inlier_class, s, step, results);
+    }
+  }
+
+  const Suite& suite_;
+  const RunOptions& options_;
+  StepCache cache_;
+  json steps_ = json::array();
+  std::set<std::string> compared_;
+};
+
+}  // namespace
+
+json run_suite(const Suite& suite, const RunOptions& options) {
+  require(!options.logp_binary.empty(), "run_suite: no logp binary given");
+  return SuiteRun(suite, options).run();
+}
+
+}  // namespace logp::bench

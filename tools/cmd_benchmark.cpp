@@ -1,0 +1,109 @@
+// logp benchmark: run a suite (models x datasets x seeds x analyses) as `logp` subprocesses and
+// write its report as JSON, Markdown and HTML. Finished steps are reused (keyed by configuration),
+// so a killed or extended run continues where it stopped.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "logp/bench/report_html.hpp"
+#include "logp/bench/report_markdown.hpp"
+#include "logp/bench/suite_runner.hpp"
+#include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
+#include "logp/io/atomic_output.hpp"
+
+namespace logp::cli {
+namespace {
+
+struct BenchmarkOptions {
+  std::string suite;
+  std::string data_dir = "data";
+  std::string out;      // default: benchmark-results/SUITE
+  std::string run_dir;  // default: OUT/runs
+  int max_epochs = 0;
+  bool print_suite = false;
+  bool list = false;
+};
+
+void write_text(const std::string& path, const std::string& text) {
+  AtomicOutput output(path);
+  {
+    std::ofstream out(output.temp_path());
+    out << text;
+    if (!out) throw Error(path + ": write failed (disk full?)");
+  }
+  output.commit();
+}
+
+void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global) {
+  if (options.list) {
+    for (const std::string& name : bench::builtin_suite_names())
+      std::cout << name << ": " << bench::load_suite(name).description << "\n";
+    return;
+  }
+  require(!options.suite.empty(), "give --suite NAME (built-in: " + join(bench::builtin_suite_names(), ", ") +
+                                      ") or --suite FILE.json");
+  const bench::Suite suite = bench::load_suite(options.suite);
+  if (options.print_suite) {
+    std::cout << suite.definition.dump(2) << "\n";
+    return;
+  }
+  const std::string out_dir = options.out.empty() ? "benchmark-results/" + suite.name : options.out;
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw Error(out_dir + ": cannot create the output directory: " + ec.message());
+
+  bench::RunOptions run;
+  run.logp_binary = std::filesystem::read_symlink("/proc/self/exe").string();
+  run.data_dir = options.data_dir;
+  run.run_dir = options.run_dir.empty() ? out_dir + "/runs" : options.run_dir;
+  run.threads = global.threads;
+  run.max_epochs = options.max_epochs;
+  run.command = command_line();
+  run.progress = &std::cerr;
+  const nlohmann::json report = bench::run_suite(suite, run);
+
+  const std::string json_path = out_dir + "/report.json", markdown_path = out_dir + "/report.md",
+                    html_path = out_dir + "/report.html";
+  write_text(json_path, report.dump(2) + "\n");
+  write_text(markdown_path, bench::render_markdown(report));
+  write_text(html_path, bench::render_html(report));
+  size_t reused = 0;
+  for (const nlohmann::json& step : report["steps"]) reused += step["reused"].get<bool>() ? 1 : 0;
+  if (global.json) {
+    std::cout << nlohmann::json{{"suite", suite.name},
+                                {"report", {{"json", json_path}, {"markdown", markdown_path}, {"html", html_path}}},
+                                {"run_dir", run.run_dir},
+                                {"steps", report["steps"].size()},
+                                {"reused", reused}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << bench::render_markdown(report) << "\nran " << report["steps"].size() - reused << " steps, reused "
+              << reused << "; wrote " << json_path << ", " << markdown_path << ", " << html_path << "\n";
+  }
+}
+
+}  // namespace
+
+void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
+  auto options = std::make_shared<BenchmarkOptions>();
+  CLI::App* benchmark = app.add_subcommand(
+      "benchmark", "run a suite of fits, scores, comparisons and anomaly tests; write JSON, Markdown and HTML reports");
+  benchmark->add_option("--suite", options->suite, "built-in suite name (see --list) or a suite file ending in .json");
+  benchmark->add_option("--data-dir", options->data_dir, "where the suite's relative dataset files are")
+      ->capture_default_str();
+  benchmark->add_option("--out", options->out, "report directory (default: benchmark-results/SUITE)");
+  benchmark->add_option("--run-dir", options->run_dir,
+                        "step results, reused when a step's configuration is unchanged (default: OUT/runs)");
+  benchmark->add_option("--epochs", options->max_epochs,
+                        "fast runs: replace every model's \"epochs\" fit option by this (0: as in the suite)")
+      ->check(CLI::NonNegativeNumber);
+  benchmark->add_flag("--print-suite", options->print_suite, "print the suite's JSON (to copy and edit) and exit");
+  benchmark->add_flag("--list", options->list, "list the built-in suites and exit");
+  commands.push_back({benchmark, [options, &global] { run_benchmark(*options, global); }});
+}
+
+}  // namespace logp::cli
