@@ -14,7 +14,13 @@ std::string format_number(const nlohmann::json& value, int decimals) {
 
 std::string format_interval(const nlohmann::json& interval, int decimals) {
   if (!interval.is_array() || interval.size() != 2) return "n/a";
-  return "[" + format_number(interval[0], decimals) + ", " + format_number(interval[1], decimals) + "]";
+  // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
+  std::string text = "[";
+  text += format_number(interval[0], decimals);
+  text += ", ";
+  text += format_number(interval[1], decimals);
+  text += "]";
+  return text;
 }
 
 std::string seed_text(const nlohmann::json& seed) { return seed.is_number() ? std::to_string(seed.get<long long>()) : ""; }
