@@ -24,6 +24,7 @@ void add_data_import_command(CLI::App& data, Commands& commands, const GlobalOpt
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_encode_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_info_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions& global);

@@ -8,6 +8,7 @@
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/models/autoencoder.hpp"
 #include "logp/models/bernoulli.hpp"
 #include "logp/models/deep_nade.hpp"
 #include "logp/models/gaussian.hpp"
@@ -17,6 +18,7 @@
 #include "logp/models/nade.hpp"
 #include "logp/models/rnade.hpp"
 #include "logp/models/transformed.hpp"
+#include "logp/models/vae.hpp"
 #include "logp/train/trainer.hpp"
 
 namespace logp::cli {
@@ -36,6 +38,11 @@ struct FitOptions {
   std::string activation;  // empty: the model's default (nade: sigmoid, nade-oa: relu)
   int layers = 2;          // nade-oa
   int orderings = 1;       // nade-oa: K, the evaluation ensemble
+  std::string hidden_layers = "500,500";  // vae: encoder hidden sizes (the decoder mirrors them)
+  Index latent = 50;                      // vae
+  std::string likelihood;                 // vae: empty: from the data kind
+  std::string objective = "elbo";         // vae: elbo | iwae
+  Index train_samples = 1;                // vae: k of the iwae objective
   TrainOptions train;
   std::string optimizer_schedule = "constant";
   std::string valid_split = "valid";
@@ -116,7 +123,9 @@ std::unique_ptr<Model> fit_continuous_model(const FitOptions& options, const Dat
 }
 
 // Trains a gradient model on options.split, with early stopping on valid_split when present.
-void train_gradient_model(TrainableModel& model, const FitOptions& options, const DatasetSplit& train) {
+// `objective` names what the trainer's per-example objective is ("NLL", "negative ELBO", ...).
+void train_gradient_model(TrainableModel& model, const FitOptions& options, const DatasetSplit& train,
+                          const std::string& objective = "NLL") {
   Rng init_rng(options.train.seed);
   model.initialize(init_rng);
   TrainOptions train_options = options.train;
@@ -133,9 +142,9 @@ void train_gradient_model(TrainableModel& model, const FitOptions& options, cons
               << "\n";
   const TrainResult result = train_model(model, train, valid.get(), train_options);
   std::cerr << "trained " << result.epochs_done << " epochs at " << fixed(result.examples_per_second, 0)
-            << " examples/s; final train NLL " << fixed(result.final_train_nll, 2) << " nats";
+            << " examples/s; final train " << objective << " " << fixed(result.final_train_nll, 2) << " nats";
   if (result.best_epoch >= 0)
-    std::cerr << "; best valid NLL " << fixed(result.best_valid_nll, 2) << " at epoch " << result.best_epoch + 1
+    std::cerr << "; best valid " << objective << " " << fixed(result.best_valid_nll, 2) << " at epoch " << result.best_epoch + 1
               << (result.stopped_early ? " (stopped early)" : "");
   std::cerr << "\n";
 }
@@ -195,7 +204,31 @@ std::unique_ptr<Model> fit_model(const FitOptions& options, const DatasetSplit& 
     train_gradient_model(*model, options, train);
     return model;
   }
-  throw Error("--model " + options.model + " is not a model logp can fit (bernoulli, markov, nade, nade-oa, rnade, gaussian, gmm, kde)");
+  if (options.model == "vae") {
+    VaeOptions vae;
+    vae.hidden = parse_layer_sizes(options.hidden_layers, "--hidden-layers");
+    vae.latent = options.latent;
+    vae.activation = parse_vae_activation(options.activation.empty() ? "relu" : options.activation);
+    vae.likelihood = options.likelihood;
+    vae.objective = parse_vae_bound(options.objective);
+    vae.train_samples = options.train_samples;
+    auto model = std::make_unique<VaeModel>(train.spec(), vae);
+    // Early stopping watches the validation ELBO (one draw per example, the model's default estimator).
+    train_gradient_model(*model, options, train,
+                         vae.objective == VaeBound::elbo ? "negative ELBO" : "negative IWAE bound (train), negative ELBO (valid)");
+    return model;
+  }
+  if (options.model == "autoencoder") {
+    AutoencoderOptions ae;
+    ae.hidden = parse_layer_sizes(options.hidden_layers, "--hidden-layers");
+    ae.code = options.latent;
+    ae.activation = parse_vae_activation(options.activation.empty() ? "relu" : options.activation);
+    auto model = std::make_unique<AutoencoderModel>(train.spec(), ae);
+    train_gradient_model(model->trainable(), options, train, "reconstruction error (a score, not an NLL)");
+    return model;
+  }
+  throw Error("--model " + options.model +
+              " is not a model logp can fit (bernoulli, markov, nade, nade-oa, rnade, gaussian, gmm, kde, vae, autoencoder)");
 }
 
 void run_fit(const FitOptions& options, const GlobalOptions& global) {
@@ -226,9 +259,12 @@ void run_fit(const FitOptions& options, const GlobalOptions& global) {
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
   auto options = std::make_shared<FitOptions>();
   CLI::App* fit = app.add_subcommand("fit", "fit a model by maximum likelihood and save it");
-  fit->add_option("--model", options->model, "bernoulli | markov | nade | nade-oa (order-agnostic deep NADE) | gaussian | gmm | kde | rnade")
+  fit->add_option("--model", options->model,
+                  "bernoulli | markov | nade | nade-oa (order-agnostic deep NADE) | gaussian | gmm | kde | rnade | "
+                  "vae (variational autoencoder) | autoencoder (reconstruction error: a score, not a likelihood)")
       ->required()
-      ->check(CLI::IsMember({"bernoulli", "markov", "nade", "nade-oa", "gaussian", "gmm", "kde", "rnade"}));
+      ->check(CLI::IsMember(
+          {"bernoulli", "markov", "nade", "nade-oa", "gaussian", "gmm", "kde", "rnade", "vae", "autoencoder"}));
   fit->add_option("--data", options->data, "logp dataset file")->required();
   fit->add_option("--split", options->split, "split to fit on")->capture_default_str();
   fit->add_option("--out", options->out, "model file to write")->required();
@@ -241,7 +277,8 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
   CLI::App& o = *fit;
   o.add_option("--hidden", options->nade.hidden, "nade, nade-oa, rnade: hidden units (per layer)")->capture_default_str();
   o.add_option("--activation", options->activation,
-               "nade, nade-oa, rnade: sigmoid | relu (default: sigmoid for nade, relu for nade-oa and rnade)");
+               "nade, nade-oa, rnade: sigmoid | relu (default: sigmoid for nade, relu for nade-oa and rnade); "
+               "vae, autoencoder: relu | tanh | softplus");
   CLI::Option* ordering = o.add_option("--ordering", options->nade.ordering,
                                        "nade, rnade: raster (default) | random | i,j,k,... | @FILE; nade-oa: the first "
                                        "ordering of the ensemble, random by default");
@@ -286,6 +323,14 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
       ->capture_default_str();
   o.add_option("--min-scale", options->min_scale, "rnade: floor on every Gaussian's sigma, in transformed units")
       ->capture_default_str();
+  o.add_option("--hidden-layers", options->hidden_layers, "vae, autoencoder: encoder hidden sizes, e.g. 500,500 (decoder mirrors)")
+      ->capture_default_str();
+  o.add_option("--latent", options->latent, "vae: latent dimensions; autoencoder: code size")->capture_default_str();
+  o.add_option("--likelihood", options->likelihood, "vae: bernoulli (binary data) | gaussian (real data); default from the data");
+  o.add_option("--objective", options->objective, "vae: elbo (analytic KL, 1 draw) | iwae (k draws, --train-samples)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"elbo", "iwae"}));
+  o.add_option("--train-samples", options->train_samples, "vae: k of the iwae objective")->capture_default_str();
   TrainOptions& t = options->train;
   o.add_option("--epochs", t.max_epochs, "training: maximum epochs")->capture_default_str();
   o.add_option("--batch-size", t.batch_size, "training: examples per step")->capture_default_str();

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_fit_command(app, commands, global);
   add_score_command(app, commands, global);
   add_sample_command(app, commands, global);
+  add_encode_command(app, commands, global);
   add_info_command(app, commands, global);
   add_benchmark_command(app, commands, global);
   add_compare_command(app, commands, global);

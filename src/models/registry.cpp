@@ -5,6 +5,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/autoencoder.hpp"
 #include "logp/models/bernoulli.hpp"
 #include "logp/models/deep_nade.hpp"
 #include "logp/models/gaussian.hpp"
@@ -14,6 +15,7 @@
 #include "logp/models/markov.hpp"
 #include "logp/models/rnade.hpp"
 #include "logp/models/transformed.hpp"
+#include "logp/models/vae.hpp"
 
 namespace logp {
 namespace {
@@ -36,6 +38,8 @@ constexpr Entry kRegistry[] = {
     {"gaussian", &GaussianModel::load},
     {"gmm", &GmmModel::load},
     {"kde", &KdeModel::load},
+    {"vae", &VaeModel::load},
+    {"autoencoder", &AutoencoderModel::load},
 };
 
 }  // namespace

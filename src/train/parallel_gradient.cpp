@@ -1,67 +1,73 @@
 #include "logp/train/parallel_gradient.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 
 #include <algorithm>
-#include <vector>
+#include <cmath>
+#include <functional>
 
 #include "logp/core/error.hpp"
 
 namespace logp {
-namespace {
 
-// The reduction body: one gradient buffer per leaf of the split tree.
-class ShardGradient {
- public:
-  ShardGradient(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng)
-      : model_(model), batch_(batch), shard_size_(shard_size), rng_(rng),
-        grad_(static_cast<size_t>(model.parameters().size()), 0.0f) {}
-  ShardGradient(ShardGradient& other, tbb::split)
-      : model_(other.model_), batch_(other.batch_), shard_size_(other.shard_size_), rng_(other.rng_),
-        grad_(other.grad_.size(), 0.0f) {}
+double ShardGradients::compute(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
+                               std::span<float> grad, float scale, bool* finite) {
+  require(shard_size > 0, "shard size must be positive, got " + std::to_string(shard_size));
+  require(model.parameters().size() == parameters_ && static_cast<Index>(grad.size()) == parameters_,
+          "parallel_nll_and_grad: gradient buffer of " + std::to_string(grad.size()) + " and workspace of " +
+              std::to_string(parameters_) + " for " + std::to_string(model.parameters().size()) + " parameters");
+  const Index shards = std::max<Index>(1, (batch.cols() + shard_size - 1) / shard_size);
+  if (static_cast<Index>(shards_.size()) < shards - 1) shards_.resize(static_cast<std::size_t>(shards - 1));
+  objectives_.assign(static_cast<std::size_t>(shards), 0.0);
 
-  void operator()(const tbb::blocked_range<Index>& shards) {
-    for (Index shard = shards.begin(); shard != shards.end(); ++shard) {
-      const Index first = shard * shard_size_;
-      const Index count = std::min(shard_size_, batch_.cols() - first);
-      Rng shard_rng = rng_.split(static_cast<std::uint64_t>(shard));
-      objective_ += model_.nll_and_grad(batch_.middleCols(first, count), shard_rng, grad_);
+  // Each shard: zero its buffer, add its gradient. Independent of which thread runs it.
+  tbb::parallel_for(tbb::blocked_range<Index>(0, shards, 1), [&](const tbb::blocked_range<Index>& range) {
+    for (Index shard = range.begin(); shard != range.end(); ++shard) {
+      std::span<float> target = grad;
+      if (shard > 0) {
+        Buffer& buffer = shards_[static_cast<std::size_t>(shard - 1)];
+        buffer.resize(static_cast<std::size_t>(parameters_));
+        target = std::span<float>(buffer.data(), buffer.size());
+      }
+      std::fill(target.begin(), target.end(), 0.0f);
+      const Index first = shard * shard_size;
+      const Index count = std::min(shard_size, batch.cols() - first);
+      Rng shard_rng = rng.split(static_cast<std::uint64_t>(shard));
+      objectives_[static_cast<std::size_t>(shard)] = model.nll_and_grad(batch.middleCols(first, count), shard_rng, target);
     }
-  }
+  }, tbb::simple_partitioner());
 
-  void join(const ShardGradient& right) {
-    objective_ += right.objective_;
-    Eigen::Map<VectorF>(grad_.data(), static_cast<Index>(grad_.size())) +=
-        Eigen::Map<const VectorF>(right.grad_.data(), static_cast<Index>(right.grad_.size()));
-  }
+  // grad = scale * (shard 0 + shard 1 + ...), each element summed in shard order.
+  constexpr Index chunk = 1 << 14;
+  const Index chunks = (parameters_ + chunk - 1) / chunk;
+  const bool all_finite = tbb::parallel_reduce(
+      tbb::blocked_range<Index>(0, chunks, 1), true,
+      [&](const tbb::blocked_range<Index>& range, bool ok) {
+        for (Index c = range.begin(); c != range.end(); ++c) {
+          const Index begin = c * chunk, size = std::min(chunk, parameters_ - begin);
+          Eigen::Map<VectorF> sum(grad.data() + begin, size);
+          for (Index shard = 1; shard < shards; ++shard)
+            sum += Eigen::Map<const VectorF>(shards_[static_cast<std::size_t>(shard - 1)].data() + begin, size);
+          if (scale != 1.0f) sum *= scale;
+          ok = ok && sum.allFinite();
+        }
+        return ok;
+      },
+      std::logical_and<bool>(), tbb::simple_partitioner());
+  if (finite != nullptr) *finite = all_finite;
 
-  double objective() const { return objective_; }
-  const std::vector<float>& grad() const { return grad_; }
-
- private:
-  const TrainableModel& model_;
-  ConstMatrixRef batch_;
-  Index shard_size_;
-  const Rng& rng_;
-  std::vector<float> grad_;
-  double objective_ = 0.0;
-};
-
-}  // namespace
+  double objective = 0.0;
+  for (double value : objectives_) objective += value;
+  return objective;
+}
 
 double parallel_nll_and_grad(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                              std::span<float> grad) {
-  require(shard_size > 0, "shard size must be positive, got " + std::to_string(shard_size));
-  require(static_cast<Index>(grad.size()) == model.parameters().size(),
-          "parallel_nll_and_grad: gradient buffer of " + std::to_string(grad.size()) + " for " +
-              std::to_string(model.parameters().size()) + " parameters");
-  const Index shards = (batch.cols() + shard_size - 1) / shard_size;
-  ShardGradient body(model, batch, shard_size, rng);
-  tbb::parallel_deterministic_reduce(tbb::blocked_range<Index>(0, shards, 1), body, tbb::simple_partitioner());
-  std::copy(body.grad().begin(), body.grad().end(), grad.begin());
-  return body.objective();
+  ShardGradients workspace(model.parameters().size());
+  return workspace.compute(model, batch, shard_size, rng, grad);
 }
 
 }  // namespace logp

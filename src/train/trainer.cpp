@@ -73,7 +73,8 @@ TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const 
   EpochBatches batches(train, options.batch_size, options.block_examples);
   const Index batches_per_epoch = batches.batches_per_epoch();
   const bool show = options.progress && ::isatty(STDERR_FILENO);
-  std::vector<float> grad(static_cast<size_t>(model.parameters().size()));
+  std::vector<float, Eigen::aligned_allocator<float>> grad(static_cast<size_t>(model.parameters().size()));
+  ShardGradients shard_gradients(model.parameters().size());  // per-shard buffers, reused every batch
   TrainResult result;
   const Clock::time_point run_start = Clock::now();
   Index examples_seen = 0;
@@ -88,18 +89,19 @@ TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const 
     batches.for_each(options.seed, epoch, [&](Index batch_index, const Matrix& batch) {
       const Rng batch_rng = Rng(options.seed).split(static_cast<std::uint64_t>(epoch)).split(
           static_cast<std::uint64_t>(batch_index) + 1);
-      const double objective = parallel_nll_and_grad(model, batch, options.shard_size, batch_rng, grad);
-      Eigen::Map<VectorF> g(grad.data(), static_cast<Index>(grad.size()));
-      if (!std::isfinite(objective) || !g.allFinite()) {
+      // grad = the batch's mean gradient (the sum over shards divided by the batch size).
+      bool finite_gradient = true;
+      const double objective = shard_gradients.compute(model, batch, options.shard_size, batch_rng, grad,
+                                                       1.0f / static_cast<float>(batch.cols()), &finite_gradient);
+      if (!std::isfinite(objective) || !finite_gradient) {
         std::ostringstream message;
         message << "training diverged at epoch " << epoch + 1 << ", batch " << batch_index + 1 << " (objective "
-                << objective << (g.allFinite() ? "" : ", non-finite gradient") << "); "
+                << objective << (finite_gradient ? "" : ", non-finite gradient") << "); "
                 << (options.checkpoint.empty() ? "no checkpoint was kept"
                                                : "the last good checkpoint is " + options.checkpoint)
                 << "; try a lower --learning-rate or --clip-norm";
         throw Error(message.str());
       }
-      g /= static_cast<float>(batch.cols());
       optimizer.step(model.parameters().values(), grad, epoch);
       objective_sum += objective;
       epoch_examples += batch.cols();

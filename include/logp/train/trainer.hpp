@@ -2,7 +2,7 @@
 // Maximum-likelihood training by minibatch stochastic gradient, with early stopping on a
 // validation split, a JSON-lines log, per-epoch checkpoints and resume.
 //
-// Each step: the batch gradient from parallel_nll_and_grad (deterministic over threads), divided
+// Each step: the batch gradient from ShardGradients (deterministic over threads, buffers reused), divided
 // by the batch size, then Optimizer::step. After each epoch: the validation NLL (exact scoring,
 // in parallel), the best parameters kept, a checkpoint written. Same seed, same data => the same
 // model whatever the thread count, and a resumed run ends with the model of an unbroken one.

@@ -1,0 +1,98 @@
+// Batch normalization (include/logp/autodiff/batch_norm.hpp).
+//
+// x [P*C, N] is, in memory, a [C, P*N] matrix whose row c holds every entry of channel c, so
+// the per-channel statistics are row reductions of that view.
+#include "logp/autodiff/batch_norm.hpp"
+
+#include "op_support.hpp"
+
+namespace logp::ad {
+
+namespace {
+
+using detail::shape_text;
+
+template <class T>
+using ConstMapT = Eigen::Map<const MatrixOf<T>>;
+template <class T>
+using MapT = Eigen::Map<MatrixOf<T>>;
+
+// y = gamma xhat + beta with xhat = (x - mu) inv_std (saved: xhat [C, P*N], saved2: inv_std [C,1]).
+// d gamma = sum g xhat, d beta = sum g, per channel. Training (mu, inv_std from the batch, n = P*N):
+// dx = inv_std / n (n dxh - sum dxh - xhat sum(dxh xhat)) with dxh = g gamma. Eval: dx = dxh inv_std.
+template <class T>
+void batch_norm_backward(BasicTape<T>& tape, BasicNode<T>& n) {
+  const int x_id = n.inputs[0], gamma_id = n.inputs[1], beta_id = n.inputs[2];
+  const Index channels = n.saved.rows(), count = n.saved.cols();
+  const ConstMapT<T> g(n.grad.data(), channels, count);
+  const MatrixOf<T>& xhat = n.saved;
+  if (tape.needs_grad(gamma_id)) tape.add_grad(gamma_id, g.cwiseProduct(xhat).rowwise().sum());
+  if (tape.needs_grad(beta_id)) tape.add_grad(beta_id, g.rowwise().sum());
+  if (!tape.needs_grad(x_id)) return;
+  const Eigen::Array<T, Eigen::Dynamic, 1> gamma = tape.node(gamma_id).value.col(0).array();
+  const Eigen::Array<T, Eigen::Dynamic, 1> inv_std = n.saved2.col(0).array();
+  MapT<T> gx(tape.grad_accumulator(x_id).data(), channels, count);
+  const bool training = n.ints[0] != 0;
+  if (!training) {
+    gx.array() += g.array().colwise() * (gamma * inv_std);
+    return;
+  }
+  const Eigen::Array<T, Eigen::Dynamic, 1> sum_g = g.rowwise().sum().array();
+  const Eigen::Array<T, Eigen::Dynamic, 1> sum_g_xhat = g.cwiseProduct(xhat).rowwise().sum().array();
+  const T inv_count = T(1) / static_cast<T>(count);
+  // dx = gamma inv_std (g - (sum g + xhat sum(g xhat)) / n)
+  gx.array() += (g.array() - ((xhat.array().colwise() * sum_g_xhat).colwise() + sum_g) * inv_count).colwise() *
+                (gamma * inv_std);
+}
+
+}  // namespace
+
+template <class T>
+BasicVar<T> batch_norm(BasicVar<T> x, BasicVar<T> gamma, BasicVar<T> beta, BasicBatchNormState<T>& state,
+                       bool training) {
+  detail::require_same_tape("batch_norm", x, gamma);
+  detail::require_same_tape("batch_norm", x, beta);
+  const Index channels = state.channels();
+  require(channels > 0 && x.rows() % channels == 0,
+          "autodiff batch_norm: input " + shape_text(x) + " is not a whole number of " + std::to_string(channels) +
+              "-channel positions");
+  require(gamma.rows() == channels && gamma.cols() == 1 && beta.rows() == channels && beta.cols() == 1,
+          "autodiff batch_norm: gamma " + shape_text(gamma) + " and beta " + shape_text(beta) + " must be " +
+              std::to_string(channels) + "x1");
+  const Index count = x.rows() / channels * x.cols();  // entries per channel
+  require(!training || count >= 2, "autodiff batch_norm: training needs at least 2 entries per channel, input is " +
+                                       shape_text(x));
+  BasicTape<T>& tape = *x.tape;
+  const BasicVar<T> out = tape.push(&batch_norm_backward<T>, {x, gamma, beta});
+  BasicNode<T>& n = tape.node(out);
+  n.ints[0] = training ? 1 : 0;
+  const ConstMapT<T> xs(x.value().data(), channels, count);
+  Eigen::Matrix<T, Eigen::Dynamic, 1> mu;
+  if (training) {
+    mu = xs.rowwise().mean();
+    n.saved = xs.colwise() - mu;
+    const Eigen::Matrix<T, Eigen::Dynamic, 1> variance = n.saved.rowwise().squaredNorm() / static_cast<T>(count);
+    n.saved2 = (variance.array() + state.epsilon).rsqrt().matrix();
+    state.running_mean = (T(1) - state.momentum) * state.running_mean + state.momentum * mu;
+    state.running_var = (T(1) - state.momentum) * state.running_var +
+                        state.momentum * variance * (static_cast<T>(count) / static_cast<T>(count - 1));
+  } else {
+    mu = state.running_mean;
+    n.saved = xs.colwise() - mu;
+    n.saved2 = (state.running_var.array() + state.epsilon).rsqrt().matrix();
+  }
+  n.saved.array().colwise() *= n.saved2.col(0).array();  // xhat [C, P*N]
+  n.value.resize(x.rows(), x.cols());
+  MapT<T> y(n.value.data(), channels, count);
+  y = (n.saved.array().colwise() * gamma.value().col(0).array()).matrix();
+  y.colwise() += beta.value().col(0);
+  return out;
+}
+
+#define LOGP_INSTANTIATE(T) \
+  template BasicVar<T> batch_norm(BasicVar<T>, BasicVar<T>, BasicVar<T>, BasicBatchNormState<T>&, bool);
+LOGP_INSTANTIATE(float)
+LOGP_INSTANTIATE(double)
+#undef LOGP_INSTANTIATE
+
+}  // namespace logp::ad

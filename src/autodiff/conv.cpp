@@ -1,0 +1,208 @@
+// 2-D convolution and its transpose by im2col + GEMM (include/logp/autodiff/conv.hpp).
+#include "logp/autodiff/conv.hpp"
+
+#include <algorithm>
+
+#include "op_support.hpp"
+
+namespace logp::ad {
+
+namespace {
+
+using detail::shape_text;
+
+// The geometry of one im2col: a "big" image (H x W x C) seen through a k x k window with
+// stride and padding, giving a "small" grid of Ho x Wo window positions.
+struct Window {
+  Index height, width, channels;  // the big image
+  Index out_height, out_width;    // the small grid
+  Index kernel, stride, padding;
+  Index patch() const { return kernel * kernel * channels; }
+  Index positions() const { return out_height * out_width; }
+};
+
+// columns [k*k*C, Ho*Wo*N]: column (oy*Wo + ox) + Ho*Wo*e holds the window at (oy, ox) of
+// example e, row (ky*k + kx)*C + c = image(oy*stride - padding + ky, ox*stride - padding + kx, c),
+// zero outside the image. images: [H*W*C, N].
+template <class T>
+void im2col(const Window& w, const T* images, Index n, MatrixOf<T>& columns) {
+  columns.resize(w.patch(), w.positions() * n);
+  const Index image_size = w.height * w.width * w.channels;
+  for (Index e = 0; e < n; ++e) {
+    const T* image = images + e * image_size;
+    for (Index oy = 0; oy < w.out_height; ++oy)
+      for (Index ox = 0; ox < w.out_width; ++ox) {
+        T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * w.patch();
+        for (Index ky = 0; ky < w.kernel; ++ky) {
+          const Index iy = oy * w.stride - w.padding + ky;
+          for (Index kx = 0; kx < w.kernel; ++kx) {
+            const Index ix = ox * w.stride - w.padding + kx;
+            T* dst = column + (ky * w.kernel + kx) * w.channels;
+            if (iy < 0 || iy >= w.height || ix < 0 || ix >= w.width) {
+              std::fill(dst, dst + w.channels, T(0));
+            } else {
+              const T* src = image + (iy * w.width + ix) * w.channels;
+              std::copy(src, src + w.channels, dst);
+            }
+          }
+        }
+      }
+  }
+}
+
+// The adjoint of im2col: adds each column entry back into the image pixel it was read from.
+template <class T>
+void col2im_add(const Window& w, const MatrixOf<T>& columns, Index n, T* images) {
+  const Index image_size = w.height * w.width * w.channels;
+  for (Index e = 0; e < n; ++e) {
+    T* image = images + e * image_size;
+    for (Index oy = 0; oy < w.out_height; ++oy)
+      for (Index ox = 0; ox < w.out_width; ++ox) {
+        const T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * w.patch();
+        for (Index ky = 0; ky < w.kernel; ++ky) {
+          const Index iy = oy * w.stride - w.padding + ky;
+          if (iy < 0 || iy >= w.height) continue;
+          for (Index kx = 0; kx < w.kernel; ++kx) {
+            const Index ix = ox * w.stride - w.padding + kx;
+            if (ix < 0 || ix >= w.width) continue;
+            const T* src = column + (ky * w.kernel + kx) * w.channels;
+            T* dst = image + (iy * w.width + ix) * w.channels;
+            for (Index c = 0; c < w.channels; ++c) dst[c] += src[c];
+          }
+        }
+      }
+  }
+}
+
+void store(const Window& w, std::array<Index, 12>& ints) {
+  ints = {w.height, w.width, w.channels, w.out_height, w.out_width, w.kernel, w.stride, w.padding, 0, 0, 0, 0};
+}
+
+Window load(const std::array<Index, 12>& ints) {
+  return Window{ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7]};
+}
+
+template <class T>
+using MapT = Eigen::Map<MatrixOf<T>>;
+template <class T>
+using ConstMapT = Eigen::Map<const MatrixOf<T>>;
+
+// conv2d: Y [C_out, Ho*Wo*N] = W [C_out, k*k*C_in] cols [k*k*C_in, Ho*Wo*N] + b.
+// dW = G cols^T, db = row sums of G, dcols = W^T G, dx = col2im(dcols).
+template <class T>
+void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
+  const Window w = load(n.ints);
+  const int x_id = n.inputs[0], w_id = n.inputs[1], b_id = n.inputs[2];
+  const MatrixOf<T>& weight = tape.node(w_id).value;
+  const Index batch = n.value.cols();
+  const ConstMapT<T> g(n.grad.data(), weight.rows(), w.positions() * batch);
+  if (tape.needs_grad(w_id)) tape.add_grad(w_id, g * n.saved.transpose());
+  if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
+  if (tape.needs_grad(x_id)) {
+    n.saved2.noalias() = weight.transpose() * g;  // d columns [k*k*C_in, Ho*Wo*N]
+    col2im_add(w, n.saved2, batch, tape.grad_accumulator(x_id).data());
+  }
+}
+
+// conv_transpose2d: cols [k*k*C_out, H*W*N] = W^T [k*k*C_out, C_in] X [C_in, H*W*N];
+// Y = col2im(cols) + b. dX = W im2col(G), dW = X im2col(G)^T, db = row sums of G.
+template <class T>
+void conv_transpose2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
+  const Window w = load(n.ints);
+  const int x_id = n.inputs[0], w_id = n.inputs[1], b_id = n.inputs[2];
+  const MatrixOf<T>& weight = tape.node(w_id).value;
+  const MatrixOf<T>& x = tape.node(x_id).value;
+  const Index batch = x.cols();
+  const ConstMapT<T> g(n.grad.data(), w.channels, w.height * w.width * batch);
+  if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
+  if (!tape.needs_grad(x_id) && !tape.needs_grad(w_id)) return;
+  im2col(w, n.grad.data(), batch, n.saved);  // [k*k*C_out, H*W*N]
+  const ConstMapT<T> xs(x.data(), weight.rows(), w.positions() * batch);
+  if (tape.needs_grad(w_id)) tape.add_grad(w_id, xs * n.saved.transpose());
+  if (tape.needs_grad(x_id)) {
+    MatrixOf<T>& gx = tape.grad_accumulator(x_id);
+    MapT<T>(gx.data(), weight.rows(), w.positions() * batch).noalias() += weight * n.saved;
+  }
+}
+
+void require_geometry(const char* op, const Conv2dShape& s, Index out_height, Index out_width) {
+  require(s.in_height > 0 && s.in_width > 0 && s.in_channels > 0 && s.out_channels > 0 && s.kernel > 0 &&
+              s.stride > 0 && s.padding >= 0 && s.output_padding >= 0 && out_height > 0 && out_width > 0,
+          std::string("autodiff ") + op + ": bad geometry: input " + std::to_string(s.in_height) + "x" +
+              std::to_string(s.in_width) + "x" + std::to_string(s.in_channels) + ", " +
+              std::to_string(s.out_channels) + " output channels, kernel " + std::to_string(s.kernel) + ", stride " +
+              std::to_string(s.stride) + ", padding " + std::to_string(s.padding) + " gives output " +
+              std::to_string(out_height) + "x" + std::to_string(out_width));
+  require(s.padding < s.kernel, std::string("autodiff ") + op + ": padding " + std::to_string(s.padding) +
+                                    " must be smaller than the kernel " + std::to_string(s.kernel));
+}
+
+template <class T>
+void require_operands(const char* op, const BasicVar<T>& x, const BasicVar<T>& weight, const BasicVar<T>& bias,
+                      Index x_rows, Index w_rows, Index w_cols, Index channels) {
+  detail::require_same_tape(op, x, weight);
+  detail::require_same_tape(op, x, bias);
+  require(x.rows() == x_rows, std::string("autodiff ") + op + ": input is " + shape_text(x) + ", the shape needs " +
+                                  std::to_string(x_rows) + " rows (H*W*C)");
+  require(weight.rows() == w_rows && weight.cols() == w_cols,
+          std::string("autodiff ") + op + ": weight is " + shape_text(weight) + ", expected " +
+              std::to_string(w_rows) + "x" + std::to_string(w_cols));
+  require(bias.rows() == channels && bias.cols() == 1, std::string("autodiff ") + op + ": bias is " +
+                                                           shape_text(bias) + ", expected " +
+                                                           std::to_string(channels) + "x1");
+}
+
+}  // namespace
+
+template <class T>
+BasicVar<T> conv2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Conv2dShape& shape) {
+  const Window w{shape.in_height, shape.in_width, shape.in_channels, shape.conv_height(), shape.conv_width(),
+                 shape.kernel, shape.stride, shape.padding};
+  require_geometry("conv2d", shape, w.out_height, w.out_width);
+  require_operands("conv2d", x, weight, bias, shape.in_size(), shape.out_channels, w.patch(), shape.out_channels);
+  BasicTape<T>& tape = *x.tape;
+  const BasicVar<T> out = tape.push(&conv2d_backward<T>, {x, weight, bias});
+  BasicNode<T>& n = tape.node(out);
+  store(w, n.ints);
+  const Index batch = x.cols();
+  im2col(w, x.value().data(), batch, n.saved);  // [k*k*C_in, Ho*Wo*N]
+  n.value.resize(w.positions() * shape.out_channels, batch);
+  MapT<T> y(n.value.data(), shape.out_channels, w.positions() * batch);
+  y.noalias() = weight.value() * n.saved;
+  y.colwise() += bias.value().col(0);
+  return out;
+}
+
+template <class T>
+BasicVar<T> conv_transpose2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Conv2dShape& shape) {
+  // The window runs over the (big) output image; its grid of positions is the input image.
+  const Window w{shape.transposed_height(), shape.transposed_width(), shape.out_channels, shape.in_height,
+                 shape.in_width, shape.kernel, shape.stride, shape.padding};
+  require_geometry("conv_transpose2d", shape, w.height, w.width);
+  require(shape.output_padding < shape.stride,
+          "autodiff conv_transpose2d: output_padding " + std::to_string(shape.output_padding) +
+              " must be smaller than the stride " + std::to_string(shape.stride));
+  require_operands("conv_transpose2d", x, weight, bias, shape.in_size(), shape.in_channels, w.patch(),
+                   shape.out_channels);
+  BasicTape<T>& tape = *x.tape;
+  const BasicVar<T> out = tape.push(&conv_transpose2d_backward<T>, {x, weight, bias});
+  BasicNode<T>& n = tape.node(out);
+  store(w, n.ints);
+  const Index batch = x.cols();
+  const ConstMapT<T> xs(x.value().data(), shape.in_channels, w.positions() * batch);
+  n.saved.noalias() = weight.value().transpose() * xs;  // [k*k*C_out, H*W*N]
+  n.value.resize(w.height * w.width * w.channels, batch);
+  MapT<T> y(n.value.data(), w.channels, w.height * w.width * batch);
+  y.colwise() = bias.value().col(0);
+  col2im_add(w, n.saved, batch, n.value.data());
+  return out;
+}
+
+#define LOGP_INSTANTIATE(T)                                                                             \
+  template BasicVar<T> conv2d(BasicVar<T>, BasicVar<T>, BasicVar<T>, const Conv2dShape&);              \
+  template BasicVar<T> conv_transpose2d(BasicVar<T>, BasicVar<T>, BasicVar<T>, const Conv2dShape&);
+LOGP_INSTANTIATE(float)
+LOGP_INSTANTIATE(double)
+#undef LOGP_INSTANTIATE
+
+}  // namespace logp::ad
