@@ -136,6 +136,28 @@ TEST_CASE("anomaly: one-class scores, metrics equal the written scores' metrics,
   CHECK(nlohmann::json::parse(ratio.out)["score"] == "likelihood-ratio");
 }
 
+TEST_CASE("anomaly: an autoencoder's reconstruction error is scored as a score, not a likelihood", "[anomaly][autoencoder]") {
+  TempDir dir;
+  const std::string data = write_two_classes(dir);
+  REQUIRE(run_cli("data select --data " + data + " --labels 0 --out " + dir.file("zeros.h5")).exit_code == 0);
+  const std::string model = dir.file("ae.h5");
+  REQUIRE(run_cli("fit --model autoencoder --hidden-layers 8 --latent 2 --epochs 20 --learning-rate 1e-2 --data " +
+                  dir.file("zeros.h5") + " --out " + model).exit_code == 0);
+  const CliResult run = run_cli("--json anomaly --model " + model + " --data " + data +
+                                " --anomaly-labels 1 --bootstrap 100 --out " + dir.file("s.csv"));
+  REQUIRE(run.exit_code == 0);
+  const nlohmann::json j = nlohmann::json::parse(run.out);
+  CHECK(j["score"] == "model-score");
+  CHECK(j["likelihood_kind"].is_null());  // a score has no likelihood kind: never passed off as one
+  CHECK(j["metrics"]["auroc"]["value"].get<double>() > 0.9);  // trained on class 0 only: class 1 reconstructs badly
+  const std::vector<double> scores = csv_column(dir.file("s.csv"), "score");
+  REQUIRE(scores.size() == 200);
+  // A likelihood-based score of a scoring model is refused with a message that says why.
+  const CliResult nll = run_cli("anomaly --model " + model + " --data " + data + " --score nll");
+  CHECK(nll.exit_code == 1);
+  CHECK(nll.err.find("autoencoder") != std::string::npos);
+}
+
 TEST_CASE("anomaly: bad requests fail with a clear error and write nothing", "[anomaly]") {
   TempDir dir;
   const std::string data = write_two_classes(dir);
