@@ -7,7 +7,14 @@
 
 namespace logp {
 DatasetSplit::DatasetSplit(H5Group group, std::string split, DataSpec spec, Index size, bool is_uint8)
-    : group_(std::move(group)), split_(std::move(split)), spec_(std::move(spec)), size_(size), is_uint8_(is_uint8) {}
+    : group_(std::move(group)), split_(std::move(split)), spec_(std::move(spec)), size_(size), stored_size_(size), is_uint8_(is_uint8) {}
+
+DatasetSplit DatasetSplit::head(Index n) const {
+  if (n < 0) throw Error(where() + ": cannot take the first " + std::to_string(n) + " examples");
+  DatasetSplit view = *this;
+  view.size_ = std::min(n, size_);
+  return view;
+}
 
 DatasetSplit DatasetSplit::open(const std::string& file, const std::string& split) {
   const H5Group root = H5File::open(file).root();
@@ -95,8 +102,9 @@ bool DatasetSplit::has_labels() const { return group_.has("y"); }
 std::vector<std::int64_t> DatasetSplit::read_labels() const {
   std::vector<std::uint64_t> dims;
   std::vector<std::int64_t> labels = group_.read<std::int64_t>("y", &dims);
-  if (dims.size() != 1 || static_cast<Index>(dims[0]) != size_)
-    throw Error(group_.where("y") + ": expected " + std::to_string(size_) + " labels");
+  if (dims.size() != 1 || static_cast<Index>(dims[0]) != stored_size_)
+    throw Error(group_.where("y") + ": expected " + std::to_string(stored_size_) + " labels");
+  labels.resize(static_cast<std::size_t>(size_));
   return labels;
 }
 

@@ -139,3 +139,24 @@ TEST_CASE("dataset: reading in chunks gives read_all, and for_each_batch covers 
   CHECK_THROWS_WITH(split.read(20, 4), Catch::Contains("outside its N=23"));
   CHECK_THROWS_WITH(for_each_batch(split, 0, [](Index, const Matrix&) {}), Catch::Contains("batch size"));
 }
+
+TEST_CASE("dataset: head(n) is the first n examples and labels, and never reads past them", "[data]") {
+  TempDir dir;
+  const Index n = 12, d = 3;
+  const std::vector<std::uint8_t> rows = random_rows(n, d, 2, 4);
+  {
+    DatasetWriter writer(dir.file("h.h5"), DataSpec{DataKind::binary, 2, d, {}}, {});
+    writer.add_split("test", rows, labels_0_to(n));
+    writer.commit();
+  }
+  const DatasetSplit split = DatasetSplit::open(dir.file("h.h5"), "test");
+  const DatasetSplit head = split.head(5);
+  CHECK(head.size() == 5);
+  CHECK(head.read_all() == split.read_all().leftCols(5));
+  const std::vector<std::int64_t> labels = head.read_labels();
+  const std::vector<std::int64_t> all_labels = labels_0_to(n);
+  CHECK(labels == std::vector<std::int64_t>(all_labels.begin(), all_labels.begin() + 5));
+  CHECK_THROWS_WITH(head.read(3, 3), Catch::Contains("outside its N=5"));
+  CHECK(split.head(100).size() == n);  // more than there are: the whole split
+  CHECK_THROWS_AS(split.head(-1), Error);
+}

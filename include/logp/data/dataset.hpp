@@ -34,6 +34,10 @@ class DatasetSplit {
   Matrix read(Index first, Index count) const;
   Matrix read_all() const { return read(0, size_); }
 
+  // The same split restricted to its first min(n, N) examples (and labels): for evaluations too
+  // costly for the whole split (e.g. an importance-weighted estimate with k = 5000).
+  DatasetSplit head(Index n) const;
+
   bool has_labels() const;
   std::vector<std::int64_t> read_labels() const;  // N labels
 
@@ -46,6 +50,7 @@ class DatasetSplit {
   std::string split_;
   DataSpec spec_;
   Index size_;
+  Index stored_size_;  // N in the file (size_ is smaller for a head())
   bool is_uint8_;
 };
 
