@@ -36,19 +36,20 @@ struct LogSumExp {
   double value() const { return top + std::log(sum); }
 };
 
-// Columns of (example, draw) pairs gathered for one decoder pass.
+// Columns of (example, draw) pairs gathered for one decoder pass. Examples are columns of the
+// group's x, read in place by the likelihood (no copy per draw).
 class SampleChunk {
  public:
-  SampleChunk(const VaeNetwork& net, const ParameterStore& params, Index dim, Index capacity)
-      : net_(net), params_(params), x_(dim, capacity), z_(net.latent, capacity), log_ratio_(capacity),
+  SampleChunk(const VaeNetwork& net, const ParameterStore& params, ConstMatrixRef x, Index capacity)
+      : net_(net), params_(params), x_(x), z_(net.latent, capacity), log_ratio_(capacity),
         owner_(static_cast<std::size_t>(capacity)), log_px_z_(capacity) {}
 
-  bool full() const { return size_ == x_.cols(); }
+  bool full() const { return size_ == z_.cols(); }
 
-  // One draw of example `owner`: z = mean + e^s eps; log p(z) - log q(z|x) = (|eps|^2 - |z|^2)/2 + sum s.
-  void add(Index owner, ConstMatrixRef x, const Eigen::Ref<const VectorF>& mean, const Eigen::Ref<const VectorF>& log_scale,
+  // One draw of example `owner` (a column of x): z = mean + e^s eps;
+  // log p(z) - log q(z|x) = (|eps|^2 - |z|^2)/2 + sum s.
+  void add(Index owner, const Eigen::Ref<const VectorF>& mean, const Eigen::Ref<const VectorF>& log_scale,
            const Eigen::Ref<const VectorF>& eps) {
-    x_.col(size_) = x;
     z_.col(size_) = mean.array() + log_scale.array().exp() * eps.array();
     log_ratio_(size_) = 0.5 * (static_cast<double>(eps.squaredNorm()) - static_cast<double>(z_.col(size_).squaredNorm())) +
                         static_cast<double>(log_scale.sum());
@@ -61,8 +62,8 @@ class SampleChunk {
   void flush(Sink&& sink) {
     if (size_ == 0) return;
     const Matrix out = net_.decoder.forward(params_, z_.leftCols(size_));
-    const Matrix x = x_.leftCols(size_);
-    decoder_log_prob(net_.likelihood, out, x, log_px_z_.head(size_));
+    decoder_log_prob(net_.likelihood, out, x_, std::span<const Index>(owner_.data(), static_cast<std::size_t>(size_)),
+                     log_px_z_.head(size_));
     for (Index c = 0; c < size_; ++c) sink(owner_[static_cast<std::size_t>(c)], log_px_z_(c), log_ratio_(c));
     size_ = 0;
   }
@@ -70,7 +71,8 @@ class SampleChunk {
  private:
   const VaeNetwork& net_;
   const ParameterStore& params_;
-  Matrix x_, z_;
+  ConstMatrixRef x_;  // [D, examples of the group]
+  Matrix z_;
   Vector log_ratio_;
   std::vector<Index> owner_;
   Vector log_px_z_;
@@ -110,13 +112,13 @@ void estimate_group(const VaeNetwork& net, const ParameterStore& params, ConstMa
     else
       weights[static_cast<std::size_t>(j)].add(log_px_z + log_ratio);
   };
-  SampleChunk chunk(net, params, x.rows(), std::min(estimator.sample_chunk, n * samples));
+  SampleChunk chunk(net, params, x, std::min(estimator.sample_chunk, n * samples));
   Matrix eps(latent, 1);
   for (Index j = 0; j < n; ++j) {
     Rng rng = example_rng(estimator.seed, x.col(j).data(), x.rows());
     for (Index s = 0; s < samples; ++s) {
       draw_normals(rng, eps);
-      chunk.add(j, x.col(j), mean.col(j), log_scale.col(j), eps.col(0));
+      chunk.add(j, mean.col(j), log_scale.col(j), eps.col(0));
       if (chunk.full()) chunk.flush(sink);
     }
   }

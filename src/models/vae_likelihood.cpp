@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "logp/core/error.hpp"
 
@@ -34,19 +35,31 @@ Index decoder_outputs(VaeLikelihood likelihood, Index dim) {
 }
 
 void decoder_log_prob(VaeLikelihood likelihood, const Matrix& out, const Matrix& x, Eigen::Ref<Vector> log_px_z) {
+  std::vector<Index> x_column(static_cast<std::size_t>(out.cols()));
+  for (Index c = 0; c < out.cols(); ++c) x_column[static_cast<std::size_t>(c)] = c;
+  decoder_log_prob(likelihood, out, x, x_column, log_px_z);
+}
+
+void decoder_log_prob(VaeLikelihood likelihood, const Matrix& out, ConstMatrixRef x, std::span<const Index> x_column,
+                      Eigen::Ref<Vector> log_px_z) {
   const Index dim = x.rows();
-  if (likelihood == VaeLikelihood::bernoulli) {
-    // x l - softplus(l), softplus(l) = max(l, 0) + log1p(exp(-|l|)).
-    const Eigen::ArrayXXf terms =
-        x.array() * out.array() - out.array().max(0.0f) - (-out.array().abs()).exp().log1p();
-    log_px_z = terms.colwise().sum().transpose().cast<double>();
-    return;
-  }
+  require(static_cast<Index>(x_column.size()) == out.cols() && log_px_z.size() == out.cols(),
+          "decoder_log_prob: " + std::to_string(out.cols()) + " decoder columns but " +
+              std::to_string(x_column.size()) + " data columns and " + std::to_string(log_px_z.size()) + " outputs");
   const float half_log_2pi = static_cast<float>(0.5 * std::log(2.0 * std::numbers::pi));
-  const Eigen::ArrayXXf mean = out.topRows(dim).array(), log_scale = out.bottomRows(dim).array();
-  const Eigen::ArrayXXf terms =
-      -0.5f * ((x.array() - mean) * (-log_scale).exp()).square() - log_scale - half_log_2pi;
-  log_px_z = terms.colwise().sum().transpose().cast<double>();
+  for (Index c = 0; c < out.cols(); ++c) {
+    const Index j = x_column[static_cast<std::size_t>(c)];
+    const Eigen::Map<const Eigen::ArrayXf> xc(x.col(j).data(), dim);
+    if (likelihood == VaeLikelihood::bernoulli) {
+      // x l - softplus(l), softplus(l) = max(l, 0) + log1p(exp(-|l|)); l: logits [D].
+      const Eigen::Map<const Eigen::ArrayXf> l(out.col(c).data(), dim);
+      log_px_z(c) = static_cast<double>((xc * l - l.max(0.0f) - (-l.abs()).exp().log1p()).sum());
+    } else {
+      const Eigen::Map<const Eigen::ArrayXf> mean(out.col(c).data(), dim), log_scale(out.col(c).data() + dim, dim);
+      log_px_z(c) = static_cast<double>(
+          (-0.5f * ((xc - mean) * (-log_scale).exp()).square() - log_scale - half_log_2pi).sum());
+    }
+  }
 }
 
 Matrix decoder_sample(VaeLikelihood likelihood, const Matrix& out, Rng& rng) {

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <numbers>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
 
@@ -41,10 +44,26 @@ Optimizer::Optimizer(OptimizerOptions options, Index parameters) : options_(std:
 
 // The update runs over cache-sized chunks of the parameter vector: each chunk's gradient,
 // moments and values are read once and updated while in L1/L2 (one pass over memory instead of
-// one per Eigen expression). Every element's arithmetic is the same as an unchunked update.
+// one per Eigen expression), chunks in parallel (TBB). Every element's arithmetic is the same
+// whatever the chunking and the thread count; the squared norm is summed per chunk (float) and
+// the chunks' sums are added in chunk order (double), so the norm is thread-count independent.
 namespace {
-constexpr Index optimizer_chunk = 2048;
+
+constexpr Index optimizer_chunk = 4096;
+
+// Calls chunk_fn(chunk, begin, size) for every chunk of [0, size), in parallel.
+template <class ChunkFn>
+void for_each_chunk(Index size, ChunkFn&& chunk_fn) {
+  const Index chunks = (size + optimizer_chunk - 1) / optimizer_chunk;
+  tbb::parallel_for(tbb::blocked_range<Index>(0, chunks, 16), [&](const tbb::blocked_range<Index>& range) {
+    for (Index c = range.begin(); c != range.end(); ++c) {
+      const Index begin = c * optimizer_chunk;
+      chunk_fn(c, begin, std::min(optimizer_chunk, size - begin));
+    }
+  });
 }
+
+}  // namespace
 
 double Optimizer::step(std::span<float> theta, std::span<float> grad, int epoch) {
   require(theta.size() == first_.size() && grad.size() == first_.size(),
@@ -53,19 +72,26 @@ double Optimizer::step(std::span<float> theta, std::span<float> grad, int epoch)
   const Index size = static_cast<Index>(grad.size());
   const float l2 = static_cast<float>(options_.l2);
   const bool clip = options_.clip_norm > 0;
-  // Pass 1 (only with clipping, which needs the norm first): L2 into the gradient, the norm.
-  double norm_sq = 0.0;
+  std::vector<double> chunk_norm_sq(static_cast<std::size_t>((size + optimizer_chunk - 1) / optimizer_chunk), 0.0);
+  const auto add_l2_and_norm = [&](Index c, Eigen::Map<VectorF>& g, const Eigen::Map<VectorF>& t) {
+    if (l2 > 0) g += l2 * t;
+    chunk_norm_sq[static_cast<std::size_t>(c)] = static_cast<double>(g.squaredNorm());
+  };
+  const auto norm = [&] {
+    double sum = 0.0;
+    for (double value : chunk_norm_sq) sum += value;
+    return std::sqrt(sum);
+  };
+  // With clipping the norm is needed before the update: a first pass adds L2 and measures it.
+  float grad_scale = 1.0f;
   if (clip) {
-    for (Index begin = 0; begin < size; begin += optimizer_chunk) {
-      const Index n = std::min(optimizer_chunk, size - begin);
+    for_each_chunk(size, [&](Index c, Index begin, Index n) {
       Eigen::Map<VectorF> g(grad.data() + begin, n);
-      if (l2 > 0) g += l2 * Eigen::Map<const VectorF>(theta.data() + begin, n);
-      norm_sq += static_cast<double>(g.squaredNorm());
-    }
+      add_l2_and_norm(c, g, Eigen::Map<VectorF>(theta.data() + begin, n));
+    });
+    const double before = norm();
+    if (before > options_.clip_norm) grad_scale = static_cast<float>(options_.clip_norm / before);
   }
-  const double clip_norm = clip ? std::sqrt(norm_sq) : 0.0;
-  const float grad_scale =
-      clip && clip_norm > options_.clip_norm ? static_cast<float>(options_.clip_norm / clip_norm) : 1.0f;
 
   ++steps_;
   const float lr = static_cast<float>(scheduled_learning_rate(options_, epoch));
@@ -76,28 +102,25 @@ double Optimizer::step(std::span<float> theta, std::span<float> grad, int epoch)
   const float step_size = static_cast<float>(lr * std::sqrt(1.0 - std::pow(options_.beta2, k)) /
                                              (1.0 - std::pow(options_.beta1, k)));
   const float eps = static_cast<float>(options_.epsilon);
-  for (Index begin = 0; begin < size; begin += optimizer_chunk) {
-    const Index n = std::min(optimizer_chunk, size - begin);
+  for_each_chunk(size, [&](Index c, Index begin, Index n) {
     Eigen::Map<VectorF> g(grad.data() + begin, n);
     Eigen::Map<VectorF> t(theta.data() + begin, n);
     Eigen::Map<VectorF> m(first_.data() + begin, n);
-    if (!clip) {
-      if (l2 > 0) g += l2 * t;
-      norm_sq += static_cast<double>(g.squaredNorm());
-    } else if (grad_scale != 1.0f) {
+    if (!clip)
+      add_l2_and_norm(c, g, t);
+    else if (grad_scale != 1.0f)
       g *= grad_scale;
-    }
     if (!adam) {
       m = momentum * m + g;
       t -= lr * m;
-      continue;
+      return;
     }
     Eigen::Map<VectorF> v(second_.data() + begin, n);
     m = b1 * m + (1.0f - b1) * g;
     v = b2 * v + (1.0f - b2) * g.cwiseAbs2();
     t.array() -= step_size * m.array() / (v.array().sqrt() + eps);
-  }
-  return std::sqrt(norm_sq);
+  });
+  return norm();
 }
 
 void Optimizer::save(const H5Group& g) const {

@@ -20,28 +20,32 @@ double ShardGradients::compute(const TrainableModel& model, ConstMatrixRef batch
           "parallel_nll_and_grad: gradient buffer of " + std::to_string(grad.size()) + " and workspace of " +
               std::to_string(parameters_) + " for " + std::to_string(model.parameters().size()) + " parameters");
   const Index shards = std::max<Index>(1, (batch.cols() + shard_size - 1) / shard_size);
-  if (static_cast<Index>(shards_.size()) < shards - 1) shards_.resize(static_cast<std::size_t>(shards - 1));
+  if (static_cast<Index>(shards_.size()) < shards) {
+    shards_.resize(static_cast<std::size_t>(shards));
+    clean_ = false;
+  }
+  if (!clean_) {  // first use, or an earlier call stopped (threw) before the sum re-zeroed them
+    for (Buffer& buffer : shards_) buffer.assign(static_cast<std::size_t>(parameters_), 0.0f);
+    clean_ = true;
+  }
+  clean_ = false;
   objectives_.assign(static_cast<std::size_t>(shards), 0.0);
 
-  // Each shard: zero its buffer, add its gradient. Independent of which thread runs it.
+  // Each shard adds its gradient into its own (zero) buffer, whichever thread runs it.
   tbb::parallel_for(tbb::blocked_range<Index>(0, shards, 1), [&](const tbb::blocked_range<Index>& range) {
     for (Index shard = range.begin(); shard != range.end(); ++shard) {
-      std::span<float> target = grad;
-      if (shard > 0) {
-        Buffer& buffer = shards_[static_cast<std::size_t>(shard - 1)];
-        buffer.resize(static_cast<std::size_t>(parameters_));
-        target = std::span<float>(buffer.data(), buffer.size());
-      }
-      std::fill(target.begin(), target.end(), 0.0f);
+      Buffer& buffer = shards_[static_cast<std::size_t>(shard)];
       const Index first = shard * shard_size;
       const Index count = std::min(shard_size, batch.cols() - first);
       Rng shard_rng = rng.split(static_cast<std::uint64_t>(shard));
-      objectives_[static_cast<std::size_t>(shard)] = model.nll_and_grad(batch.middleCols(first, count), shard_rng, target);
+      objectives_[static_cast<std::size_t>(shard)] =
+          model.nll_and_grad(batch.middleCols(first, count), shard_rng, std::span<float>(buffer.data(), buffer.size()));
     }
   }, tbb::simple_partitioner());
 
-  // grad = scale * (shard 0 + shard 1 + ...), each element summed in shard order.
-  constexpr Index chunk = 1 << 14;
+  // grad = scale * (shard 0 + shard 1 + ...), each element summed in shard order; each buffer is
+  // zeroed again while its chunk is in cache, ready for the next batch.
+  constexpr Index chunk = 1 << 13;
   const Index chunks = (parameters_ + chunk - 1) / chunk;
   const bool all_finite = tbb::parallel_reduce(
       tbb::blocked_range<Index>(0, chunks, 1), true,
@@ -49,14 +53,21 @@ double ShardGradients::compute(const TrainableModel& model, ConstMatrixRef batch
         for (Index c = range.begin(); c != range.end(); ++c) {
           const Index begin = c * chunk, size = std::min(chunk, parameters_ - begin);
           Eigen::Map<VectorF> sum(grad.data() + begin, size);
-          for (Index shard = 1; shard < shards; ++shard)
-            sum += Eigen::Map<const VectorF>(shards_[static_cast<std::size_t>(shard - 1)].data() + begin, size);
+          for (Index shard = 0; shard < shards; ++shard) {
+            Eigen::Map<VectorF> part(shards_[static_cast<std::size_t>(shard)].data() + begin, size);
+            if (shard == 0)
+              sum = part;
+            else
+              sum += part;
+            part.setZero();
+          }
           if (scale != 1.0f) sum *= scale;
           ok = ok && sum.allFinite();
         }
         return ok;
       },
       std::logical_and<bool>(), tbb::simple_partitioner());
+  clean_ = true;
   if (finite != nullptr) *finite = all_finite;
 
   double objective = 0.0;

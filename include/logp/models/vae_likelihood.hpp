@@ -4,6 +4,7 @@
 //   gaussian:  decoder outputs 2D rows, means (rows 0..D-1) and log sigma (rows D..2D-1);
 //              log p = sum_i log N(x_i; m_i, e^{2 s_i})  (real data)
 // The same formulas on a tape (training) and on plain matrices (evaluation, sampling).
+#include <span>
 #include <string>
 
 #include "logp/autodiff/ops.hpp"
@@ -32,6 +33,10 @@ ad::BasicVar<T> decoder_log_prob(VaeLikelihood likelihood, ad::BasicVar<T> out, 
 
 // The same without a tape: out [outputs, M], x [D, M]; writes M values (nats) into log_px_z.
 void decoder_log_prob(VaeLikelihood likelihood, const Matrix& out, const Matrix& x, Eigen::Ref<Vector> log_px_z);
+// The same with column c of out scored against column x_column[c] of x (x: [D, any]), so the
+// draws of one example read its data column in place instead of a tiled copy.
+void decoder_log_prob(VaeLikelihood likelihood, const Matrix& out, ConstMatrixRef x, std::span<const Index> x_column,
+                      Eigen::Ref<Vector> log_px_z);
 
 // Draws x ~ p(x|z) for each column of out: [outputs, M] -> [D, M].
 Matrix decoder_sample(VaeLikelihood likelihood, const Matrix& out, Rng& rng);

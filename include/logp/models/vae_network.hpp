@@ -6,6 +6,12 @@
 // the gradient checks run the whole model in double, and a plain float forward (no tape) for
 // evaluation. (nn/mlp.hpp offers a float-only Mlp; the double checks need the template, so the
 // VAE keeps this small helper of its own.)
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,18 +59,97 @@ class DenseStack {
   VaeActivation activation_ = VaeActivation::relu;
 };
 
+namespace detail {
+
+// One dense layer y = W x + b on a tape, as a single node that reads W and b in place from the
+// flat parameter vector and whose backward adds dW = G x^T and db = row sums of G straight into
+// the gradient buffer (one GEMM accumulating into the buffer: no copy of W into a node, no
+// per-node gradient matrix to zero and add). Only x's gradient goes through the tape.
+// The node's ints hold W's and b's offsets and shape and the addresses of the two buffers
+// (which outlive the tape's backward pass: the caller owns both).
+//
+// Each GEMM is cut into row blocks that depend only on the matrix shape (near-equal sizes of
+// about 256 rows, an even number of them when more than one) and the blocks run in parallel (TBB): every output element is computed by
+// the same code on the same block whatever the thread count, so results are bit-identical for
+// any number of threads, and one shard of a whole batch still uses every core.
+enum DenseSlot { weight_offset, bias_offset, rows, cols, values_address, grad_address };
+
+// Calls block_fn(first_row, row_count) for near-equal blocks of [0, rows), in parallel.
+template <class BlockFn>
+void for_row_blocks(Index rows, BlockFn&& block_fn) {
+  constexpr Index target_rows = 256;
+  Index blocks = std::max<Index>(1, (rows + target_rows / 2) / target_rows);
+  if (blocks > 1 && blocks % 2 == 1) ++blocks;  // an even count balances two cores
+  const auto block = [&](Index b) {
+    const Index first = rows * b / blocks, last = rows * (b + 1) / blocks;
+    block_fn(first, last - first);
+  };
+  if (blocks == 1) return block(0);
+  tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
+    for (Index b = range.begin(); b != range.end(); ++b) block(b);
+  }, tbb::simple_partitioner());
+}
+
+template <class T>
+void dense_backward(ad::BasicTape<T>& tape, ad::BasicNode<T>& n) {
+  using MatrixT = ad::MatrixOf<T>;
+  const auto address = [&](DenseSlot slot) { return reinterpret_cast<T*>(static_cast<std::uintptr_t>(n.ints[slot])); };
+  const T* values = address(values_address);
+  T* grad = address(grad_address);
+  const Index out = n.ints[rows], in = n.ints[cols];
+  const Eigen::Map<const MatrixT> w(values + n.ints[weight_offset], out, in);
+  Eigen::Map<MatrixT> dw(grad + n.ints[weight_offset], out, in);
+  Eigen::Map<MatrixT> db(grad + n.ints[bias_offset], out, 1);
+  const MatrixT& x = tape.node(n.inputs[0]).value;
+  for_row_blocks(out, [&](Index first, Index count) {
+    dw.middleRows(first, count).noalias() += n.grad.middleRows(first, count) * x.transpose();  // [out, in]
+    db.middleRows(first, count).noalias() += n.grad.middleRows(first, count).rowwise().sum();  // [out, 1]
+  });
+  if (!tape.needs_grad(n.inputs[0])) return;
+  MatrixT& dx = tape.grad_accumulator(n.inputs[0]);  // [in, N]
+  for_row_blocks(in, [&](Index first, Index count) {
+    dx.middleRows(first, count).noalias() += w.middleCols(first, count).transpose() * n.grad;
+  });
+}
+
+// x: [in, N] -> W x + b: [out, N].
+template <class T>
+ad::BasicVar<T> dense(ad::BasicVar<T> x, const ParameterBlock& weight, const ParameterBlock& bias,
+                      std::span<const T> values, std::span<T> grad) {
+  using MatrixT = ad::MatrixOf<T>;
+  require(x.rows() == weight.cols, "dense layer: input has " + std::to_string(x.rows()) + " rows, " + weight.name +
+                                       " is " + std::to_string(weight.rows) + "x" + std::to_string(weight.cols));
+  static_assert(sizeof(std::uintptr_t) <= sizeof(Index), "addresses are kept in the node's Index slots");
+  ad::BasicTape<T>& tape = *x.tape;
+  const ad::BasicVar<T> y = tape.push(&dense_backward<T>, {x});
+  ad::BasicNode<T>& n = tape.node(y);
+  n.needs_grad = true;  // the parameters need it even when x does not
+  n.ints[weight_offset] = weight.offset;
+  n.ints[bias_offset] = bias.offset;
+  n.ints[rows] = weight.rows;
+  n.ints[cols] = weight.cols;
+  n.ints[values_address] = static_cast<Index>(reinterpret_cast<std::uintptr_t>(values.data()));
+  n.ints[grad_address] = static_cast<Index>(reinterpret_cast<std::uintptr_t>(grad.data()));
+  const Eigen::Map<const MatrixT> w(values.data() + weight.offset, weight.rows, weight.cols);
+  const Eigen::Map<const MatrixT> b(values.data() + bias.offset, bias.rows, 1);
+  const MatrixT& input = x.value();
+  n.value.resize(weight.rows, x.cols());
+  for_row_blocks(weight.rows, [&](Index first, Index count) {
+    n.value.middleRows(first, count).noalias() = w.middleRows(first, count) * input;
+    n.value.middleRows(first, count).colwise() += b.col(0).segment(first, count);
+  });
+  return y;
+}
+
+}  // namespace detail
+
 template <class T>
 ad::BasicVar<T> DenseStack::forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x, const std::vector<ParameterBlock>& blocks,
                                     std::span<const T> values, std::span<T> grad) const {
-  using MatrixT = ad::MatrixOf<T>;
-  const auto param = [&](std::size_t index) {
-    const ParameterBlock& b = blocks[index];
-    return tape.parameter(Eigen::Map<const MatrixT>(values.data() + b.offset, b.rows, b.cols),
-                          Eigen::Map<MatrixT>(grad.data() + b.offset, b.rows, b.cols));
-  };
+  require(x.tape == &tape, "DenseStack::forward: the input is on another tape");
   ad::BasicVar<T> h = x;
   for (std::size_t k = 0; k < layers_.size(); ++k) {
-    h = ad::add_bias(ad::matmul(param(layers_[k].weight), h), param(layers_[k].bias));  // [out, N]
+    h = detail::dense(h, blocks[layers_[k].weight], blocks[layers_[k].bias], values, grad);  // [out, N]
     if (k + 1 == layers_.size()) break;
     switch (activation_) {
       case VaeActivation::relu: h = ad::relu(h); break;
