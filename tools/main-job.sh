@@ -34,7 +34,7 @@ fit markov-neighbours "$binary" --model markov --context left,up,up-left,up-righ
 fit nade-h500 "$binary" --model nade --hidden 500 --epochs 10 --learning-rate 1e-3 --seed 0 \
   --log results/models/nade-h500.log.jsonl
 # The VAE (784-500-500-50, Bernoulli decoder) judged by its ELBO (a lower bound) and IWAE (an estimate).
-fit vae "$binary" --model vae --hidden-layers 500,500 --latent 50 --epochs 10 --learning-rate 1e-3 --seed 0
+fit vae "$binary" --model vae --hidden-layers 500,500 --latent 50 --epochs 10 --shard-size 100 --learning-rate 1e-3 --seed 0
 
 echo "== fitting on 8-bit Fashion-MNIST ==" >&2
 fit categorical-8bit "$eight_bit" --model markov --order 0
