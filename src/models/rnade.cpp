@@ -8,6 +8,7 @@
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/nade.hpp"
+#include "logp/nn/init.hpp"
 
 namespace logp {
 namespace {
@@ -55,10 +56,8 @@ void RnadeModel::initialize(Rng& rng) {
   std::fill(values.begin(), values.end(), 0.0f);
   const float w_scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(dim())));
   const float v_scale = static_cast<float>(0.1 / std::sqrt(static_cast<double>(options_.hidden)));
-  Eigen::Map<Matrix> W = parameters_.matrix(w_);
-  Eigen::Map<Matrix> V = parameters_.matrix(v_);
-  for (Index k = 0; k < W.size(); ++k) W.data()[k] = w_scale * static_cast<float>(rng.normal());
-  for (Index k = 0; k < V.size(); ++k) V.data()[k] = v_scale * static_cast<float>(rng.normal());
+  nn::fill_normal(parameters_.matrix(w_), w_scale, rng);
+  nn::fill_normal(parameters_.matrix(v_), v_scale, rng);
   const Index K = options_.components;
   Eigen::Map<Matrix> b = parameters_.matrix(b_);
   for (Index j = 0; j < K; ++j)

@@ -22,6 +22,10 @@ void glorot_uniform(Eigen::Map<Matrix> w, Rng& rng) {
     for (Index i = 0; i < w.rows(); ++i) w(i, j) = static_cast<float>(limit * (2.0 * rng.uniform() - 1.0));
 }
 
+void fill_normal(Eigen::Map<Matrix> w, float scale, Rng& rng) {
+  for (Index k = 0; k < w.size(); ++k) w.data()[k] = scale * static_cast<float>(rng.normal());
+}
+
 void he_normal(Eigen::Map<Matrix> w, Rng& rng) {
   require_nonempty(w, "he_normal");
   const double stddev = std::sqrt(2.0 / static_cast<double>(w.cols()));
