@@ -31,7 +31,7 @@
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/deep_nade.hpp"
+#include "logp/models/nade/deep_nade.hpp"
 #include "logp/train/parallel_gradient.hpp"
 
 using namespace logp;

@@ -14,7 +14,7 @@
 #include "bench_timer.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
-#include "logp/models/nade.hpp"
+#include "logp/models/nade/nade.hpp"
 #include "logp/train/optimizer.hpp"
 #include "logp/train/parallel_gradient.hpp"
 

@@ -22,7 +22,7 @@
 #include "bench_timer.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
-#include "logp/models/rnade.hpp"
+#include "logp/models/rnade/rnade.hpp"
 #include "logp/train/parallel_gradient.hpp"
 
 using namespace logp;

@@ -12,8 +12,8 @@
 #include "bench_timer.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
-#include "logp/models/bernoulli.hpp"
-#include "logp/models/markov.hpp"
+#include "logp/models/bernoulli/bernoulli.hpp"
+#include "logp/models/markov/markov.hpp"
 
 using namespace logp;
 

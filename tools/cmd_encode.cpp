@@ -11,8 +11,8 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/autoencoder.hpp"
-#include "logp/models/vae.hpp"
+#include "logp/models/autoencoder/autoencoder.hpp"
+#include "logp/models/vae/vae.hpp"
 
 namespace logp::cli {
 namespace {

@@ -17,7 +17,7 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/vae.hpp"
+#include "logp/models/vae/vae.hpp"
 
 namespace logp::cli {
 namespace {

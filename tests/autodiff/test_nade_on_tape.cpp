@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "logp/autodiff/ops.hpp"
-#include "logp/models/nade.hpp"
+#include "logp/models/nade/nade.hpp"
 #include "support/binary_data.hpp"
 #include "support/orderings.hpp"
 

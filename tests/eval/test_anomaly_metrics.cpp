@@ -9,7 +9,7 @@
 #include "logp/eval/compressed_length.hpp"
 #include "logp/eval/detection_metrics.hpp"
 #include "logp/eval/typicality.hpp"
-#include "logp/models/bernoulli.hpp"
+#include "logp/models/bernoulli/bernoulli.hpp"
 #include "support/binary_data.hpp"
 #include "support/temp_dir.hpp"
 

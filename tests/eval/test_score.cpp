@@ -5,7 +5,7 @@
 
 #include "logp/data/dataset_writer.hpp"
 #include "logp/eval/score.hpp"
-#include "logp/models/bernoulli.hpp"
+#include "logp/models/bernoulli/bernoulli.hpp"
 #include "support/binary_data.hpp"
 #include "support/temp_dir.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/autoencoder.hpp"
+#include "logp/models/autoencoder/autoencoder.hpp"
 #include "logp/train/trainer.hpp"
 #include "support/binary_data.hpp"
 #include "support/dataset_file.hpp"

@@ -4,7 +4,7 @@
 #include "logp/core/error.hpp"
 #include "logp/eval/score.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/bernoulli.hpp"
+#include "logp/models/bernoulli/bernoulli.hpp"
 #include "support/binary_data.hpp"
 #include "support/enumerate.hpp"
 #include "support/temp_dir.hpp"

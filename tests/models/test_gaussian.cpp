@@ -4,7 +4,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/gaussian.hpp"
+#include "logp/models/classic/gaussian.hpp"
 #include "support/real_data.hpp"
 #include "support/temp_dir.hpp"
 

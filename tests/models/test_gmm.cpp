@@ -6,8 +6,8 @@
 
 #include "logp/core/error.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/gaussian.hpp"
-#include "logp/models/gmm.hpp"
+#include "logp/models/classic/gaussian.hpp"
+#include "logp/models/classic/gmm.hpp"
 #include "support/real_data.hpp"
 #include "support/temp_dir.hpp"
 

@@ -3,7 +3,7 @@
 #include <numbers>
 
 #include "logp/io/model_file.hpp"
-#include "logp/models/kde.hpp"
+#include "logp/models/classic/kde.hpp"
 #include "support/real_data.hpp"
 #include "support/temp_dir.hpp"
 

@@ -8,7 +8,7 @@
 #include "logp/eval/score.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/markov.hpp"
+#include "logp/models/markov/markov.hpp"
 #include "support/binary_data.hpp"
 #include "support/enumerate.hpp"
 #include "support/temp_dir.hpp"

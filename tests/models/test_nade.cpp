@@ -4,7 +4,7 @@
 #include "logp/core/error.hpp"
 #include "logp/eval/score.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/nade.hpp"
+#include "logp/models/nade/nade.hpp"
 #include "support/orderings.hpp"
 #include "support/binary_data.hpp"
 #include "support/enumerate.hpp"

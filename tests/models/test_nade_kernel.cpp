@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "logp/models/nade.hpp"
+#include "logp/models/nade/nade.hpp"
 #include "support/orderings.hpp"
 #include "support/binary_data.hpp"
 

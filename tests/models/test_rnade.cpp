@@ -8,7 +8,7 @@
 #include "logp/core/error.hpp"
 #include "logp/eval/score.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/rnade.hpp"
+#include "logp/models/rnade/rnade.hpp"
 #include "support/binary_data.hpp"
 #include "support/gradient_check.hpp"
 #include "support/orderings.hpp"

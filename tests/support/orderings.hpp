@@ -2,7 +2,7 @@
 // A random ordering of D dimensions drawn from a seed, exactly as `--ordering random` does.
 #include <vector>
 
-#include "logp/models/nade.hpp"
+#include "logp/models/nade/nade.hpp"
 
 namespace logp::testing {
 

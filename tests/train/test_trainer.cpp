@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "logp/core/error.hpp"
-#include "logp/models/nade.hpp"
+#include "logp/models/nade/nade.hpp"
 #include "logp/train/parallel_gradient.hpp"
 #include "logp/train/trainer.hpp"
 #include "support/dataset_file.hpp"

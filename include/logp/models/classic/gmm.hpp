@@ -1,0 +1,75 @@
+#pragma once
+// Gaussian mixture over real examples, p(x) = sum_k w_k N(x | mean_k, cov_k), with full or
+// diagonal covariances, fitted by EM in log space (gmm.cpp: the model; gmm_em.cpp: the fit).
+//
+// Fit: k-means++ seeding, hard assignment to the nearest seed, then EM until the mean training
+// log-likelihood L changes by at most tolerance * |L| (or max_iterations); `restarts` runs with
+// independent seeds, the one with the highest final L is kept. The E-step runs in parallel (TBB)
+// over fixed blocks of examples, the full-covariance M-step in parallel over components: the same
+// seed gives the same model at any thread count. `ridge` is added to every covariance diagonal (scikit-learn's
+// reg_covar, same default). log_prob is exact.
+#include <memory>
+#include <vector>
+
+#include "logp/model.hpp"
+#include "logp/models/classic/gaussian_factor.hpp"
+
+namespace logp {
+
+enum class CovarianceType { full, diag };
+CovarianceType parse_covariance_type(const std::string& text);  // "full" | "diag"
+std::string_view to_string(CovarianceType type);
+
+struct GmmOptions {
+  Index components = 10;  // K
+  CovarianceType covariance = CovarianceType::full;
+  int restarts = 1;
+  int max_iterations = 100;
+  double tolerance = 1e-6;  // relative change of the mean training log-likelihood
+  double ridge = 1e-6;
+  std::uint64_t seed = 0;
+};
+
+// What one fit did (the kept restart).
+struct GmmFitReport {
+  int restart = 0;
+  int iterations = 0;                  // EM iterations (M-steps) after the initialization
+  bool converged = false;
+  std::vector<double> log_likelihood;  // mean training log-likelihood (nats/example) before each M-step
+};
+
+class GmmModel : public DensityModel {
+ public:
+  // log_weights: K; means: D x K; full: K factors; diag: variances D x K.
+  GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, MatrixD means, std::vector<GaussianFactor> factors,
+           MatrixD variances);
+
+  // x: D x N real examples.
+  static GmmModel fit(ConstMatrixRef x, const DataSpec& spec, const GmmOptions& options, GmmFitReport* report = nullptr);
+  static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
+
+  std::string_view type() const override { return "gmm"; }
+  std::string hyperparameters() const override;
+  Index num_parameters() const override;
+  Matrix sample(Index n, Rng& rng) const override;
+  void save(const H5Group& g) const override;
+
+  Index components() const { return log_weights_.size(); }
+  const Vector& log_weights() const { return log_weights_; }
+  const MatrixD& means() const { return means_; }
+  // x: D x B in double. Returns K x B: log w_k + log N(x_b | mean_k, cov_k), nats.
+  MatrixD weighted_log_densities(const MatrixD& x) const;
+
+ private:
+  Vector log_prob_impl(ConstMatrixRef x) const override;
+
+  GmmOptions options_;
+  Vector log_weights_;                   // K
+  MatrixD means_;                        // D x K
+  std::vector<GaussianFactor> factors_;  // full: K
+  MatrixD variances_;                    // diag: D x K
+  MatrixD diag_precisions_;              // diag: D x K, 1 / variance
+  Vector diag_log_normalizers_;          // diag: K, -D/2 ln 2 pi - 1/2 sum_i ln variance_ik
+};
+
+}  // namespace logp

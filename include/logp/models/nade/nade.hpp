@@ -1,0 +1,55 @@
+#pragma once
+// NADE: the neural autoregressive distribution estimator for binary data (Larochelle & Murray
+// 2011), with H hidden units, tied encoder weights and one fixed ordering of the dimensions.
+// log_prob is exact for that ordering; the computations are in nade_kernel.hpp.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logp/models/nade/nade_kernel.hpp"
+#include "logp/train/trainable.hpp"
+
+namespace logp {
+
+struct NadeOptions {
+  Index hidden = 500;
+  NadeActivation activation = NadeActivation::sigmoid;
+  // "raster" (0, 1, ..., D-1), "random" (a permutation drawn from ordering_seed), or an explicit
+  // comma-separated permutation of 0..D-1; "@FILE" reads that list from a file.
+  std::string ordering = "raster";
+  std::uint64_t ordering_seed = 0;
+};
+
+NadeActivation parse_nade_activation(const std::string& text);  // "sigmoid" | "relu"
+// The permutation named by options.ordering for dimension `dim`; refuses a non-permutation.
+std::vector<Index> make_ordering(const NadeOptions& options, Index dim);
+// How an ordering option reads in hyperparameters(): "raster", "random(seed S)" or "given".
+std::string describe_ordering(const std::string& ordering, std::uint64_t ordering_seed);
+
+class NadeModel : public TrainableModel {
+ public:
+  NadeModel(DataSpec spec, NadeOptions options);
+  static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
+
+  std::string_view type() const override { return "nade"; }
+  std::string hyperparameters() const override;
+  Index num_parameters() const override { return parameters().size(); }
+  Matrix sample(Index n, Rng& rng) const override;
+  void save(const H5Group& g) const override;
+
+  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  void initialize(Rng& rng) override;
+
+  const std::vector<Index>& ordering() const { return order_; }
+  const NadeOptions& options() const { return options_; }
+  NadeWeights<float> weights() const;
+
+ private:
+  Vector log_prob_impl(ConstMatrixRef x) const override;
+
+  NadeOptions options_;
+  std::vector<Index> order_;  // order_[k]: the dimension modelled k-th
+  std::size_t w_, v_, b_, c_;  // parameter blocks
+};
+
+}  // namespace logp

@@ -1,0 +1,56 @@
+#pragma once
+// A continuous density model fitted to transformed data (transformed_steps.hpp):
+//   log p(x) = log p_inner(T(x)) + log|det dT/dx|,
+// so the reported values are densities of the data on its original scale (or, with
+// dequantization, one draw of the lower bound on the discrete log-likelihood of the 8-bit values).
+//
+// Building one (tools/cmd_fit.cpp):
+//   DataTransform t = DataTransform::fit(options, train);           // standardization fitted on train
+//   closed-form inner:  inner fitted on t.forward_split(train), spec t.output_spec()
+//   trained inner:      inner constructed with t.output_spec(); TransformedModel is itself a
+//                       TrainableModel whose parameters() are the inner model's, so train_model()
+//                       trains it directly (nll_and_grad transforms the batch, with fresh
+//                       dequantization noise from the training RNG).
+//   with_transform(t, inner) returns inner itself when t is the identity.
+#include <memory>
+
+#include "logp/models/transformed/transformed_steps.hpp"
+#include "logp/train/trainable.hpp"
+
+namespace logp {
+
+class TransformedModel : public TrainableModel {
+ public:
+  // inner: a density over transform.output_spec().
+  TransformedModel(DataTransform transform, std::unique_ptr<DensityModel> inner);
+  static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
+
+  std::string_view type() const override { return "transformed"; }
+  std::string hyperparameters() const override;  // the inner model, then the transform
+  Index num_parameters() const override { return inner_->num_parameters(); }
+  Matrix sample(Index n, Rng& rng) const override;  // inner samples mapped back by T^-1
+  void save(const H5Group& g) const override;
+  LikelihoodKind likelihood_kind() const override;
+  std::string_view value_name() const override { return inner_->value_name(); }
+
+  // Trainable inner models only (rnade); a closed-form inner throws from these.
+  ParameterStore& parameters() override;
+  const ParameterStore& parameters() const override;
+  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  void initialize(Rng& rng) override;
+
+  const DensityModel& inner() const { return *inner_; }
+  const DataTransform& transform() const { return transform_; }
+
+ private:
+  Vector log_prob_impl(ConstMatrixRef x) const override;
+  TrainableModel& trainable_inner() const;
+
+  DataTransform transform_;
+  std::unique_ptr<DensityModel> inner_;
+};
+
+// The model to save: inner itself when the transform does nothing, else the wrapper.
+std::unique_ptr<DensityModel> with_transform(const DataTransform& transform, std::unique_ptr<DensityModel> inner);
+
+}  // namespace logp

@@ -1,0 +1,153 @@
+#include "logp/models/classic/gmm.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "logp/core/error.hpp"
+#include "logp/core/math.hpp"
+#include "logp/io/h5.hpp"
+
+namespace logp {
+
+CovarianceType parse_covariance_type(const std::string& text) {
+  if (text == "full") return CovarianceType::full;
+  if (text == "diag") return CovarianceType::diag;
+  throw Error("covariance type must be full or diag, got '" + text + "'");
+}
+
+std::string_view to_string(CovarianceType type) { return type == CovarianceType::full ? "full" : "diag"; }
+
+GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, MatrixD means,
+                   std::vector<GaussianFactor> factors, MatrixD variances)
+    : DensityModel(std::move(spec)), options_(options), log_weights_(std::move(log_weights)), means_(std::move(means)),
+      factors_(std::move(factors)), variances_(std::move(variances)) {
+  const Index k = log_weights_.size();
+  require(!data_spec().is_discrete(), "gmm: needs real data, got " + data_spec().describe());
+  require(k >= 1 && means_.rows() == dim() && means_.cols() == k,
+          "gmm: means are " + std::to_string(means_.rows()) + "x" + std::to_string(means_.cols()) + " for D=" +
+              std::to_string(dim()) + ", K=" + std::to_string(k));
+  options_.components = k;
+  if (options_.covariance == CovarianceType::full) {
+    require(static_cast<Index>(factors_.size()) == k, "gmm: " + std::to_string(factors_.size()) +
+                                                          " covariance factors for K=" + std::to_string(k));
+  } else {
+    require(variances_.rows() == dim() && variances_.cols() == k && (variances_.array() > 0).all(),
+            "gmm: diagonal variances must be D x K positive values");
+    diag_precisions_ = variances_.cwiseInverse();
+    diag_log_normalizers_ = (gaussian_log_normalizer(dim()) - 0.5 * variances_.array().log().colwise().sum()).transpose();
+  }
+}
+
+MatrixD GmmModel::weighted_log_densities(const MatrixD& x) const {
+  const Index k = components();
+  MatrixD out(k, x.cols());
+  if (options_.covariance == CovarianceType::full) {
+    for (Index c = 0; c < k; ++c) out.row(c) = factors_[static_cast<size_t>(c)].log_density(x).transpose();
+  } else {
+    // sum_i (x_i - m_ik)^2 / v_ik = sum_i x_i^2 p_ik - 2 x_i m_ik p_ik + m_ik^2 p_ik: two K x D x B products.
+    const MatrixD scaled_means = means_.cwiseProduct(diag_precisions_);                     // D x K
+    const Vector mean_terms = means_.cwiseProduct(scaled_means).colwise().sum().transpose();  // K
+    out.noalias() = diag_precisions_.transpose() * x.cwiseAbs2();
+    out.noalias() -= 2.0 * scaled_means.transpose() * x;
+    out.colwise() += mean_terms;
+    out = (-0.5 * out).colwise() + diag_log_normalizers_;
+  }
+  out.colwise() += log_weights_;
+  return out;
+}
+
+Vector GmmModel::log_prob_impl(ConstMatrixRef x) const {
+  const MatrixD weighted = weighted_log_densities(x.cast<double>());
+  Vector result(x.cols());
+  for (Index j = 0; j < x.cols(); ++j) result(j) = log_sum_exp(weighted.col(j));
+  return result;
+}
+
+std::string GmmModel::hyperparameters() const {
+  std::ostringstream out;
+  out << "K=" << components() << ", covariance=" << to_string(options_.covariance) << ", ridge=" << options_.ridge
+      << ", restarts=" << options_.restarts << ", tol=" << options_.tolerance << ", seed=" << options_.seed;
+  return out.str();
+}
+
+Index GmmModel::num_parameters() const {
+  const Index d = dim(), k = components();
+  const Index per_covariance = options_.covariance == CovarianceType::full ? d * (d + 1) / 2 : d;
+  return (k - 1) + k * d + k * per_covariance;
+}
+
+Matrix GmmModel::sample(Index n, Rng& rng) const {
+  const Vector weights = log_weights_.array().exp();
+  Matrix x(dim(), n);
+  for (Index j = 0; j < n; ++j) {
+    double u = rng.uniform() * weights.sum();
+    Index c = 0;
+    while (c + 1 < components() && u >= weights(c)) u -= weights(c++);
+    if (options_.covariance == CovarianceType::full) {
+      x.col(j) = factors_[static_cast<size_t>(c)].sample(1, rng).cast<float>();
+    } else {
+      for (Index i = 0; i < dim(); ++i)
+        x(i, j) = static_cast<float>(means_(i, c) + std::sqrt(variances_(i, c)) * rng.normal());
+    }
+  }
+  return x;
+}
+
+void GmmModel::save(const H5Group& g) const {
+  g.set_attr("covariance", std::string(to_string(options_.covariance)));
+  g.set_attr("ridge", options_.ridge);
+  g.set_attr("restarts", static_cast<std::int64_t>(options_.restarts));
+  g.set_attr("max_iterations", static_cast<std::int64_t>(options_.max_iterations));
+  g.set_attr("tolerance", options_.tolerance);
+  g.set_attr("seed", static_cast<std::int64_t>(options_.seed));
+  g.write_vector("log_weights", log_weights_);
+  g.write_matrix("means", means_);
+  if (options_.covariance == CovarianceType::diag) {
+    g.write_matrix("variances", variances_);
+    return;
+  }
+  // K x D x D: the Cholesky factors L_k (covariance_k = L_k L_k^T), each stored row-major.
+  const std::uint64_t d = static_cast<std::uint64_t>(dim());
+  std::vector<double> chol;
+  for (const GaussianFactor& f : factors_) {
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = f.cholesky();
+    chol.insert(chol.end(), rows.data(), rows.data() + rows.size());
+  }
+  g.write<double>("cholesky", {factors_.size(), d, d}, chol.data());
+}
+
+std::unique_ptr<Model> GmmModel::load(const H5Group& g, const DataSpec& spec) {
+  GmmOptions options;
+  options.covariance = parse_covariance_type(g.attr_string("covariance"));
+  options.ridge = g.attr_double("ridge");
+  options.restarts = static_cast<int>(g.attr_int("restarts"));
+  options.max_iterations = static_cast<int>(g.attr_int("max_iterations"));
+  options.tolerance = g.attr_double("tolerance");
+  options.seed = static_cast<std::uint64_t>(g.attr_int("seed"));
+  Vector log_weights = g.read_vector("log_weights");
+  MatrixD means = g.read_matrix("means");
+  const Index k = log_weights.size(), d = spec.dim;
+  require(means.rows() == d && means.cols() == k, g.where("means") + ": expected " + std::to_string(d) + "x" +
+                                                      std::to_string(k) + " (corrupt model file?)");
+  std::vector<GaussianFactor> factors;
+  MatrixD variances;
+  if (options.covariance == CovarianceType::diag) {
+    variances = g.read_matrix("variances");
+  } else {
+    std::vector<std::uint64_t> dims;
+    const std::vector<double> chol = g.read<double>("cholesky", &dims);
+    require(dims.size() == 3 && dims[0] == static_cast<std::uint64_t>(k) && dims[1] == static_cast<std::uint64_t>(d) &&
+                dims[2] == static_cast<std::uint64_t>(d),
+            g.where("cholesky") + ": expected K x D x D = " + std::to_string(k) + "x" + std::to_string(d) + "x" +
+                std::to_string(d));
+    for (Index c = 0; c < k; ++c) {
+      const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> rows(
+          chol.data() + c * d * d, d, d);
+      factors.push_back(GaussianFactor::from_cholesky(means.col(c), MatrixD(rows), g.where("cholesky")));
+    }
+  }
+  return std::make_unique<GmmModel>(spec, options, std::move(log_weights), std::move(means), std::move(factors),
+                                    std::move(variances));
+}
+
+}  // namespace logp

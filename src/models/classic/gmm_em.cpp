@@ -1,0 +1,173 @@
+// GmmModel::fit: k-means++ seeding, then EM in log space (see gmm.hpp).
+#include <cmath>
+#include <limits>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "logp/core/error.hpp"
+#include "logp/core/math.hpp"
+#include "logp/models/classic/gmm.hpp"
+
+namespace logp {
+namespace {
+
+constexpr Index kBlock = 256;  // examples per E-step task; fixed, so results do not depend on threads
+const double kTinyCount = 10.0 * std::numeric_limits<double>::epsilon();  // keeps an empty component finite
+
+// k-means++: the first seed uniform, each next one drawn with probability proportional to the
+// squared distance to the nearest seed so far. Returns the K seeds' example indices.
+std::vector<Index> kmeans_plus_plus(const MatrixD& x, Index k, Rng& rng) {
+  const Index n = x.cols();
+  std::vector<Index> seeds = {static_cast<Index>(rng.uniform_index(static_cast<std::uint64_t>(n)))};
+  Vector nearest = (x.colwise() - x.col(seeds[0])).colwise().squaredNorm().transpose();  // N
+  while (static_cast<Index>(seeds.size()) < k) {
+    const double total = nearest.sum();
+    Index pick = static_cast<Index>(rng.uniform_index(static_cast<std::uint64_t>(n)));  // all seeds coincide
+    if (total > 0) {
+      double u = rng.uniform() * total;
+      for (pick = 0; pick + 1 < n && u >= nearest(pick); ++pick) u -= nearest(pick);
+    }
+    seeds.push_back(pick);
+    nearest = nearest.cwiseMin((x.colwise() - x.col(pick)).colwise().squaredNorm().transpose());
+  }
+  return seeds;
+}
+
+// K x N one-hot responsibilities: each example to its nearest seed.
+MatrixD assign_to_nearest(const MatrixD& x, const std::vector<Index>& seeds) {
+  const Index k = static_cast<Index>(seeds.size());
+  MatrixD distances(k, x.cols());
+  for (Index c = 0; c < k; ++c)
+    distances.row(c) = (x.colwise() - x.col(seeds[static_cast<size_t>(c)])).colwise().squaredNorm();
+  MatrixD resp = MatrixD::Zero(k, x.cols());
+  for (Index j = 0; j < x.cols(); ++j) {
+    Index best = 0;
+    distances.col(j).minCoeff(&best);
+    resp(best, j) = 1.0;
+  }
+  return resp;
+}
+
+// M-step: the weights, means and covariances maximizing the expected complete log-likelihood
+// under responsibilities resp (K x N), plus the ridge. Means and diagonal variances come from two
+// D x N x K products; full covariances (one rank-N update each) are computed in parallel.
+GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, const GmmOptions& options) {
+  const Index k = resp.rows(), d = x.rows();
+  const double n = static_cast<double>(x.cols());
+  const Vector counts = (resp.rowwise().sum().array() + kTinyCount).matrix();  // K
+  // First and (diag) second moments of all components at once: D x N x K products.
+  MatrixD means(d, k);
+  means.noalias() = x * resp.transpose();
+  means = means * counts.cwiseInverse().asDiagonal();
+  MatrixD variances;
+  if (options.covariance == CovarianceType::diag) {
+    // E_r[x^2] - mean^2, as scikit-learn computes it; on standardized data the cancellation is
+    // harmless, and a negative rounding result is clipped to 0 before the ridge is added.
+    variances.noalias() = x.cwiseAbs2() * resp.transpose();
+    variances = variances * counts.cwiseInverse().asDiagonal();
+    variances = (variances - means.cwiseAbs2()).cwiseMax(0.0).array() + options.ridge;
+  }
+  std::vector<MatrixD> covariances(static_cast<size_t>(options.covariance == CovarianceType::full ? k : 0));
+  tbb::parallel_for(tbb::blocked_range<Index>(0, static_cast<Index>(covariances.size()), 1),
+                    [&](const tbb::blocked_range<Index>& range) {
+    for (Index c = range.begin(); c < range.end(); ++c) {
+      const MatrixD centered = x.colwise() - means.col(c);                                 // D x N
+      const MatrixD weighted = centered * (resp.row(c).transpose() / counts(c)).cwiseSqrt().asDiagonal();  // D x N
+      MatrixD cov = MatrixD::Zero(d, d);
+      cov.selfadjointView<Eigen::Lower>().rankUpdate(weighted);  // lower triangle of W W^T: half a GEMM
+      cov = cov.selfadjointView<Eigen::Lower>();
+      cov.diagonal().array() += options.ridge;
+      covariances[static_cast<size_t>(c)] = std::move(cov);
+    }
+  }, tbb::simple_partitioner());
+  std::vector<GaussianFactor> factors;
+  for (Index c = 0; c < k && options.covariance == CovarianceType::full; ++c)
+    factors.emplace_back(means.col(c), covariances[static_cast<size_t>(c)],
+                         "gmm fit: component " + std::to_string(c) + " (" + std::to_string(counts(c)) +
+                             " examples' weight)");
+  if (options.covariance == CovarianceType::diag && !(variances.array() > 0).all())
+    throw Error("gmm fit: a component has a zero variance (a constant dimension?); use --ridge > 0");
+  const Vector log_weights = (counts / n).array().log();
+  return GmmModel(spec, options, log_weights, std::move(means), std::move(factors), std::move(variances));
+}
+
+// E-step: sets resp (K x N) to the posterior responsibilities and returns the mean log-likelihood.
+double e_step(const GmmModel& model, const MatrixD& x, MatrixD& resp) {
+  const Index n = x.cols();
+  Vector log_p(n);
+  resp.resize(model.components(), n);
+  const Index blocks = (n + kBlock - 1) / kBlock;
+  tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
+    for (Index b = range.begin(); b < range.end(); ++b) {
+      const Index first = b * kBlock, count = std::min(kBlock, n - first);
+      const MatrixD weighted = model.weighted_log_densities(x.middleCols(first, count));  // K x count
+      for (Index j = 0; j < count; ++j) {
+        const double total = log_sum_exp(weighted.col(j));
+        log_p(first + j) = total;
+        resp.col(first + j) = (weighted.col(j).array() - total).exp();
+      }
+    }
+  }, tbb::simple_partitioner());
+  return log_p.sum() / static_cast<double>(n);  // Eigen's sum: a fixed order
+}
+
+struct EmRun {
+  std::unique_ptr<GmmModel> model;
+  GmmFitReport report;
+};
+
+EmRun run_em(const MatrixD& x, const DataSpec& spec, const GmmOptions& options, Rng rng, int restart) {
+  EmRun run;
+  run.report.restart = restart;
+  MatrixD resp = assign_to_nearest(x, kmeans_plus_plus(x, options.components, rng));
+  run.model = std::make_unique<GmmModel>(m_step(x, resp, spec, options));
+  for (int iteration = 0;; ++iteration) {
+    const double log_likelihood = e_step(*run.model, x, resp);
+    if (!std::isfinite(log_likelihood))
+      throw Error("gmm fit: the training log-likelihood became " + std::to_string(log_likelihood) + " at iteration " +
+                  std::to_string(iteration) + " (restart " + std::to_string(restart) + "); increase --ridge");
+    std::vector<double>& trace = run.report.log_likelihood;
+    trace.push_back(log_likelihood);
+    if (trace.size() >= 2) {
+      const double previous = trace[trace.size() - 2];
+      if (std::abs(log_likelihood - previous) <= options.tolerance * std::abs(previous)) {
+        run.report.converged = true;
+        break;
+      }
+    }
+    if (iteration == options.max_iterations) break;
+    run.model = std::make_unique<GmmModel>(m_step(x, resp, spec, options));
+    run.report.iterations = iteration + 1;
+  }
+  return run;
+}
+
+}  // namespace
+
+GmmModel GmmModel::fit(ConstMatrixRef x, const DataSpec& spec, const GmmOptions& options, GmmFitReport* report) {
+  require(x.rows() == spec.dim, "gmm fit: data has D=" + std::to_string(x.rows()) + ", spec says " +
+                                    std::to_string(spec.dim));
+  require(options.components >= 1 && options.components <= x.cols(),
+          "gmm: --components must be in 1..N (N=" + std::to_string(x.cols()) + " training examples), got " +
+              std::to_string(options.components));
+  require(options.restarts >= 1, "gmm: --restarts must be >= 1");
+  require(options.max_iterations >= 0, "gmm: --max-iterations must be >= 0");
+  require(options.ridge >= 0.0 && options.tolerance >= 0.0, "gmm: --ridge and --tolerance must be >= 0");
+  require(x.allFinite(), "gmm fit: the training data has NaN or infinite values");
+  const MatrixD data = x.cast<double>();  // D x N
+  for (Index i = 0; i < data.rows() && options.ridge == 0.0; ++i)
+    require(data.row(i).maxCoeff() > data.row(i).minCoeff(),
+            "gmm fit: dimension " + std::to_string(i) + " is constant (" + std::to_string(data(i, 0)) +
+                "), so its variance is 0; use --ridge > 0 (e.g. the default 1e-6) or drop the column");
+  const Rng base(options.seed);
+  EmRun best;
+  for (int restart = 0; restart < options.restarts; ++restart) {
+    EmRun run = run_em(data, spec, options, base.split(static_cast<std::uint64_t>(restart)), restart);
+    if (!best.model || run.report.log_likelihood.back() > best.report.log_likelihood.back()) best = std::move(run);
+  }
+  if (report != nullptr) *report = best.report;
+  return std::move(*best.model);
+}
+
+}  // namespace logp

@@ -1,0 +1,76 @@
+#include "logp/models/transformed/transformed.hpp"
+
+#include "logp/core/error.hpp"
+#include "logp/io/h5.hpp"
+#include "logp/models/registry.hpp"
+
+namespace logp {
+
+TransformedModel::TransformedModel(DataTransform transform, std::unique_ptr<DensityModel> inner)
+    : TrainableModel(transform.data_spec()), transform_(std::move(transform)), inner_(std::move(inner)) {
+  require(inner_ != nullptr, "transformed: no inner model");
+  require(inner_->dim() == dim() && !inner_->data_spec().is_discrete(),
+          "transformed: the inner " + std::string(inner_->type()) + " model is for " +
+              inner_->data_spec().describe() + ", expected " + transform_.output_spec().describe());
+}
+
+std::string TransformedModel::hyperparameters() const {
+  return std::string(inner_->type()) + " (" + inner_->hyperparameters() + ") on " + transform_.describe();
+}
+
+LikelihoodKind TransformedModel::likelihood_kind() const {
+  return transform_.options().dequantize ? LikelihoodKind::lower_bound : inner_->likelihood_kind();
+}
+
+Vector TransformedModel::log_prob_impl(ConstMatrixRef x) const {
+  Vector log_det;
+  const Matrix z = transform_.forward(x, log_det);
+  return inner_->log_prob(z) + log_det;
+}
+
+Matrix TransformedModel::sample(Index n, Rng& rng) const { return transform_.inverse(inner_->sample(n, rng)); }
+
+TrainableModel& TransformedModel::trainable_inner() const {
+  auto* trainable = dynamic_cast<TrainableModel*>(inner_.get());
+  if (trainable == nullptr)
+    throw Error("transformed: the inner " + std::string(inner_->type()) +
+                " model is fitted in closed form, not by gradient training");
+  return *trainable;
+}
+
+ParameterStore& TransformedModel::parameters() { return trainable_inner().parameters(); }
+const ParameterStore& TransformedModel::parameters() const { return trainable_inner().parameters(); }
+void TransformedModel::initialize(Rng& rng) { trainable_inner().initialize(rng); }
+
+double TransformedModel::nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
+  // The log-Jacobian does not depend on the parameters: it shifts the objective, not the gradient.
+  Vector log_det;
+  const Matrix z = transform_.forward(x, log_det, transform_.options().dequantize ? &rng : nullptr);
+  return trainable_inner().nll_and_grad(z, rng, grad) - log_det.sum();
+}
+
+void TransformedModel::save(const H5Group& g) const {
+  g.set_attr("inner_type", std::string(inner_->type()));
+  transform_.save(g.create_group("transform"));
+  const H5Group inner = g.create_group("inner");
+  inner_->data_spec().save(inner);
+  inner_->save(inner);
+}
+
+std::unique_ptr<Model> TransformedModel::load(const H5Group& g, const DataSpec& spec) {
+  DataTransform transform = DataTransform::load(g.group("transform"), spec);
+  const H5Group inner_group = g.group("inner");
+  std::unique_ptr<Model> inner =
+      load_model_of_type(g.attr_string("inner_type"), inner_group, DataSpec::load(inner_group));
+  auto* density = dynamic_cast<DensityModel*>(inner.get());
+  if (density == nullptr) throw Error(g.where("inner") + ": the inner model has no density");
+  inner.release();
+  return std::make_unique<TransformedModel>(std::move(transform), std::unique_ptr<DensityModel>(density));
+}
+
+std::unique_ptr<DensityModel> with_transform(const DataTransform& transform, std::unique_ptr<DensityModel> inner) {
+  if (transform.is_identity()) return inner;
+  return std::make_unique<TransformedModel>(transform, std::move(inner));
+}
+
+}  // namespace logp
