@@ -95,7 +95,7 @@ int run_speed(const std::string& path, Index examples) {
         const double train_seconds = bench::best_seconds(3, [&] {
           const Rng rng(1);
           for (Index b = 0; b < batches; ++b)
-            sink = sink + parallel_nll_and_grad(model, train.middleCols(b * batch_size, batch_size), shard_size, rng, grad);
+            sink = sink + parallel_objective_and_grad(model, train.middleCols(b * batch_size, batch_size), shard_size, rng, grad);
         });
         const double score_rate = static_cast<double>(examples) / score_seconds;
         const double train_rate = static_cast<double>(batches * batch_size) / train_seconds;

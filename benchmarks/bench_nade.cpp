@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
       Optimizer adam(OptimizerOptions{}, model.parameters().size());
       const Rng rng(1);
       for (Index b = 0; b < batches; ++b) {
-        parallel_nll_and_grad(model, train.middleCols(b * batch_size, batch_size), shard_size, rng, grad);
+        parallel_objective_and_grad(model, train.middleCols(b * batch_size, batch_size), shard_size, rng, grad);
         for (float& g : grad) g /= static_cast<float>(batch_size);
         adam.step(model.parameters().values(), grad, 0);
       }

@@ -5,7 +5,7 @@
 //     (a = 1e-6) and standardized with the statistics of those examples, as `logp fit --model rnade
 //     --dequantize --logit --standardize` feeds them to the model. For H in {100, 300} and K in
 //     {5, 10} (relu, raster): log_prob examples/s (blocks of 128, as `logp score`), and
-//     nll_and_grad examples/s (batches of 100 in shards of 25, as `logp fit`), best of 3, on
+//     objective_and_grad examples/s (batches of 100 in shards of 25, as `logp fit`), best of 3, on
 //     `threads` TBB threads, per wall-clock second and per CPU-second of the process (the GFLOP/s
 //     columns use CPU-seconds). Nominal flops per example: scoring 2 D H 3K (the output GEMM) +
 //     2 D H (the input update); training 3 x 2 D H 3K + 3 x 2 D H.
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
       double nll = 0.0;
       const auto train_pass = [&] {
         for (Index first = 0; first + 100 <= examples; first += 100)
-          nll += parallel_nll_and_grad(model, z.middleCols(first, 100), 25, rng, grad);
+          nll += parallel_objective_and_grad(model, z.middleCols(first, 100), 25, rng, grad);
       };
       const double train_s = bench::best_seconds(3, train_pass);
       const double train_cpu = best_cpu_seconds(3, train_pass);

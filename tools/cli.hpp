@@ -22,6 +22,8 @@ using Commands = std::vector<Command>;
 void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_data_import_command(CLI::App& data, Commands& commands, const GlobalOptions& global);  // under `data`
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+// `logp fit --model NAME ...` rewritten as `logp fit NAME ...` (argv as strings, argv[0] first).
+std::vector<std::string> rewrite_fit_model_option(std::vector<std::string> args);
 void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_encode_command(CLI::App& app, Commands& commands, const GlobalOptions& global);

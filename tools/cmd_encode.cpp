@@ -11,8 +11,6 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/autoencoder/autoencoder.hpp"
-#include "logp/models/vae/vae.hpp"
 
 namespace logp::cli {
 namespace {
@@ -34,12 +32,11 @@ void run_encode(const EncodeOptions& options, const GlobalOptions& global) {
   if (!csv && !has_suffix(options.out, ".h5") && !has_suffix(options.out, ".hdf5"))
     throw Error("--out " + options.out + ": give a .csv or .h5 file name");
   const std::unique_ptr<Model> model = load_model(options.model);
-  const auto* vae = dynamic_cast<const VaeModel*>(model.get());
-  const auto* autoencoder = dynamic_cast<const AutoencoderModel*>(model.get());
-  if (!vae && !autoencoder)
+  const auto* encoder = dynamic_cast<const Encoder*>(model.get());
+  if (!encoder)
     throw Error(options.model + ": a " + std::string(model->type()) +
                 " model has no latent representation (encode takes a vae or an autoencoder)");
-  const std::string what = vae ? "mean of q(z|x)" : "autoencoder code";
+  const std::string what(encoder->encoding_name());
   const DatasetSplit data = DatasetSplit::open(options.data, options.split);
   model->data_spec().check_accepts(data.spec(), data.where());
 
@@ -53,7 +50,7 @@ void run_encode(const EncodeOptions& options, const GlobalOptions& global) {
   std::vector<float> all;  // N x L row-major (= L x N column-major), for .h5
   Index latent = 0;
   for_each_batch(data, options.chunk, [&](Index first, const Matrix& batch) {
-    const Matrix z = vae ? vae->encode(batch) : autoencoder->encode(batch);  // [L, B]
+    const Matrix z = encoder->encode(batch);  // [L, B]
     latent = z.rows();
     if (csv) {
       if (first == 0) {

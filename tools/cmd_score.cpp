@@ -17,7 +17,6 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
-#include "logp/models/vae/vae.hpp"
 
 namespace logp::cli {
 namespace {
@@ -37,22 +36,18 @@ struct ScoreOptions {
   bool estimator_given = false;
 };
 
-// Applies --estimator/--k to a VAE and returns its one-line description; "" for other models.
+// Applies --estimator/--k to a model with several estimators and returns its one-line
+// description; "" for other models.
 std::string apply_estimator(DensityModel& model, const ScoreOptions& options, const std::string& path) {
-  auto* vae = dynamic_cast<VaeModel*>(&model);
-  if (!vae) {
+  auto* selectable = dynamic_cast<SelectableEstimator*>(&model);
+  if (!selectable) {
     if (options.estimator_given)
-      throw Error("--estimator/--k apply to vae models; " + path + " is a " + std::string(model.type()) +
+      throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " is a " + std::string(model.type()) +
                   " model, whose log_prob is " + std::string(to_string(model.likelihood_kind())));
     return "";
   }
-  VaeEstimator estimator;
-  estimator.bound = parse_vae_bound(options.estimator);
-  estimator.samples = options.k;
-  estimator.seed = options.estimator_seed;
-  estimator.sample_chunk = options.sample_chunk;
-  vae->set_estimator(estimator);
-  return vae->estimator_description();
+  selectable->select_estimator({options.estimator, options.k, options.estimator_seed, options.sample_chunk});
+  return selectable->estimator_description();
 }
 
 bool ends_with(const std::string& text, const std::string& suffix) {
@@ -157,7 +152,7 @@ struct ScoreRow {
 
 ScoreRow score_with(const ScoringModel& model, const ScoreOptions& options, const DatasetSplit& data,
                     const std::string& path) {
-  if (options.estimator_given) throw Error("--estimator/--k apply to vae models; " + path + " gives a score");
+  if (options.estimator_given) throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " gives a score");
   model.data_spec().check_accepts(data.spec(), data.where());
   std::unique_ptr<ScoreWriter> writer;
   if (!options.out.empty())

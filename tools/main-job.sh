@@ -19,33 +19,33 @@ fi
 binary=data/fashion-mnist-binary.h5
 eight_bit=data/fashion-mnist-8bit.h5
 
-fit() {  # fit NAME DATA ARGS...
-  local name=$1 data=$2
-  shift 2
-  "${logp[@]}" fit --data "$data" --out "results/models/$name.h5" "$@" >&2
+fit() {  # fit NAME DATA MODEL ARGS...
+  local name=$1 data=$2 model=$3
+  shift 3
+  "${logp[@]}" fit "$model" --data "$data" --out "results/models/$name.h5" "$@" >&2
 }
 
 echo "== fitting on binarized Fashion-MNIST (train = 50,000 examples) ==" >&2
-fit bernoulli "$binary" --model bernoulli
-fit markov-order1 "$binary" --model markov --order 1
-fit markov-order3 "$binary" --model markov --order 3
-fit markov-neighbours "$binary" --model markov --context left,up,up-left,up-right
+fit bernoulli "$binary" bernoulli
+fit markov-order1 "$binary" markov --order 1
+fit markov-order3 "$binary" markov --order 3
+fit markov-neighbours "$binary" markov --context left,up,up-left,up-right
 # NADE's training budget: at most 10 epochs of Adam (early stopping on valid), a few minutes.
-fit nade-h500 "$binary" --model nade --hidden 500 --epochs 10 --learning-rate 1e-3 --seed 0 \
+fit nade-h500 "$binary" nade --hidden 500 --epochs 10 --learning-rate 1e-3 --seed 0 \
   --log results/models/nade-h500.log.jsonl
 # The VAE (784-500-500-50, Bernoulli decoder) judged by its ELBO (a lower bound) and IWAE (an estimate).
-fit vae "$binary" --model vae --hidden-layers 500,500 --latent 50 --epochs 10 --shard-size 100 --learning-rate 1e-3 --seed 0
+fit vae "$binary" vae --hidden-layers 500,500 --latent 50 --epochs 10 --shard-size 100 --learning-rate 1e-3 --seed 0
 
 echo "== fitting on 8-bit Fashion-MNIST ==" >&2
-fit categorical-8bit "$eight_bit" --model markov --order 0
-fit markov-order1-8bit "$eight_bit" --model markov --order 1
-fit markov-order1-tied-8bit "$eight_bit" --model markov --order 1 --tied
+fit categorical-8bit "$eight_bit" markov --order 0
+fit markov-order1-8bit "$eight_bit" markov --order 1
+fit markov-order1-tied-8bit "$eight_bit" markov --order 1 --tied
 # Continuous models on uniformly dequantized, logit-transformed pixels: lower bounds on the 8-bit
 # log-likelihood (-D ln 256 included), so their bits/dim compare with the discrete models.
 continuous=(--dequantize --logit --standardize --min-std 1e-2)
-fit gaussian-8bit "$eight_bit" --model gaussian "${continuous[@]}" --ridge 1e-3
-fit gmm-diag-8bit "$eight_bit" --model gmm --components 10 --covariance diag "${continuous[@]}" --seed 0
-fit rnade-8bit "$eight_bit" --model rnade --hidden 100 --components 5 "${continuous[@]}" \
+fit gaussian-8bit "$eight_bit" gaussian "${continuous[@]}" --ridge 1e-3
+fit gmm-diag-8bit "$eight_bit" gmm --components 10 --covariance diag "${continuous[@]}" --seed 0
+fit rnade-8bit "$eight_bit" rnade --hidden 100 --components 5 "${continuous[@]}" \
   --epochs 4 --valid-examples 2000 --learning-rate 1e-3 --seed 0
 
 echo

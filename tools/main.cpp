@@ -4,6 +4,8 @@
 
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli.hpp"
 #include "logp/core/error.hpp"
@@ -11,8 +13,12 @@
 int main(int argc, char** argv) {
   using namespace logp::cli;
   set_command_line(argc, argv);
+  std::vector<std::string> args = rewrite_fit_model_option(std::vector<std::string>(argv, argv + argc));
+  std::vector<char*> arg_pointers;
+  for (std::string& arg : args) arg_pointers.push_back(arg.data());
   CLI::App app{"logp: how probable is this data under this model, and how sure are we?"};
   app.require_subcommand(1);
+  app.fallthrough();  // --threads and --json are accepted after the verb too
   GlobalOptions global;
   app.add_option("--threads", global.threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
@@ -31,7 +37,7 @@ int main(int argc, char** argv) {
   add_anomaly_command(app, commands, global);
 
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;

@@ -16,6 +16,7 @@
 #include "logp/bench/machine.hpp"
 #include "logp/bench/step_cache.hpp"
 #include "logp/bench/subprocess.hpp"
+#include "logp/models/registry.hpp"
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/model_file.hpp"
@@ -260,10 +261,15 @@ class SuiteRun {
         [&](const std::string& dir) {
           std::vector<std::string> args = {"fit"};
           for (std::string& arg : fit_arguments(fit_options, model.name)) args.push_back(std::move(arg));
-          args.insert(args.end(), {"--data", data.path, "--split", data.train, "--valid-split", data.valid,
-                                   "--out", dir + "/model.h5", "--log", dir + "/train-log.jsonl", "--checkpoint",
-                                   dir + "/checkpoint.h5", "--resume"});
-          if (seed) args.insert(args.end(), {"--seed", std::to_string(*seed)});
+          args.insert(args.end(), {"--data", data.path, "--split", data.train, "--out", dir + "/model.h5"});
+          // The runner's training options go only to the model types that declare them.
+          const ModelEntry& entry = model_entry(fit_options["model"].get<std::string>());
+          const std::unique_ptr<ModelFit> declared = entry.make_fit ? entry.make_fit() : nullptr;
+          const auto declares = [&](const char* name) { return declared && declared->options().find(name); };
+          if (declares("valid-split")) args.insert(args.end(), {"--valid-split", data.valid});
+          if (declares("checkpoint"))
+            args.insert(args.end(), {"--log", dir + "/train-log.jsonl", "--checkpoint", dir + "/checkpoint.h5", "--resume"});
+          if (seed && declares("seed")) args.insert(args.end(), {"--seed", std::to_string(*seed)});
           return args;
         },
         [](const std::string& dir, json& record) {

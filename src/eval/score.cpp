@@ -6,16 +6,20 @@
 
 namespace logp {
 
-Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block) {
+Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index block) {
   Vector out(x.cols());
   tbb::parallel_for(tbb::blocked_range<Index>(0, x.cols(), std::max<Index>(block, 1)),
                     [&](const tbb::blocked_range<Index>& range) {
                       const Index first = range.begin();
                       const Index count = range.end() - range.begin();
-                      out.segment(first, count) = model.log_prob(x.middleCols(first, count));
+                      out.segment(first, count) = f(x.middleCols(first, count));
                     },
                     tbb::simple_partitioner());
   return out;
+}
+
+Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block) {
+  return parallel_map_columns(x, [&model](ConstMatrixRef columns) { return model.log_prob(columns); }, block);
 }
 
 LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& data, Index chunk,

@@ -5,47 +5,45 @@
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
-#include "logp/models/autoencoder/autoencoder.hpp"
-#include "logp/models/bernoulli/bernoulli.hpp"
-#include "logp/models/nade/deep_nade.hpp"
-#include "logp/models/classic/gaussian.hpp"
-#include "logp/models/classic/gmm.hpp"
-#include "logp/models/classic/kde.hpp"
-#include "logp/models/nade/nade.hpp"
-#include "logp/models/markov/markov.hpp"
-#include "logp/models/rnade/rnade.hpp"
-#include "logp/models/transformed/transformed.hpp"
-#include "logp/models/vae/vae.hpp"
+#include "logp/models/autoencoder/autoencoder_entry.hpp"
+#include "logp/models/bernoulli/bernoulli_entry.hpp"
+#include "logp/models/classic/classic_entries.hpp"
+#include "logp/models/markov/markov_entry.hpp"
+#include "logp/models/nade/nade_entry.hpp"
+#include "logp/models/rnade/rnade_entry.hpp"
+#include "logp/models/transformed/transformed_entry.hpp"
+#include "logp/models/vae/vae_entry.hpp"
 
 namespace logp {
-namespace {
 
-using Loader = std::unique_ptr<Model> (*)(const H5Group&, const DataSpec&);
+std::string_view to_string(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::exact_density: return "exact density";
+    case ModelKind::bound: return "bound or estimate";
+    case ModelKind::score: return "score";
+    case ModelKind::implicit: return "implicit (samples only)";
+  }
+  return "unknown";
+}
 
-struct Entry {
-  std::string_view type;
-  Loader load;
-};
+const std::vector<ModelEntry>& model_entries() {
+  // One line per model type.
+  static const std::vector<ModelEntry> entries = {
+      bernoulli_entry(), markov_entry(), nade_entry(),        deep_nade_entry(), rnade_entry(), gaussian_entry(),
+      gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
+  };
+  return entries;
+}
 
-// One line per model type.
-constexpr Entry kRegistry[] = {
-    {"bernoulli", &BernoulliModel::load},
-    {"nade", &NadeModel::load},
-    {"markov", &MarkovModel::load},
-    {"nade-oa", &DeepNadeModel::load},
-    {"rnade", &RnadeModel::load},
-    {"transformed", &TransformedModel::load},
-    {"gaussian", &GaussianModel::load},
-    {"gmm", &GmmModel::load},
-    {"kde", &KdeModel::load},
-    {"vae", &VaeModel::load},
-    {"autoencoder", &AutoencoderModel::load},
-};
-
-}  // namespace
+const ModelEntry& model_entry(std::string_view type) {
+  for (const ModelEntry& entry : model_entries())
+    if (entry.type == type) return entry;
+  throw Error("unknown model type '" + std::string(type) + "' (this logp knows: " +
+              join(registered_model_types(), ", ") + ")");
+}
 
 std::unique_ptr<Model> load_model_of_type(std::string_view type, const H5Group& g, const DataSpec& spec) {
-  for (const Entry& entry : kRegistry)
+  for (const ModelEntry& entry : model_entries())
     if (entry.type == type) return entry.load(g, spec);
   throw Error(g.file() + ": unknown model type '" + std::string(type) + "' (this logp knows: " +
               join(registered_model_types(), ", ") + ")");
@@ -53,7 +51,7 @@ std::unique_ptr<Model> load_model_of_type(std::string_view type, const H5Group& 
 
 std::vector<std::string_view> registered_model_types() {
   std::vector<std::string_view> types;
-  for (const Entry& entry : kRegistry) types.push_back(entry.type);
+  for (const ModelEntry& entry : model_entries()) types.push_back(entry.type);
   return types;
 }
 

@@ -6,7 +6,7 @@
 
 namespace logp {
 
-void save_checkpoint(const std::string& path, const CheckpointKey& key, const TrainableModel& model,
+void save_checkpoint(const std::string& path, const CheckpointKey& key, const Trainable& model,
                      const Optimizer& optimizer, const TrainerState& state) {
   AtomicOutput output(path);
   {
@@ -33,7 +33,7 @@ void save_checkpoint(const std::string& path, const CheckpointKey& key, const Tr
   output.commit();
 }
 
-TrainerState load_checkpoint(const std::string& path, const CheckpointKey& key, TrainableModel& model,
+TrainerState load_checkpoint(const std::string& path, const CheckpointKey& key, Trainable& model,
                              Optimizer& optimizer) {
   const H5File file = H5File::open(path);
   const H5Group root = file.root();

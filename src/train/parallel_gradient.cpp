@@ -13,11 +13,11 @@
 
 namespace logp {
 
-double ShardGradients::compute(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
+double ShardGradients::compute(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                                std::span<float> grad, float scale, bool* finite) {
   require(shard_size > 0, "shard size must be positive, got " + std::to_string(shard_size));
   require(model.parameters().size() == parameters_ && static_cast<Index>(grad.size()) == parameters_,
-          "parallel_nll_and_grad: gradient buffer of " + std::to_string(grad.size()) + " and workspace of " +
+          "parallel_objective_and_grad: gradient buffer of " + std::to_string(grad.size()) + " and workspace of " +
               std::to_string(parameters_) + " for " + std::to_string(model.parameters().size()) + " parameters");
   const Index shards = std::max<Index>(1, (batch.cols() + shard_size - 1) / shard_size);
   if (static_cast<Index>(shards_.size()) < shards) {
@@ -39,7 +39,7 @@ double ShardGradients::compute(const TrainableModel& model, ConstMatrixRef batch
       const Index count = std::min(shard_size, batch.cols() - first);
       Rng shard_rng = rng.split(static_cast<std::uint64_t>(shard));
       objectives_[static_cast<std::size_t>(shard)] =
-          model.nll_and_grad(batch.middleCols(first, count), shard_rng, std::span<float>(buffer.data(), buffer.size()));
+          model.objective_and_grad(batch.middleCols(first, count), shard_rng, std::span<float>(buffer.data(), buffer.size()));
     }
   }, tbb::simple_partitioner());
 
@@ -75,7 +75,7 @@ double ShardGradients::compute(const TrainableModel& model, ConstMatrixRef batch
   return objective;
 }
 
-double parallel_nll_and_grad(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
+double parallel_objective_and_grad(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                              std::span<float> grad) {
   ShardGradients workspace(model.parameters().size());
   return workspace.compute(model, batch, shard_size, rng, grad);

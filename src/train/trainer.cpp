@@ -26,10 +26,15 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Mean NLL over the first `examples` validation examples (0: all of them), exact scoring.
-double validation_nll(const TrainableModel& model, const DatasetSplit& valid, Index examples) {
-  if (examples > 0 && examples < valid.size()) return -parallel_log_prob(model, valid.read(0, examples)).mean();
-  return score_split(model, valid, 4096, nullptr).mean_nll;
+// Mean validation objective over the first `examples` validation examples (0: all of them),
+// streamed in chunks and computed in parallel over fixed blocks.
+double validation_objective(const Trainable& model, const DatasetSplit& valid, Index examples) {
+  const Index count = examples > 0 ? std::min(examples, valid.size()) : valid.size();
+  const auto objective = [&model](ConstMatrixRef x) { return model.validation_objective(x); };
+  double sum = 0.0;
+  for_each_batch(valid.head(count), 4096,
+                 [&](Index, const Matrix& batch) { sum += parallel_map_columns(batch, objective).sum(); });
+  return sum / static_cast<double>(count);
 }
 
 void append_log_line(const std::string& path, int epoch, double train_nll, double valid_nll, bool has_valid,
@@ -51,15 +56,17 @@ void show_progress(int epoch, Index batch, Index batches, double train_nll, doub
 
 }  // namespace
 
-TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const DatasetSplit* valid,
+TrainResult train_model(Trainable& model, const DatasetSplit& train, const DatasetSplit* valid,
                         const TrainOptions& options) {
-  model.data_spec().check_accepts(train.spec(), train.where());
-  if (valid) model.data_spec().check_accepts(valid->spec(), valid->where());
+  const Model& described = model.trained_model();
+  described.data_spec().check_accepts(train.spec(), train.where());
+  if (valid) described.data_spec().check_accepts(valid->spec(), valid->where());
+  if (valid) require(valid->size() > 0, valid->where() + ": the validation split is empty (use --valid-split none)");
   require(options.max_epochs > 0, "--epochs must be positive, got " + std::to_string(options.max_epochs));
   require(options.valid_examples >= 0,
           "--valid-examples must be 0 (all) or positive, got " + std::to_string(options.valid_examples));
 
-  const CheckpointKey key{std::string(model.type()), model.hyperparameters(), options.seed, options.batch_size,
+  const CheckpointKey key{std::string(described.type()), described.hyperparameters(), options.seed, options.batch_size,
                           options.shard_size};
   Optimizer optimizer(options.optimizer, model.parameters().size());
   TrainerState state;
@@ -116,7 +123,7 @@ TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const 
 
     double valid_nll = 0.0;
     if (valid) {
-      valid_nll = validation_nll(model, *valid, options.valid_examples);
+      valid_nll = validation_objective(model, *valid, options.valid_examples);
       if (state.best_epoch < 0 || valid_nll < state.best_valid_nll) {
         state.best_epoch = epoch;
         state.best_valid_nll = valid_nll;

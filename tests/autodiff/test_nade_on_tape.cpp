@@ -1,4 +1,4 @@
-// NADE's hand-derived gradient (NadeModel::nll_and_grad, nade_kernel) against the same
+// NADE's hand-derived gradient (NadeModel::objective_and_grad, nade_kernel) against the same
 // log-likelihood built from tape ops (docs/architecture.md: "the hand-derived NADE gradient is
 // checked against the tape too").
 #include <catch2/catch.hpp>
@@ -36,7 +36,7 @@ ad::BasicVar<T> nade_nll_on_tape(ad::BasicTape<T>& tape, ad::BasicVar<T> W, ad::
 
 }  // namespace
 
-TEST_CASE("nade: NadeModel::nll_and_grad matches the same NADE built on the tape", "[autodiff][nade]") {
+TEST_CASE("nade: NadeModel::objective_and_grad matches the same NADE built on the tape", "[autodiff][nade]") {
   const Index dim = 6, hidden = 4, n = 5;
   const Matrix x = testing::random_discrete(dim, n, 2, 31);
   for (const NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
@@ -54,7 +54,7 @@ TEST_CASE("nade: NadeModel::nll_and_grad matches the same NADE built on the tape
     for (float& t : theta) t += 0.3f * static_cast<float>(rng.normal());
 
     std::vector<float> hand(theta.size(), 0.0f);
-    const double hand_nll = model.nll_and_grad(x, rng, hand);
+    const double hand_nll = model.objective_and_grad(x, rng, hand);
 
     // The tape in double, from the model's float parameters.
     const ParameterStore& params = model.parameters();

@@ -24,8 +24,8 @@ AutoencoderModel tiny_autoencoder(const DataSpec& spec, std::uint64_t seed) {
   options.activation = VaeActivation::tanh;
   AutoencoderModel model(spec, options);
   Rng rng(seed);
-  model.trainable().initialize(rng);
-  for (float& v : model.trainable().parameters().values())
+  model.initialize(rng);
+  for (float& v : model.parameters().values())
     if (v == 0.0f) v = static_cast<float>(0.3 * rng.normal());
   return model;
 }
@@ -36,7 +36,7 @@ TEST_CASE("autoencoder: the reconstruction-loss gradient matches central differe
           "[autoencoder][gradient]") {
   for (const DataSpec& spec : {discrete_spec(7, 2), DataSpec{DataKind::real, 0, 5, {}}}) {
     const AutoencoderModel model = tiny_autoencoder(spec, 3);
-    const AutoencoderObjective& net = model.trainable();
+    const AutoencoderModel& net = model;
     Rng rng(4);
     MatrixD x = random_discrete(spec.dim, 5, 2, 8).cast<double>();
     if (spec.kind == DataKind::real)
@@ -58,7 +58,7 @@ TEST_CASE("autoencoder: the reconstruction-loss gradient matches central differe
     // The float training objective is the sum of the per-example scores.
     std::vector<float> grad(static_cast<std::size_t>(net.parameters().size()), 0.0f);
     const Matrix xf = x.cast<float>();
-    CHECK(net.nll_and_grad(xf, rng, grad) == Approx(model.score(xf).sum()).epsilon(1e-5));
+    CHECK(net.objective_and_grad(xf, rng, grad) == Approx(model.score(xf).sum()).epsilon(1e-5));
   }
 }
 
@@ -66,7 +66,7 @@ TEST_CASE("autoencoder: the score is the reconstruction error computed by hand",
   const AutoencoderModel model = tiny_autoencoder(discrete_spec(6, 2), 9);
   const Matrix x = random_discrete(6, 4, 2, 1);
   const Matrix code = model.encode(x);
-  const Matrix logits = model.trainable().network().decoder.forward(model.trainable().parameters(), code);
+  const Matrix logits = model.network().decoder.forward(model.parameters(), code);
   const Vector scores = model.score(x);
   for (Index j = 0; j < x.cols(); ++j) {
     double expected = 0.0;  // Bernoulli cross-entropy, nats
@@ -96,11 +96,11 @@ TEST_CASE("autoencoder: training lowers the reconstruction error, bit-identical 
     options.max_epochs = 5;
     options.seed = 1;
     options.optimizer.learning_rate = 0.02;
-    train_model(model.trainable(), train, &valid, options);
+    train_model(model, train, &valid, options);
     return model;
   };
   const AutoencoderModel one = trained(1);
-  CHECK(trained(2).trainable().parameters().copy_values() == one.trainable().parameters().copy_values());
+  CHECK(trained(2).parameters().copy_values() == one.parameters().copy_values());
   const Matrix x = valid.read_all();
   CHECK(one.score(x).mean() < tiny_autoencoder(discrete_spec(10, 2), 2).score(x).mean());
 

@@ -55,7 +55,7 @@ TEST_CASE("nade: the hand-derived gradient matches central differences", "[nade]
   }
 }
 
-TEST_CASE("nade: nll_and_grad's value equals -sum log_prob", "[nade]") {
+TEST_CASE("nade: objective_and_grad's value equals -sum log_prob", "[nade]") {
   const Index d = 9, h = 6;
   const MatrixX<double> x = random_discrete(d, 11, 2, 2).cast<double>();
   const DoubleNade nade(d, h, 8, 1.0);
@@ -99,7 +99,7 @@ TEST_CASE("nade: the float model's gradient agrees with the double kernel", "[na
   model.initialize(rng);
   const Matrix x = random_discrete(d, 20, 2, 4);
   std::vector<float> grad(static_cast<size_t>(model.parameters().size()), 0.0f);
-  const double nll = model.nll_and_grad(x, rng, grad);
+  const double nll = model.objective_and_grad(x, rng, grad);
   CHECK(nll == Approx(-model.log_prob(x).sum()).epsilon(1e-5));
 
   const std::span<const float> values = std::as_const(model).parameters().values();

@@ -98,7 +98,7 @@ TEST_CASE("rnade: the hand-derived gradient matches central differences", "[rnad
   }
 }
 
-TEST_CASE("rnade: nll_and_grad's value equals -sum log_prob, over several blocks", "[rnade]") {
+TEST_CASE("rnade: objective_and_grad's value equals -sum log_prob, over several blocks", "[rnade]") {
   const Index d = 6, h = 5, k = 2;
   const MatrixX<double> x = random_real(d, 150, 2);  // more columns than one kernel block
   const DoubleRnade rnade(d, h, k, 8, 0.8);
@@ -152,7 +152,7 @@ TEST_CASE("rnade: the float model agrees with the double kernel", "[rnade][gradi
   model.initialize(rng);
   const Matrix x = random_real(d, 20, 4).cast<float>();
   std::vector<float> grad(static_cast<size_t>(model.parameters().size()), 0.0f);
-  const double nll = model.nll_and_grad(x, rng, grad);
+  const double nll = model.objective_and_grad(x, rng, grad);
   CHECK(nll == Approx(-model.log_prob(x).sum()).epsilon(1e-5));
 
   const std::span<const float> values = std::as_const(model).parameters().values();

@@ -103,14 +103,14 @@ TEST_CASE("vae: the whole-model gradient matches central differences in double",
   }
 }
 
-TEST_CASE("vae: nll_and_grad in float agrees with the double objective", "[vae][gradient]") {
+TEST_CASE("vae: objective_and_grad in float agrees with the double objective", "[vae][gradient]") {
   const VaeModel model = tiny_vae(discrete_spec(8, 2), {6}, 3, 4, VaeBound::iwae, 4);
   const Matrix x = random_discrete(8, 10, 2, 2);
   Rng rng(17);
   std::vector<float> grad(static_cast<std::size_t>(model.parameters().size()), 0.0f);
   Rng replay = rng;
-  const double value = model.nll_and_grad(x, rng, grad);
-  // nll_and_grad draws eps column by column from its rng: replay the draws in double.
+  const double value = model.objective_and_grad(x, rng, grad);
+  // objective_and_grad draws eps column by column from its rng: replay the draws in double.
   MatrixD eps(3, 40);
   for (Index c = 0; c < eps.cols(); ++c)
     for (Index i = 0; i < 3; ++i) eps(i, c) = static_cast<float>(replay.normal());

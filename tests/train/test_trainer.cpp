@@ -128,8 +128,8 @@ TEST_CASE("trainer: the sharded gradient is the sum of the shards' gradients", "
   const Matrix x = random_discrete(8, 37, 2, 3);
   std::vector<float> whole(static_cast<size_t>(model.parameters().size()), 0.0f), sharded(whole.size());
   Rng rng(0);
-  const double expected = model.nll_and_grad(x, rng, whole);
-  const double got = parallel_nll_and_grad(model, x, 5, rng, sharded);
+  const double expected = model.objective_and_grad(x, rng, whole);
+  const double got = parallel_objective_and_grad(model, x, 5, rng, sharded);
   CHECK(got == Approx(expected).epsilon(1e-6));
   for (size_t k = 0; k < whole.size(); ++k) CHECK(sharded[k] == Approx(whole[k]).margin(1e-4));
 }

@@ -19,4 +19,16 @@ std::string join(const Range& items, std::string_view separator) {
   return text;
 }
 
+// {"a", "", "b"} from "a,,b" with separator ','; empty parts are kept (callers refuse them).
+inline std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
 }  // namespace logp

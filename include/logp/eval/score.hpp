@@ -1,5 +1,5 @@
 #pragma once
-// Scoring data with a density model, in parallel and in bounded memory.
+// Scoring data with a model, in parallel and in bounded memory.
 #include <functional>
 
 #include "logp/data/dataset.hpp"
@@ -8,11 +8,16 @@
 
 namespace logp {
 
-// model.log_prob(x) computed by TBB over blocks of at most `block` columns. The blocks depend only
-// on N and `block` (simple_partitioner), never on the thread count, so the result is the same
-// bit for bit with 1 or many threads; models whose per-example value does not depend on the
-// rest of the batch (all count models) also equal one serial log_prob(x) call.
-Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block = 128);
+// A per-example function of the columns of x: D x n -> n values.
+using ColumnFunction = std::function<Vector(ConstMatrixRef)>;
+
+// f(x) computed by TBB over blocks of `block` columns (a multiple of kEvaluationBlock). The blocks
+// depend only on N and `block` (simple_partitioner), never on the thread count; since models
+// evaluate fixed-width blocks (model.hpp), the result equals one serial f(x) bit for bit.
+Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index block = 4 * kEvaluationBlock);
+
+// model.log_prob(x) through parallel_map_columns.
+Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block = 4 * kEvaluationBlock);
 
 // Streams `data` through the model `chunk` examples at a time (each chunk scored in parallel)
 // and calls sink(first, log_probs) in input order. Checks that the data fits the model first.

@@ -32,11 +32,11 @@ struct CheckpointKey {  // what must match for a resume
   Index shard_size = 0;
 };
 
-void save_checkpoint(const std::string& path, const CheckpointKey& key, const TrainableModel& model,
+void save_checkpoint(const std::string& path, const CheckpointKey& key, const Trainable& model,
                      const Optimizer& optimizer, const TrainerState& state);
 
 // Restores parameters, optimizer and state; throws if the checkpoint was made with another key.
-TrainerState load_checkpoint(const std::string& path, const CheckpointKey& key, TrainableModel& model,
+TrainerState load_checkpoint(const std::string& path, const CheckpointKey& key, Trainable& model,
                              Optimizer& optimizer);
 
 }  // namespace logp

@@ -28,7 +28,7 @@ class ShardGradients {
   // Returns the objective summed over the columns of batch (D x B) and writes (overwrites)
   // `scale` times the summed gradient into grad (parameters floats). Sets *finite (when given) to
   // whether every written gradient entry is finite (checked during the sum, no extra pass).
-  double compute(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
+  double compute(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                  std::span<float> grad, float scale = 1.0f, bool* finite = nullptr);
 
  private:
@@ -40,7 +40,7 @@ class ShardGradients {
 };
 
 // One batch with buffers of its own (allocates per call; trainers use ShardGradients).
-double parallel_nll_and_grad(const TrainableModel& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
+double parallel_objective_and_grad(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                              std::span<float> grad);
 
 }  // namespace logp

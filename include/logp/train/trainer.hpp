@@ -45,7 +45,7 @@ struct TrainResult {
 // Trains `model` in place (ending with the best-validation parameters when valid is given).
 // Throws logp::Error on divergence (NaN/inf objective or gradient), naming the epoch and batch;
 // the last good checkpoint stays on disk.
-TrainResult train_model(TrainableModel& model, const DatasetSplit& train, const DatasetSplit* valid,
+TrainResult train_model(Trainable& model, const DatasetSplit& train, const DatasetSplit* valid,
                         const TrainOptions& options);
 
 }  // namespace logp

@@ -8,8 +8,8 @@
 
 namespace logp {
 
-AutoencoderObjective::AutoencoderObjective(DataSpec spec, AutoencoderOptions options)
-    : TrainableModel(std::move(spec)), options_(std::move(options)) {
+AutoencoderModel::AutoencoderModel(DataSpec spec, AutoencoderOptions options)
+    : ScoringModel(std::move(spec)), options_(std::move(options)) {
   require(data_spec().kind != DataKind::categorical,
           "autoencoder: needs binary or real data, got " + data_spec().describe());
   require(options_.code > 0, "autoencoder: --latent (the code size) must be positive, got " +
@@ -25,7 +25,7 @@ AutoencoderObjective::AutoencoderObjective(DataSpec spec, AutoencoderOptions opt
   network_.decoder = DenseStack(parameters_, "decoder.", decoder, options_.activation);
 }
 
-std::string AutoencoderObjective::hyperparameters() const {
+std::string AutoencoderModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << layer_sizes_text(options_.hidden) << ", code=" << options_.code
       << ", activation=" << to_string(options_.activation)
@@ -33,16 +33,16 @@ std::string AutoencoderObjective::hyperparameters() const {
   return out.str();
 }
 
-Matrix AutoencoderObjective::sample(Index, Rng&) const {
+Matrix AutoencoderModel::sample(Index, Rng&) const {
   throw Error("autoencoder: a deterministic autoencoder defines no distribution to sample from (use a vae)");
 }
 
-void AutoencoderObjective::initialize(Rng& rng) {
+void AutoencoderModel::initialize(Rng& rng) {
   network_.encoder.initialize(parameters_, rng);
   network_.decoder.initialize(parameters_, rng);
 }
 
-double AutoencoderObjective::nll_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
+double AutoencoderModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
   thread_local ad::Tape tape;
   tape.clear();
   const ad::Var loss = autoencoder_loss<float>(tape, network_, parameters().blocks(), parameters().values(), grad, x);
@@ -50,13 +50,13 @@ double AutoencoderObjective::nll_and_grad(ConstMatrixRef x, Rng&, std::span<floa
   return static_cast<double>(loss.value()(0, 0));
 }
 
-Matrix AutoencoderObjective::encode(ConstMatrixRef x) const {
+Matrix AutoencoderModel::encode(ConstMatrixRef x) const {
   require(x.rows() == dim(), "autoencoder encode: examples have D=" + std::to_string(x.rows()) +
                                  " but the model expects D=" + std::to_string(dim()));
   return network_.encoder.forward(parameters(), x);
 }
 
-Vector AutoencoderObjective::reconstruction_error(ConstMatrixRef x) const {
+Vector AutoencoderModel::score_impl(ConstMatrixRef x) const {
   const Matrix out = network_.decoder.forward(parameters(), encode(x));
   if (!network_.binary) return (out - x).colwise().squaredNorm().transpose().cast<double>();
   const Eigen::ArrayXXf terms =
@@ -64,18 +64,15 @@ Vector AutoencoderObjective::reconstruction_error(ConstMatrixRef x) const {
   return terms.colwise().sum().transpose().cast<double>();
 }
 
-void AutoencoderObjective::save(const H5Group& g) const {
+void AutoencoderModel::save(const H5Group& g) const {
   g.set_attr("hidden", layer_sizes_text(options_.hidden));
   g.set_attr("code", static_cast<std::int64_t>(options_.code));
   g.set_attr("activation", std::string(to_string(options_.activation)));
   parameters_.save(g.create_group("parameters"));
 }
 
-AutoencoderModel::AutoencoderModel(DataSpec spec, AutoencoderOptions options)
-    : ScoringModel(spec), objective_(spec, std::move(options)) {}
-
 std::string_view AutoencoderModel::score_unit() const {
-  return objective_.network().binary ? "nats: Bernoulli cross-entropy of the reconstruction, summed over dimensions"
+  return network_.binary ? "nats: Bernoulli cross-entropy of the reconstruction, summed over dimensions"
                                      : "squared error summed over dimensions";
 }
 
@@ -85,7 +82,7 @@ std::unique_ptr<Model> AutoencoderModel::load(const H5Group& g, const DataSpec& 
   options.code = g.attr_int("code");
   options.activation = parse_vae_activation(g.attr_string("activation"));
   auto model = std::make_unique<AutoencoderModel>(spec, options);
-  model->objective_.parameters().load(g.group("parameters"));
+  model->parameters_.load(g.group("parameters"));
   return model;
 }
 

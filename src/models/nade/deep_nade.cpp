@@ -55,7 +55,7 @@ void he_normal(Eigen::Map<Matrix> w, Index fan_in, Rng& rng) {
 }  // namespace
 
 DeepNadeModel::DeepNadeModel(DataSpec spec, DeepNadeOptions options)
-    : TrainableModel(std::move(spec)), options_(std::move(options)) {
+    : TrainableDensity(std::move(spec)), options_(std::move(options)) {
   if (data_spec().kind != DataKind::binary)
     throw Error("nade-oa: needs binary data, got " + data_spec().describe());
   require(options_.hidden > 0, "nade-oa: --hidden must be positive, got " + std::to_string(options_.hidden));
@@ -128,7 +128,7 @@ void DeepNadeModel::initialize(Rng& rng) {
   }
 }
 
-double DeepNadeModel::nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
+double DeepNadeModel::objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
   require(static_cast<Index>(grad.size()) == parameters().size(),
           "nade-oa: gradient buffer of " + std::to_string(grad.size()) + " for " +
               std::to_string(parameters().size()) + " parameters");

@@ -82,7 +82,7 @@ std::vector<Index> make_ordering(const NadeOptions& options, Index dim) {
 }
 
 NadeModel::NadeModel(DataSpec spec, NadeOptions options)
-    : TrainableModel(std::move(spec)), options_(std::move(options)) {
+    : TrainableDensity(std::move(spec)), options_(std::move(options)) {
   if (data_spec().kind != DataKind::binary)
     throw Error("nade: needs binary data, got " + data_spec().describe() + " (RNADE is for real data)");
   require(options_.hidden > 0, "nade: --hidden must be positive, got " + std::to_string(options_.hidden));
@@ -124,7 +124,7 @@ Vector NadeModel::log_prob_impl(ConstMatrixRef x) const {
   return out;
 }
 
-double NadeModel::nll_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
+double NadeModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
   const ParameterStore& p = parameters();
   NadeGradients<float> g{p.block(w_).in(grad), p.block(v_).in(grad),
                          Eigen::Map<VectorF>(grad.data() + p.block(b_).offset, dim()),

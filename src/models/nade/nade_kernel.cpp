@@ -109,7 +109,7 @@ double generic_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& o
 constexpr int kLanes = 4;          // examples in step: hsum4 and the 4 doubles of softplus_sigmoid
 constexpr Index kTile = 16;        // positions per tile
 constexpr Index kScoreBlock = 32;  // examples per block in log_prob (their a and h stay in L2)
-constexpr Index kTrainBlock = 32;  // examples per block in nll_and_grad (a, h, u, da stay in L2)
+constexpr Index kTrainBlock = 32;  // examples per block in objective_and_grad (a, h, u, da stay in L2)
 
 // The rows of one H-vector: `full` rows in whole chunks of 8, then `tail` (< 8) through `mask`.
 struct Rows {
@@ -354,7 +354,7 @@ void float_log_prob(const NadeWeights<float>& w, const std::vector<Index>& order
   }
 }
 
-// ---- nll_and_grad ----
+// ---- objective_and_grad ----
 
 struct TrainStep {
   float* a[kLanes];    // the lanes' a,

@@ -23,7 +23,7 @@ std::vector<Index> rnade_ordering(const RnadeOptions& options, Index dim) {
 }  // namespace
 
 RnadeModel::RnadeModel(DataSpec spec, RnadeOptions options)
-    : TrainableModel(std::move(spec)), options_(std::move(options)) {
+    : TrainableDensity(std::move(spec)), options_(std::move(options)) {
   if (data_spec().kind != DataKind::real)
     throw Error("rnade: needs real data, got " + data_spec().describe() +
                 " (NADE is for binary data; dequantize 8-bit data to fit RNADE)");
@@ -78,7 +78,7 @@ Vector RnadeModel::log_prob_impl(ConstMatrixRef x) const {
   return out;
 }
 
-double RnadeModel::nll_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
+double RnadeModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
   const ParameterStore& p = parameters();
   RnadeGradients<float> g{p.block(w_).in(grad), p.block(v_).in(grad), p.block(b_).in(grad),
                           Eigen::Map<VectorF>(grad.data() + p.block(c_).offset, options_.hidden),

@@ -7,7 +7,7 @@
 namespace logp {
 
 TransformedModel::TransformedModel(DataTransform transform, std::unique_ptr<DensityModel> inner)
-    : TrainableModel(transform.data_spec()), transform_(std::move(transform)), inner_(std::move(inner)) {
+    : DensityModel(transform.data_spec()), transform_(std::move(transform)), inner_(std::move(inner)) {
   require(inner_ != nullptr, "transformed: no inner model");
   require(inner_->dim() == dim() && !inner_->data_spec().is_discrete(),
           "transformed: the inner " + std::string(inner_->type()) + " model is for " +
@@ -30,23 +30,15 @@ Vector TransformedModel::log_prob_impl(ConstMatrixRef x) const {
 
 Matrix TransformedModel::sample(Index n, Rng& rng) const { return transform_.inverse(inner_->sample(n, rng)); }
 
-TrainableModel& TransformedModel::trainable_inner() const {
-  auto* trainable = dynamic_cast<TrainableModel*>(inner_.get());
-  if (trainable == nullptr)
-    throw Error("transformed: the inner " + std::string(inner_->type()) +
-                " model is fitted in closed form, not by gradient training");
-  return *trainable;
-}
+TrainableTransformedModel::TrainableTransformedModel(DataTransform transform, std::unique_ptr<TrainableDensity> inner)
+    : TransformedModel(std::move(transform), std::move(inner)),
+      inner_trainable_(&dynamic_cast<TrainableDensity&>(mutable_inner())) {}
 
-ParameterStore& TransformedModel::parameters() { return trainable_inner().parameters(); }
-const ParameterStore& TransformedModel::parameters() const { return trainable_inner().parameters(); }
-void TransformedModel::initialize(Rng& rng) { trainable_inner().initialize(rng); }
-
-double TransformedModel::nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
+double TrainableTransformedModel::objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
   // The log-Jacobian does not depend on the parameters: it shifts the objective, not the gradient.
   Vector log_det;
-  const Matrix z = transform_.forward(x, log_det, transform_.options().dequantize ? &rng : nullptr);
-  return trainable_inner().nll_and_grad(z, rng, grad) - log_det.sum();
+  const Matrix z = transform().forward(x, log_det, transform().options().dequantize ? &rng : nullptr);
+  return inner_trainable_->objective_and_grad(z, rng, grad) - log_det.sum();
 }
 
 void TransformedModel::save(const H5Group& g) const {
@@ -62,6 +54,10 @@ std::unique_ptr<Model> TransformedModel::load(const H5Group& g, const DataSpec& 
   const H5Group inner_group = g.group("inner");
   std::unique_ptr<Model> inner =
       load_model_of_type(g.attr_string("inner_type"), inner_group, DataSpec::load(inner_group));
+  if (auto* trainable = dynamic_cast<TrainableDensity*>(inner.get())) {
+    inner.release();
+    return std::make_unique<TrainableTransformedModel>(std::move(transform), std::unique_ptr<TrainableDensity>(trainable));
+  }
   auto* density = dynamic_cast<DensityModel*>(inner.get());
   if (density == nullptr) throw Error(g.where("inner") + ": the inner model has no density");
   inner.release();

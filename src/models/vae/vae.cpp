@@ -43,7 +43,7 @@ VaeBound parse_vae_bound(const std::string& text) {
 
 std::string_view to_string(VaeBound bound) { return bound == VaeBound::elbo ? "elbo" : "iwae"; }
 
-VaeModel::VaeModel(DataSpec spec, VaeOptions options) : TrainableModel(std::move(spec)), options_(std::move(options)) {
+VaeModel::VaeModel(DataSpec spec, VaeOptions options) : TrainableDensity(std::move(spec)), options_(std::move(options)) {
   require(options_.latent > 0, "vae: --latent must be positive, got " + std::to_string(options_.latent));
   require(options_.train_samples >= 1, "vae: --train-samples must be at least 1, got " +
                                            std::to_string(options_.train_samples));
@@ -77,7 +77,7 @@ void VaeModel::initialize(Rng& rng) {
   network_.decoder.initialize(parameters_, rng);
 }
 
-double VaeModel::nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
+double VaeModel::objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {
   const Index k = options_.train_samples;
   Matrix eps(options_.latent, x.cols() * k);  // column j * k + s: example j, sample s
   for (Index c = 0; c < eps.cols(); ++c)
@@ -99,6 +99,15 @@ void VaeModel::set_estimator(const VaeEstimator& estimator) {
   require(estimator.sample_chunk >= 1, "vae: --sample-chunk must be positive, got " +
                                            std::to_string(estimator.sample_chunk));
   estimator_ = estimator;
+}
+
+void VaeModel::select_estimator(const EstimatorSettings& settings) {
+  VaeEstimator estimator;
+  estimator.bound = parse_vae_bound(settings.estimator);
+  estimator.samples = settings.samples;
+  estimator.seed = settings.seed;
+  estimator.sample_chunk = settings.sample_chunk;
+  set_estimator(estimator);
 }
 
 std::string VaeModel::estimator_description() const {

@@ -7,11 +7,9 @@
 //                summed over dimensions (the -log p of a Bernoulli "reconstruction", not of x);
 //   real data:   squared error sum_i (x_i - r_i)^2 summed over dimensions.
 //
-// Training goes through the same trainer as the density models: train_model takes a
-// TrainableModel, so the parameters live in an inner AutoencoderObjective, a TrainableModel whose
-// nll_and_grad is the reconstruction loss summed over columns and whose log_prob is minus the
-// reconstruction error (so the trainer's "validation NLL" is the mean reconstruction error). It
-// is an implementation detail of training: tools see the AutoencoderModel and its score.
+// It is Trainable (train/trainable.hpp) with the summed reconstruction error as the training
+// objective and the per-example error as the validation objective: the trainer prints it as a
+// score, never as an NLL.
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,56 +43,43 @@ ad::BasicVar<T> autoencoder_loss(ad::BasicTape<T>& tape, const AutoencoderNetwor
   return ad::sum(ad::square(ad::sub(out, data)));
 }
 
-// The trainable inner part (see the header comment).
-class AutoencoderObjective final : public TrainableModel {
- public:
-  AutoencoderObjective(DataSpec spec, AutoencoderOptions options);
-
-  std::string_view type() const override { return "autoencoder"; }
-  std::string hyperparameters() const override;
-  Index num_parameters() const override { return parameters().size(); }
-  Matrix sample(Index n, Rng& rng) const override;  // refused: no distribution
-  void save(const H5Group& g) const override;
-  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
-  void initialize(Rng& rng) override;
-  std::string_view value_name() const override { return "negative_reconstruction_error"; }
-
-  // x: [D, N] -> N reconstruction errors (see the header comment).
-  Vector reconstruction_error(ConstMatrixRef x) const;
-  Matrix encode(ConstMatrixRef x) const;  // [code, N]
-  const AutoencoderNetwork& network() const { return network_; }
-  const AutoencoderOptions& options() const { return options_; }
-
- private:
-  Vector log_prob_impl(ConstMatrixRef x) const override { return -reconstruction_error(x); }
-
-  AutoencoderOptions options_;
-  AutoencoderNetwork network_;
-};
-
-class AutoencoderModel final : public ScoringModel {
+class AutoencoderModel final : public ScoringModel, public Trainable, public Encoder {
  public:
   AutoencoderModel(DataSpec spec, AutoencoderOptions options);
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
   std::string_view type() const override { return "autoencoder"; }
-  std::string hyperparameters() const override { return objective_.hyperparameters(); }
-  Index num_parameters() const override { return objective_.num_parameters(); }
-  Matrix sample(Index n, Rng& rng) const override { return objective_.sample(n, rng); }
-  void save(const H5Group& g) const override { objective_.save(g); }
+  std::string hyperparameters() const override;
+  Index num_parameters() const override { return parameters_.size(); }
+  Matrix sample(Index n, Rng& rng) const override;  // refused: no distribution
+  void save(const H5Group& g) const override;
 
   std::string_view score_name() const override { return "reconstruction_error"; }
   std::string_view score_unit() const override;
 
-  // What train_model trains (the parameters live there).
-  AutoencoderObjective& trainable() { return objective_; }
-  const AutoencoderObjective& trainable() const { return objective_; }
-  Matrix encode(ConstMatrixRef x) const { return objective_.encode(x); }
+  const Model& trained_model() const override { return *this; }
+  ParameterStore& parameters() override { return parameters_; }
+  const ParameterStore& parameters() const override { return parameters_; }
+  void initialize(Rng& rng) override;
+  double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  Vector validation_objective(ConstMatrixRef x) const override { return score(x); }
+  ObjectiveNames objective_names() const override {
+    return {"reconstruction error", "reconstruction error", false};
+  }
+
+  // x: [D, N] -> N reconstruction errors (see the header comment).
+  Vector reconstruction_error(ConstMatrixRef x) const { return score(x); }
+  Matrix encode(ConstMatrixRef x) const override;  // [code, N]
+  std::string_view encoding_name() const override { return "autoencoder code"; }
+  const AutoencoderNetwork& network() const { return network_; }
+  const AutoencoderOptions& options() const { return options_; }
 
  private:
-  Vector score_impl(ConstMatrixRef x) const override { return objective_.reconstruction_error(x); }
+  Vector score_impl(ConstMatrixRef x) const override;
 
-  AutoencoderObjective objective_;
+  AutoencoderOptions options_;
+  AutoencoderNetwork network_;
+  ParameterStore parameters_;
 };
 
 }  // namespace logp

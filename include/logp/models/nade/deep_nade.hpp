@@ -39,7 +39,7 @@ struct DeepNadeOptions {
   std::uint64_t ordering_seed = 0;                      // also draws orderings 1..K-1
 };
 
-class DeepNadeModel : public TrainableModel {
+class DeepNadeModel : public TrainableDensity {
  public:
   DeepNadeModel(DataSpec spec, DeepNadeOptions options);
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
@@ -48,13 +48,12 @@ class DeepNadeModel : public TrainableModel {
   // e.g. "hidden=500, layers=2, activation=relu, single ordering (random(seed 0))" or
   // "..., ensemble of 4 orderings (raster + 3 random, seed 0)".
   std::string hyperparameters() const override;
-  Index num_parameters() const override { return parameters().size(); }
   // Exact draws from the mixture: a uniform ordering of the ensemble, then ancestral sampling.
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
 
   // The order-agnostic objective above (stochastic through rng), summed over the columns of x.
-  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   // relu: He normal, N(0, 2 / fan_in); sigmoid: Glorot uniform. Output layer Glorot uniform,
   // biases 0. Layer 1's fan-in is 2D (values and mask).
   void initialize(Rng& rng) override;

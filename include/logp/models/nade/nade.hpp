@@ -26,18 +26,17 @@ std::vector<Index> make_ordering(const NadeOptions& options, Index dim);
 // How an ordering option reads in hyperparameters(): "raster", "random(seed S)" or "given".
 std::string describe_ordering(const std::string& ordering, std::uint64_t ordering_seed);
 
-class NadeModel : public TrainableModel {
+class NadeModel : public TrainableDensity {
  public:
   NadeModel(DataSpec spec, NadeOptions options);
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
   std::string_view type() const override { return "nade"; }
   std::string hyperparameters() const override;
-  Index num_parameters() const override { return parameters().size(); }
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
 
-  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   void initialize(Rng& rng) override;
 
   const std::vector<Index>& ordering() const { return order_; }

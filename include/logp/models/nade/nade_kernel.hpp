@@ -6,7 +6,7 @@
 //   a_0 = c,  a_{k+1} = a_k + W[:, o_k] x_{o_k}            (H x B pre-activations)
 //   h_k = act(a_k),  logit_k = b[o_k] + V[:, o_k] . h_k       (act: sigmoid or relu)
 //   log p(x) = sum_k x_{o_k} logit_k - softplus(logit_k)
-// Cost O(D H) per example. nll_and_grad never stores the D x H activations: it computes
+// Cost O(D H) per example. objective_and_grad never stores the D x H activations: it computes
 // a_D = c + W x with one GEMM and walks the positions backwards, recovering each a_k by
 // subtracting W[:, o_k] x_{o_k}, with value and gradient in that one pass.
 #include <vector>

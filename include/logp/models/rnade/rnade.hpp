@@ -23,19 +23,18 @@ struct RnadeOptions {
   std::uint64_t ordering_seed = 0;
 };
 
-class RnadeModel : public TrainableModel {
+class RnadeModel : public TrainableDensity {
  public:
   RnadeModel(DataSpec spec, RnadeOptions options);
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
   std::string_view type() const override { return "rnade"; }
   std::string hyperparameters() const override;
-  Index num_parameters() const override { return parameters().size(); }
   // Ancestral sampling along the ordering: D x n.
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
 
-  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   void initialize(Rng& rng) override;
 
   const std::vector<Index>& ordering() const { return order_; }

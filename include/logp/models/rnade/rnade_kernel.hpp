@@ -10,7 +10,7 @@
 //   sigma_j = exp(max(s_j, log min_scale))                       (the variance floor)
 //   log p(x_d | x_<d) = log_sum_exp_j(log_softmax(alpha)_j + log N(x_d; mu_j, sigma_j))
 // and log p(x) is the sum over positions, in nats. Cost O(D H K) per example.
-// nll_and_grad never stores the D x H activations: it computes a_{D+1} = c + W x with one GEMM
+// objective_and_grad never stores the D x H activations: it computes a_{D+1} = c + W x with one GEMM
 // and walks the positions backwards, recovering each a_k by subtracting W[:, o_k] x_{o_k}, with
 // value and gradient in that one pass. A block of examples goes through each position together,
 // so the output layer of a position is one GEMM (3K x H by H x B) rather than B GEMVs.

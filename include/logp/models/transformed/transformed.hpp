@@ -7,10 +7,9 @@
 // Building one (tools/cmd_fit.cpp):
 //   DataTransform t = DataTransform::fit(options, train);           // standardization fitted on train
 //   closed-form inner:  inner fitted on t.forward_split(train), spec t.output_spec()
-//   trained inner:      inner constructed with t.output_spec(); TransformedModel is itself a
-//                       TrainableModel whose parameters() are the inner model's, so train_model()
-//                       trains it directly (nll_and_grad transforms the batch, with fresh
-//                       dequantization noise from the training RNG).
+//   trained inner:      inner constructed with t.output_spec(), wrapped in a
+//                       TrainableTransformedModel whose parameters() are the inner model's, so
+//                       train_model() trains it directly.
 //   with_transform(t, inner) returns inner itself when t is the identity.
 #include <memory>
 
@@ -19,10 +18,11 @@
 
 namespace logp {
 
-class TransformedModel : public TrainableModel {
+class TransformedModel : public DensityModel {
  public:
   // inner: a density over transform.output_spec().
   TransformedModel(DataTransform transform, std::unique_ptr<DensityModel> inner);
+  // The trainable variant below when the inner model is Trainable.
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
   std::string_view type() const override { return "transformed"; }
@@ -33,21 +33,36 @@ class TransformedModel : public TrainableModel {
   LikelihoodKind likelihood_kind() const override;
   std::string_view value_name() const override { return inner_->value_name(); }
 
-  // Trainable inner models only (rnade); a closed-form inner throws from these.
-  ParameterStore& parameters() override;
-  const ParameterStore& parameters() const override;
-  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
-  void initialize(Rng& rng) override;
-
   const DensityModel& inner() const { return *inner_; }
   const DataTransform& transform() const { return transform_; }
 
+ protected:
+  DensityModel& mutable_inner() { return *inner_; }
+
  private:
   Vector log_prob_impl(ConstMatrixRef x) const override;
-  TrainableModel& trainable_inner() const;
 
   DataTransform transform_;
   std::unique_ptr<DensityModel> inner_;
+};
+
+// A transformed model whose inner model is trained by gradient (rnade): its parameters are the
+// inner model's, and objective_and_grad transforms the batch (fresh dequantization noise from the
+// training rng; the log-Jacobian shifts the objective, not the gradient).
+class TrainableTransformedModel final : public TransformedModel, public Trainable {
+ public:
+  TrainableTransformedModel(DataTransform transform, std::unique_ptr<TrainableDensity> inner);
+
+  const Model& trained_model() const override { return *this; }
+  ParameterStore& parameters() override { return inner_trainable_->parameters(); }
+  const ParameterStore& parameters() const override { return inner_trainable_->parameters(); }
+  void initialize(Rng& rng) override { inner_trainable_->initialize(rng); }
+  double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  Vector validation_objective(ConstMatrixRef x) const override { return -log_prob(x); }
+  ObjectiveNames objective_names() const override { return inner_trainable_->objective_names(); }
+
+ private:
+  TrainableDensity* inner_trainable_;  // the inner model, owned by TransformedModel
 };
 
 // The model to save: inner itself when the transform does nothing, else the wrapper.

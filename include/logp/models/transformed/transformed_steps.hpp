@@ -10,7 +10,7 @@
 // Dequantization turns a density on [0, L)^D into a bound on the discrete likelihood:
 // log P(x) >= E_u[log p(x + u)] - D ln L. logp draws ONE u per example, from
 // example_rng(seed, x) in log_prob (the same value in any batch or thread), or from the training
-// RNG in nll_and_grad (fresh noise each epoch); a per-example value is one draw of that bound.
+// RNG in objective_and_grad (fresh noise each epoch); a per-example value is one draw of that bound.
 #include <cstdint>
 #include <string>
 

@@ -43,30 +43,34 @@ std::string layer_sizes_text(const std::vector<Index>& sizes);
 VaeBound parse_vae_bound(const std::string& text);  // "elbo" | "iwae"
 std::string_view to_string(VaeBound bound);
 
-class VaeModel : public TrainableModel {
+class VaeModel : public TrainableDensity, public SelectableEstimator, public Encoder {
  public:
   VaeModel(DataSpec spec, VaeOptions options);
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
   std::string_view type() const override { return "vae"; }
   std::string hyperparameters() const override;
-  Index num_parameters() const override { return parameters().size(); }
   // Decodes z ~ N(0, I) and draws x ~ p(x|z).
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
 
-  double nll_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
+  double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   void initialize(Rng& rng) override;
 
   LikelihoodKind likelihood_kind() const override;
+  // Early stopping watches the validation ELBO (one draw per example, the default estimator).
+  ObjectiveNames objective_names() const override {
+    return {options_.objective == VaeBound::elbo ? "negative ELBO" : "negative IWAE bound", "negative ELBO"};
+  }
   std::string_view value_name() const override { return to_string(estimator_.bound); }
   void set_estimator(const VaeEstimator& estimator);
   const VaeEstimator& estimator() const { return estimator_; }
-  // One line for outputs, e.g. "iwae, k=5000 importance samples per example (seed 0): ...".
-  std::string estimator_description() const;
+  void select_estimator(const EstimatorSettings& settings) override;  // "elbo" | "iwae"
+  std::string estimator_description() const override;
 
   // x: [D, N] -> the means of q(z|x), [L, N].
-  Matrix encode(ConstMatrixRef x) const;
+  Matrix encode(ConstMatrixRef x) const override;
+  std::string_view encoding_name() const override { return "mean of q(z|x)"; }
   const VaeNetwork& network() const { return network_; }
   const VaeOptions& options() const { return options_; }
 

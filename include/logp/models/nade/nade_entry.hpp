@@ -1,0 +1,10 @@
+#pragma once
+// The registry entry of this family (models/model_entry.hpp).
+#include "logp/models/model_entry.hpp"
+
+namespace logp {
+
+ModelEntry nade_entry();
+ModelEntry deep_nade_entry();
+
+}  // namespace logp
