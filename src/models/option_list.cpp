@@ -158,6 +158,12 @@ void OptionList::push_choice(std::string name, std::string help, std::string def
   push(std::move(spec));
 }
 
+void OptionList::add_activation(Activation& field, const std::vector<Activation>& allowed) {
+  std::vector<std::pair<std::string, Activation>> names;
+  for (Activation activation : allowed) names.emplace_back(activation_name(activation), activation);
+  add_choice("activation", "hidden-unit activation", field, std::move(names));
+}
+
 const OptionSpec* OptionList::find(std::string_view name) const {
   for (const OptionSpec& spec : specs_)
     if (spec.name == name) return &spec;

@@ -16,14 +16,14 @@ namespace {
 //   a_0 = c;  h_k = act(a_k);  logit_k = b[o_k] + V[:, o_k]^T h_k;  a_{k+1} = a_k + W[:, o_k] x_{o_k}.
 template <class T>
 ad::BasicVar<T> nade_nll_on_tape(ad::BasicTape<T>& tape, ad::BasicVar<T> W, ad::BasicVar<T> V, ad::BasicVar<T> b,
-                                 ad::BasicVar<T> c, const std::vector<Index>& order, NadeActivation activation,
+                                 ad::BasicVar<T> c, const std::vector<Index>& order, Activation activation,
                                  const ad::MatrixOf<T>& x) {
   const Index batch = x.cols();
   ad::BasicVar<T> a = ad::tile_columns(c, batch);  // [H,B]
   ad::BasicVar<T> log_prob;                        // [1,B]
   for (std::size_t k = 0; k < order.size(); ++k) {
     const Index d = order[k];
-    const ad::BasicVar<T> h = activation == NadeActivation::sigmoid ? ad::sigmoid(a) : ad::relu(a);
+    const ad::BasicVar<T> h = activation == Activation::sigmoid ? ad::sigmoid(a) : ad::relu(a);
     const ad::BasicVar<T> logit = ad::add(ad::matmul(ad::transpose(ad::slice_cols(V, d, 1)), h),  // [1,H] x [H,B]
                                           ad::tile_columns(ad::slice_rows(b, d, 1), batch));
     const ad::BasicVar<T> x_d = tape.constant(x.row(d));  // [1,B]
@@ -39,8 +39,8 @@ ad::BasicVar<T> nade_nll_on_tape(ad::BasicTape<T>& tape, ad::BasicVar<T> W, ad::
 TEST_CASE("nade: NadeModel::objective_and_grad matches the same NADE built on the tape", "[autodiff][nade]") {
   const Index dim = 6, hidden = 4, n = 5;
   const Matrix x = testing::random_discrete(dim, n, 2, 31);
-  for (const NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
-    INFO("activation " << (activation == NadeActivation::sigmoid ? "sigmoid" : "relu"));
+  for (const Activation activation : {Activation::sigmoid, Activation::relu}) {
+    INFO("activation " << (activation == Activation::sigmoid ? "sigmoid" : "relu"));
     NadeOptions options;
     options.hidden = hidden;
     options.activation = activation;

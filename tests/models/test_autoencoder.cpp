@@ -21,7 +21,7 @@ AutoencoderModel tiny_autoencoder(const DataSpec& spec, std::uint64_t seed) {
   AutoencoderOptions options;
   options.hidden = {6, 4};
   options.code = 2;
-  options.activation = VaeActivation::tanh;
+  options.activation = Activation::tanh;
   AutoencoderModel model(spec, options);
   Rng rng(seed);
   model.initialize(rng);

@@ -58,7 +58,7 @@ Vector log_prob_double(const Eigen::VectorXd& theta, const DeepNadeShape& shape,
   return out;
 }
 
-const char* name(NadeActivation activation) { return activation == NadeActivation::sigmoid ? "sigmoid" : "relu"; }
+const char* name(Activation activation) { return activation == Activation::sigmoid ? "sigmoid" : "relu"; }
 
 DeepNadeModel small_model(Index d, DeepNadeOptions options, std::uint64_t seed) {
   DeepNadeModel model(discrete_spec(d, 2), std::move(options));
@@ -74,7 +74,7 @@ TEST_CASE("nade-oa: the order-agnostic gradient matches central differences (fix
   const Index d = 6, h = 4;
   const MatrixX<double> x = random_discrete(d, 7, 2, 11).cast<double>();
   for (int layers : {1, 2}) {
-    for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+    for (Activation activation : {Activation::sigmoid, Activation::relu}) {
       const DeepNadeShape shape{d, h, layers, activation};
       const Eigen::VectorXd theta = random_theta(shape, 3 + static_cast<std::uint64_t>(layers), 0.7);
       // A fresh Rng with the same seed at every call: the + and - perturbations see the same masks.
@@ -141,7 +141,7 @@ TEST_CASE("nade-oa: the objective's expectation is the NLL averaged over all ord
   // orderings of -log p_o(x), both in double: equal up to rounding.
   for (Index d : {2, 4}) {
     for (int layers : {1, 2}) {
-      const DeepNadeShape shape{d, 5, layers, NadeActivation::relu};
+      const DeepNadeShape shape{d, 5, layers, Activation::relu};
       const Eigen::VectorXd theta = random_theta(shape, 20 + static_cast<std::uint64_t>(d), 0.9);
       const DeepNadeWeights<double> w = deep_nade_weights<double>(shape, theta.data());
       const MatrixX<double> x = random_discrete(d, 3, 2, 8).cast<double>();
@@ -212,7 +212,7 @@ TEST_CASE("nade-oa: exp(log_prob) sums to 1 over all 2^D vectors, single orderin
   const Index d = 10;
   const MatrixX<double> all = all_examples(d, 2).cast<double>();
   for (int layers : {1, 2}) {
-    for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+    for (Activation activation : {Activation::sigmoid, Activation::relu}) {
       const DeepNadeShape shape{d, 6, layers, activation};
       const Eigen::VectorXd theta = random_theta(shape, 40 + static_cast<std::uint64_t>(layers), 1.2);
       const std::vector<std::vector<Index>> orders = {raster(d), permutation(d, 1), permutation(d, 2)};
@@ -292,7 +292,7 @@ TEST_CASE("nade-oa: save/load gives bit-identical log-likelihoods; parallel equa
     options.orderings = 3;
     options.ordering = "random";
     options.ordering_seed = 77;
-    options.activation = layers == 1 ? NadeActivation::sigmoid : NadeActivation::relu;
+    options.activation = layers == 1 ? Activation::sigmoid : Activation::relu;
     const DeepNadeModel model = small_model(12, options, 1);
     const std::string path = dir.file("oa" + std::to_string(layers) + ".h5");
     save_model(model, FitRecord{}, path);

@@ -41,7 +41,7 @@ struct DoubleNade {
 TEST_CASE("nade: the hand-derived gradient matches central differences", "[nade][gradient]") {
   const Index d = 7, h = 5;
   const MatrixX<double> x = random_discrete(d, 6, 2, 17).cast<double>();
-  for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+  for (Activation activation : {Activation::sigmoid, Activation::relu}) {
     for (const std::vector<Index>& order : {random_ordering(d, 0), random_ordering(d, 3)}) {
       const DoubleNade nade(d, h, 5, 0.7);
       const Objective f = [&](const Eigen::VectorXd& theta, Eigen::Ref<Eigen::VectorXd> grad) {
@@ -61,17 +61,17 @@ TEST_CASE("nade: objective_and_grad's value equals -sum log_prob", "[nade]") {
   const DoubleNade nade(d, h, 8, 1.0);
   const std::vector<Index> order = random_ordering(d, 1);
   Vector lp(x.cols());
-  nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), order, NadeActivation::sigmoid, x, lp);
+  nade_log_prob<double>(DoubleNade::weights(nade.theta, d, h), order, Activation::sigmoid, x, lp);
   Eigen::VectorXd grad = Eigen::VectorXd::Zero(nade.theta.size());
   NadeGradients<double> g = DoubleNade::gradients(grad, d, h);
-  const double nll = nade_nll_and_grad<double>(DoubleNade::weights(nade.theta, d, h), order, NadeActivation::sigmoid, x, g);
+  const double nll = nade_nll_and_grad<double>(DoubleNade::weights(nade.theta, d, h), order, Activation::sigmoid, x, g);
   CHECK(nll == Approx(-lp.sum()).epsilon(1e-12));
 }
 
 TEST_CASE("nade: exp(log_prob) sums to 1 over all 2^D vectors", "[nade][normalization]") {
   const Index d = 10, h = 6;
   const Matrix all = all_examples(d, 2);
-  for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+  for (Activation activation : {Activation::sigmoid, Activation::relu}) {
     for (std::uint64_t ordering_seed : {0, 1, 2}) {
       const DoubleNade nade(d, h, 40 + ordering_seed, 1.5);
       Vector lp(all.cols());
@@ -106,7 +106,7 @@ TEST_CASE("nade: the float model's gradient agrees with the double kernel", "[na
   const Eigen::VectorXd theta = Eigen::Map<const VectorF>(values.data(), static_cast<Index>(values.size())).cast<double>();
   Eigen::VectorXd expected = Eigen::VectorXd::Zero(theta.size());
   NadeGradients<double> g = DoubleNade::gradients(expected, d, h);
-  nade_nll_and_grad<double>(DoubleNade::weights(theta, d, h), model.ordering(), NadeActivation::sigmoid,
+  nade_nll_and_grad<double>(DoubleNade::weights(theta, d, h), model.ordering(), Activation::sigmoid,
                             x.cast<double>(), g);
   const Eigen::VectorXd got = Eigen::Map<const VectorF>(grad.data(), static_cast<Index>(grad.size())).cast<double>();
   CHECK((got - expected).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, expected.cwiseAbs().maxCoeff()));
@@ -137,7 +137,7 @@ TEST_CASE("nade: save/load gives bit-identical log-likelihoods, ordering include
   options.hidden = 5;
   options.ordering = "random";
   options.ordering_seed = 77;
-  options.activation = NadeActivation::relu;
+  options.activation = Activation::relu;
   NadeModel model(discrete_spec(12, 2, {3, 4, 1}), options);
   Rng rng(1);
   model.initialize(rng);

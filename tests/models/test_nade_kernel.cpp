@@ -48,7 +48,7 @@ TEST_CASE("nade kernel: the float path agrees with the double reference", "[nade
   for (const Index hidden : {1, 5, 8, 13, 40}) {
     for (const Index dim : {1, 9, 37}) {
       for (const Index batch : {1, 3, 4, 6, 37}) {
-        for (const NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+        for (const Activation activation : {Activation::sigmoid, Activation::relu}) {
           INFO("H " << hidden << ", D " << dim << ", batch " << batch << ", activation " << static_cast<int>(activation));
           const KernelWeights w(dim, hidden, static_cast<std::uint64_t>(hidden * 1000 + dim * 10 + batch), 0.7);
           const std::vector<Index> order = random_ordering(dim, static_cast<std::uint64_t>(batch));
@@ -85,7 +85,7 @@ TEST_CASE("nade kernel: log_prob of an example does not depend on the rest of th
   const KernelWeights w(dim, hidden, 3, 1.0);
   const std::vector<Index> order = random_ordering(dim, 4);
   const Matrix x = random_discrete(dim, batch, 2, 5);
-  for (const NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+  for (const Activation activation : {Activation::sigmoid, Activation::relu}) {
     Vector whole(batch);
     nade_log_prob<float>(w.wf(), order, activation, x, whole);
     for (const Index piece : {1, 2, 3, 5, 7, 33}) {
@@ -109,10 +109,10 @@ TEST_CASE("nade kernel: x that is not 0/1 takes the portable path", "[nade][kern
   Matrix x = random_discrete(dim, batch, 2, 9);
   x(3, 2) = 0.5f;
   Vector lp_f(batch), lp_d(batch);
-  nade_log_prob<float>(w.wf(), order, NadeActivation::sigmoid, x, lp_f);
-  nade_log_prob<double>(w.wd(), order, NadeActivation::sigmoid, x.cast<double>(), lp_d);
+  nade_log_prob<float>(w.wf(), order, Activation::sigmoid, x, lp_f);
+  nade_log_prob<double>(w.wd(), order, Activation::sigmoid, x.cast<double>(), lp_d);
   CHECK((lp_f - lp_d).cwiseAbs().maxCoeff() < 1e-4);
   std::vector<float> g_f(w.f.size(), 0.0f);
   NadeGradients<float> gf = KernelWeights::gradients(g_f, dim, hidden);
-  CHECK(nade_nll_and_grad<float>(w.wf(), order, NadeActivation::sigmoid, x, gf) == Approx(-lp_d.sum()).epsilon(1e-5));
+  CHECK(nade_nll_and_grad<float>(w.wf(), order, Activation::sigmoid, x, gf) == Approx(-lp_d.sum()).epsilon(1e-5));
 }

@@ -79,7 +79,7 @@ double integrate_line(const std::function<double(double)>& f, double tolerance) 
 TEST_CASE("rnade: the hand-derived gradient matches central differences", "[rnade][gradient]") {
   const Index d = 5, h = 4, k = 3;
   const MatrixX<double> x = random_real(d, 6, 17);
-  for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+  for (Activation activation : {Activation::sigmoid, Activation::relu}) {
     // min_scale 0.6 puts some log-scales below the floor (their gradient is 0), 1e-3 none.
     for (double min_scale : {1e-3, 0.6}) {
       for (const std::vector<Index>& order : {random_ordering(d, 0), random_ordering(d, 3)}) {
@@ -103,7 +103,7 @@ TEST_CASE("rnade: objective_and_grad's value equals -sum log_prob, over several 
   const MatrixX<double> x = random_real(d, 150, 2);  // more columns than one kernel block
   const DoubleRnade rnade(d, h, k, 8, 0.8);
   const std::vector<Index> order = random_ordering(d, 1);
-  const RnadeShape shape{k, NadeActivation::relu, 1e-2};
+  const RnadeShape shape{k, Activation::relu, 1e-2};
   Vector lp(x.cols());
   rnade_log_prob<double>(rnade.weights(rnade.theta), order, shape, x, lp);
   Eigen::VectorXd grad = Eigen::VectorXd::Zero(rnade.theta.size());
@@ -117,7 +117,7 @@ TEST_CASE("rnade: objective_and_grad's value equals -sum log_prob, over several 
 }
 
 TEST_CASE("rnade: a 1-D and a 2-D RNADE integrate to 1 (Gauss-Kronrod quadrature)", "[rnade][normalization]") {
-  for (NadeActivation activation : {NadeActivation::sigmoid, NadeActivation::relu}) {
+  for (Activation activation : {Activation::sigmoid, Activation::relu}) {
     const RnadeShape shape{3, activation, 0.05};
     const DoubleRnade one(1, 4, 3, 11, 0.5);
     const std::vector<Index> order1{0};
@@ -128,7 +128,7 @@ TEST_CASE("rnade: a 1-D and a 2-D RNADE integrate to 1 (Gauss-Kronrod quadrature
     {
       // Outer over x_0, inner over x_1, whatever the model's ordering (Fubini).
       const std::vector<Index> order2 =
-          activation == NadeActivation::relu ? std::vector<Index>{1, 0} : std::vector<Index>{0, 1};
+          activation == Activation::relu ? std::vector<Index>{1, 0} : std::vector<Index>{0, 1};
       const double total2 = integrate_line([&](double u) {
         return integrate_line([&](double t) {
           Eigen::VectorXd x(2);
@@ -197,7 +197,7 @@ TEST_CASE("rnade: save/load gives bit-identical log-likelihoods, ordering includ
   options.ordering = "random";
   options.ordering_seed = 77;
   options.min_scale = 0.02;
-  options.activation = NadeActivation::sigmoid;
+  options.activation = Activation::sigmoid;
   RnadeModel model(real_spec(9), options);
   Rng rng(1);
   model.initialize(rng);

@@ -27,7 +27,7 @@ VaeModel tiny_vae(const DataSpec& spec, std::vector<Index> hidden, Index latent,
   VaeOptions options;
   options.hidden = std::move(hidden);
   options.latent = latent;
-  options.activation = VaeActivation::tanh;
+  options.activation = Activation::tanh;
   options.objective = objective;
   options.train_samples = k;
   VaeModel model(spec, options);

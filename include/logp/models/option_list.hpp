@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "logp/core/types.hpp"
+#include "logp/nn/activation.hpp"
 
 namespace logp {
 
@@ -37,6 +38,9 @@ class OptionList {
   void add(std::string name, std::string help, std::string& field, std::vector<std::string> choices = {});
   void add(std::string name, std::string help, std::vector<Index>& field);  // "500,500", each > 0
   void add_flag(std::string name, std::string help, bool& field);
+
+  // --activation limited to `allowed` (nn/activation.hpp).
+  void add_activation(Activation& field, const std::vector<Activation>& allowed);
 
   // An enum field shown as text: names lists every value with its text.
   template <class Enum>

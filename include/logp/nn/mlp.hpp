@@ -3,15 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "logp/nn/activation.hpp"
 #include "logp/nn/linear.hpp"
 
 namespace logp::nn {
 
-enum class Activation { relu, tanh, sigmoid, softplus, leaky_relu, identity };
-
-// "relu" | "tanh" | "sigmoid" | "softplus" | "leaky_relu" | "identity"; refuses anything else.
-Activation parse_activation(const std::string& text);
-std::string activation_name(Activation a);
+using logp::Activation;
 // a applied elementwise on the tape (leaky_relu with slope 0.01).
 Var activate(Var x, Activation a);
 

@@ -28,7 +28,7 @@ AutoencoderModel::AutoencoderModel(DataSpec spec, AutoencoderOptions options)
 std::string AutoencoderModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << layer_sizes_text(options_.hidden) << ", code=" << options_.code
-      << ", activation=" << to_string(options_.activation)
+      << ", activation=" << activation_name(options_.activation)
       << ", loss=" << (network_.binary ? "cross-entropy" : "squared error");
   return out.str();
 }
@@ -67,7 +67,7 @@ Vector AutoencoderModel::score_impl(ConstMatrixRef x) const {
 void AutoencoderModel::save(const H5Group& g) const {
   g.set_attr("hidden", layer_sizes_text(options_.hidden));
   g.set_attr("code", static_cast<std::int64_t>(options_.code));
-  g.set_attr("activation", std::string(to_string(options_.activation)));
+  g.set_attr("activation", std::string(activation_name(options_.activation)));
   parameters_.save(g.create_group("parameters"));
 }
 
@@ -80,7 +80,7 @@ std::unique_ptr<Model> AutoencoderModel::load(const H5Group& g, const DataSpec& 
   AutoencoderOptions options;
   options.hidden = parse_layer_sizes(g.attr_string("hidden"), g.file() + ": /model hidden");
   options.code = g.attr_int("code");
-  options.activation = parse_vae_activation(g.attr_string("activation"));
+  options.activation = parse_activation(g.attr_string("activation"));
   auto model = std::make_unique<AutoencoderModel>(spec, options);
   model->parameters_.load(g.group("parameters"));
   return model;

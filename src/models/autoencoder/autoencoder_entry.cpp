@@ -2,7 +2,6 @@
 
 #include "logp/models/autoencoder/autoencoder.hpp"
 #include "logp/models/training_fit.hpp"
-#include "logp/models/vae/vae_entry.hpp"
 
 namespace logp {
 namespace {
@@ -12,7 +11,7 @@ class AutoencoderFit final : public ModelFit {
   AutoencoderFit() {
     options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)", autoencoder_.hidden);
     options_.add("latent", "code (bottleneck) size", autoencoder_.code, Range::positive);
-    declare_activation_option(options_, autoencoder_.activation);
+    options_.add_activation(autoencoder_.activation, kDenseStackActivations);
     declare_training_options(options_, training_);
   }
   std::unique_ptr<Model> fit(const FitContext& context) override {

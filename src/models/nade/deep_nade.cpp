@@ -13,12 +13,8 @@
 namespace logp {
 namespace {
 
-const char* activation_name(NadeActivation activation) {
-  return activation == NadeActivation::sigmoid ? "sigmoid" : "relu";
-}
-
-void activate(NadeActivation activation, Matrix& a) {
-  if (activation == NadeActivation::sigmoid)
+void activate(Activation activation, Matrix& a) {
+  if (activation == Activation::sigmoid)
     a = a.array().logistic();
   else
     a = a.array().max(0.0f);
@@ -56,6 +52,7 @@ void he_normal(Eigen::Map<Matrix> w, Index fan_in, Rng& rng) {
 
 DeepNadeModel::DeepNadeModel(DataSpec spec, DeepNadeOptions options)
     : TrainableDensity(std::move(spec)), options_(std::move(options)) {
+  require_nade_activation(options_.activation, std::string(type()));
   if (data_spec().kind != DataKind::binary)
     throw Error("nade-oa: needs binary data, got " + data_spec().describe());
   require(options_.hidden > 0, "nade-oa: --hidden must be positive, got " + std::to_string(options_.hidden));
@@ -121,7 +118,7 @@ void DeepNadeModel::initialize(Rng& rng) {
     if (block.cols == 1) continue;  // biases stay 0
     const Index fan_in = block.name == "W1" ? 2 * d : h;
     const Index fan_out = block.name == "V" ? d : h;
-    if (block.name == "V" || options_.activation == NadeActivation::sigmoid)
+    if (block.name == "V" || options_.activation == Activation::sigmoid)
       glorot_uniform(parameters_.matrix(b), fan_in, fan_out, rng);
     else
       he_normal(parameters_.matrix(b), fan_in, rng);
@@ -228,7 +225,7 @@ std::unique_ptr<Model> DeepNadeModel::load(const H5Group& g, const DataSpec& spe
   DeepNadeOptions options;
   options.hidden = g.attr_int("hidden");
   options.layers = static_cast<int>(g.attr_int("layers"));
-  options.activation = parse_nade_activation(g.attr_string("activation"));
+  options.activation = parse_activation(g.attr_string("activation"));
   options.orderings = static_cast<int>(g.attr_int("orderings"));
   options.ordering_seed = static_cast<std::uint64_t>(g.attr_int("ordering_seed"));
   std::vector<std::uint64_t> dims;

@@ -11,8 +11,8 @@ namespace {
 
 // a <- act(a), in place, every entry.
 template <typename T>
-void activate(NadeActivation activation, MatrixX<T>& a) {
-  if (activation == NadeActivation::sigmoid)
+void activate(Activation activation, MatrixX<T>& a) {
+  if (activation == Activation::sigmoid)
     a = a.array().logistic();
   else
     a = a.array().max(T(0));
@@ -20,8 +20,8 @@ void activate(NadeActivation activation, MatrixX<T>& a) {
 
 // da <- da ⊙ act'(a), written with h = act(a): sigmoid' = h (1 - h), relu' = [h > 0].
 template <typename T>
-void backprop_activation(NadeActivation activation, const MatrixX<T>& h, MatrixX<T>& da) {
-  if (activation == NadeActivation::sigmoid)
+void backprop_activation(Activation activation, const MatrixX<T>& h, MatrixX<T>& da) {
+  if (activation == Activation::sigmoid)
     da.array() *= h.array() * (T(1) - h.array());
   else
     da.array() *= (h.array() > T(0)).template cast<T>();

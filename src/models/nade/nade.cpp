@@ -46,10 +46,9 @@ void check_permutation(const std::vector<Index>& order, Index dim, const std::st
 
 }  // namespace
 
-NadeActivation parse_nade_activation(const std::string& text) {
-  if (text == "sigmoid") return NadeActivation::sigmoid;
-  if (text == "relu") return NadeActivation::relu;
-  throw Error("unknown NADE activation '" + text + "' (expected sigmoid or relu)");
+void require_nade_activation(Activation activation, const std::string& model) {
+  require(activation == Activation::sigmoid || activation == Activation::relu,
+          model + ": activation " + activation_name(activation) + " is not one of sigmoid, relu");
 }
 
 std::string describe_ordering(const std::string& ordering, std::uint64_t ordering_seed) {
@@ -83,6 +82,7 @@ std::vector<Index> make_ordering(const NadeOptions& options, Index dim) {
 
 NadeModel::NadeModel(DataSpec spec, NadeOptions options)
     : TrainableDensity(std::move(spec)), options_(std::move(options)) {
+  require_nade_activation(options_.activation, std::string(type()));
   if (data_spec().kind != DataKind::binary)
     throw Error("nade: needs binary data, got " + data_spec().describe() + " (RNADE is for real data)");
   require(options_.hidden > 0, "nade: --hidden must be positive, got " + std::to_string(options_.hidden));
@@ -96,7 +96,7 @@ NadeModel::NadeModel(DataSpec spec, NadeOptions options)
 std::string NadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden
-      << ", activation=" << (options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu") << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
+      << ", activation=" << activation_name(options_.activation) << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
       << " (single ordering)";
   return out.str();
 }
@@ -139,7 +139,7 @@ Matrix NadeModel::sample(Index n, Rng& rng) const {
   for (Index j = 0; j < n; ++j) {
     a = w.c;
     for (const Index d : order_) {
-      if (options_.activation == NadeActivation::sigmoid)
+      if (options_.activation == Activation::sigmoid)
         h = a.array().logistic();
       else
         h = a.array().max(0.0f);
@@ -155,7 +155,7 @@ Matrix NadeModel::sample(Index n, Rng& rng) const {
 
 void NadeModel::save(const H5Group& g) const {
   g.set_attr("hidden", static_cast<std::int64_t>(options_.hidden));
-  g.set_attr("activation", std::string(options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu"));
+  g.set_attr("activation", activation_name(options_.activation));
   g.set_attr("ordering_rule", options_.ordering.empty() || options_.ordering[0] == '@' ? std::string("given")
                                                                                        : options_.ordering);
   g.set_attr("ordering_seed", static_cast<std::int64_t>(options_.ordering_seed));
@@ -167,7 +167,7 @@ void NadeModel::save(const H5Group& g) const {
 std::unique_ptr<Model> NadeModel::load(const H5Group& g, const DataSpec& spec) {
   NadeOptions options;
   options.hidden = g.attr_int("hidden");
-  options.activation = parse_nade_activation(g.attr_string("activation"));
+  options.activation = parse_activation(g.attr_string("activation"));
   options.ordering_seed = static_cast<std::uint64_t>(g.attr_int("ordering_seed"));
   const std::vector<std::int64_t> stored = g.read<std::int64_t>("ordering");
   std::vector<std::string> entries;

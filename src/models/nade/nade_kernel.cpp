@@ -22,15 +22,15 @@ inline double softplus_of(double z) { return z > 0 ? z + std::log1p(std::exp(-z)
 
 // h = act(a), one column.
 template <typename T, typename In, typename Out>
-void activate(NadeActivation activation, const In& a, Out& h) {
-  if (activation == NadeActivation::sigmoid)
+void activate(Activation activation, const In& a, Out& h) {
+  if (activation == Activation::sigmoid)
     h = a.array().logistic();
   else
     h = a.array().max(T(0));
 }
 
 template <typename T>
-void generic_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, NadeActivation activation,
+void generic_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Activation activation,
                       const Eigen::Ref<const MatrixX<T>>& x, Eigen::Ref<Vector> out) {
   const Index batch = x.cols();
   MatrixX<T> a = w.c.replicate(1, batch);  // H x B
@@ -38,7 +38,7 @@ void generic_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, 
   for (const Index d : order) {
     for (Index j = 0; j < batch; ++j) {
       // V_d . act(a): one fused, vectorized pass; h is never stored.
-      const T dot = activation == NadeActivation::sigmoid
+      const T dot = activation == Activation::sigmoid
                         ? w.V.col(d).dot(a.col(j).array().logistic().matrix())
                         : w.V.col(d).dot(a.col(j).array().max(T(0)).matrix());
       const double logit = static_cast<double>(w.b(d) + dot);
@@ -50,7 +50,7 @@ void generic_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, 
 }
 
 template <typename T>
-double generic_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& order, NadeActivation activation,
+double generic_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& order, Activation activation,
                             const Eigen::Ref<const MatrixX<T>>& x, NadeGradients<T>& grad) {
   const Index batch = x.cols();
   const Index hidden = w.c.size();
@@ -76,7 +76,7 @@ double generic_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& o
       const T dlogit = static_cast<T>(1.0 / (1.0 + std::exp(-logit)) - static_cast<double>(xd));
       grad.b(d) += dlogit;
       grad.V.col(d).noalias() += dlogit * h;
-      if (activation == NadeActivation::sigmoid)
+      if (activation == Activation::sigmoid)
         da_sum.col(j).array() += dlogit * w.V.col(d).array() * h.array() * (T(1) - h.array());
       else
         da_sum.col(j).array() += (h.array() > T(0)).select(dlogit * w.V.col(d).array(), T(0));
@@ -538,7 +538,7 @@ double float_nll_and_grad(const NadeWeights<float>& w, const std::vector<Index>&
 }  // namespace
 
 template <typename T>
-void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, NadeActivation activation,
+void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Activation activation,
                    const Eigen::Ref<const MatrixX<T>>& x, Eigen::Ref<Vector> out) {
 #if LOGP_HAVE_AVX2_FMA
   if constexpr (std::is_same_v<T, float>) {
@@ -548,7 +548,7 @@ void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Nad
       for (Index first = 0; first < x.cols(); first += kScoreBlock) {
         const Index count = std::min(kScoreBlock, x.cols() - first);
         const std::uint8_t* block_ones = ones.data() + first / kLanes * dim;
-        if (activation == NadeActivation::relu)
+        if (activation == Activation::relu)
           float_log_prob<true>(w, order, block_ones, count, out.segment(first, count));
         else
           float_log_prob<false>(w, order, block_ones, count, out.segment(first, count));
@@ -561,7 +561,7 @@ void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Nad
 }
 
 template <typename T>
-double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& order, NadeActivation activation,
+double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& order, Activation activation,
                          const Eigen::Ref<const MatrixX<T>>& x, NadeGradients<T>& grad) {
 #if LOGP_HAVE_AVX2_FMA
   if constexpr (std::is_same_v<T, float>) {
@@ -573,7 +573,7 @@ double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& orde
         const Index count = std::min(kTrainBlock, x.cols() - first);
         const auto block = x.middleCols(first, count);
         const std::uint8_t* block_ones = ones.data() + first / kLanes * dim;
-        nll += activation == NadeActivation::relu ? float_nll_and_grad<true>(w, order, block, block_ones, grad)
+        nll += activation == Activation::relu ? float_nll_and_grad<true>(w, order, block, block_ones, grad)
                                                   : float_nll_and_grad<false>(w, order, block, block_ones, grad);
       }
       return nll;
@@ -583,13 +583,13 @@ double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& orde
   return generic_nll_and_grad<T>(w, order, activation, x, grad);
 }
 
-template void nade_log_prob<float>(const NadeWeights<float>&, const std::vector<Index>&, NadeActivation,
+template void nade_log_prob<float>(const NadeWeights<float>&, const std::vector<Index>&, Activation,
                                    const Eigen::Ref<const MatrixX<float>>&, Eigen::Ref<Vector>);
-template void nade_log_prob<double>(const NadeWeights<double>&, const std::vector<Index>&, NadeActivation,
+template void nade_log_prob<double>(const NadeWeights<double>&, const std::vector<Index>&, Activation,
                                     const Eigen::Ref<const MatrixX<double>>&, Eigen::Ref<Vector>);
-template double nade_nll_and_grad<float>(const NadeWeights<float>&, const std::vector<Index>&, NadeActivation,
+template double nade_nll_and_grad<float>(const NadeWeights<float>&, const std::vector<Index>&, Activation,
                                          const Eigen::Ref<const MatrixX<float>>&, NadeGradients<float>&);
-template double nade_nll_and_grad<double>(const NadeWeights<double>&, const std::vector<Index>&, NadeActivation,
+template double nade_nll_and_grad<double>(const NadeWeights<double>&, const std::vector<Index>&, Activation,
                                           const Eigen::Ref<const MatrixX<double>>&, NadeGradients<double>&);
 
 }  // namespace logp

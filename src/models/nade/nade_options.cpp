@@ -2,9 +2,8 @@
 
 namespace logp {
 
-void declare_activation_option(OptionList& options, NadeActivation& activation) {
-  options.add_choice("activation", "hidden-unit activation", activation,
-                     {{"sigmoid", NadeActivation::sigmoid}, {"relu", NadeActivation::relu}});
+void declare_activation_option(OptionList& options, Activation& activation) {
+  options.add_activation(activation, {Activation::sigmoid, Activation::relu});
 }
 
 void declare_ordering_options(OptionList& options, std::string& ordering, std::uint64_t& seed) {

@@ -24,6 +24,7 @@ std::vector<Index> rnade_ordering(const RnadeOptions& options, Index dim) {
 
 RnadeModel::RnadeModel(DataSpec spec, RnadeOptions options)
     : TrainableDensity(std::move(spec)), options_(std::move(options)) {
+  require_nade_activation(options_.activation, std::string(type()));
   if (data_spec().kind != DataKind::real)
     throw Error("rnade: needs real data, got " + data_spec().describe() +
                 " (NADE is for binary data; dequantize 8-bit data to fit RNADE)");
@@ -43,7 +44,7 @@ RnadeModel::RnadeModel(DataSpec spec, RnadeOptions options)
 std::string RnadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden << ", components=" << options_.components
-      << ", activation=" << (options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu")
+      << ", activation=" << activation_name(options_.activation)
       << ", min_scale=" << options_.min_scale << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
       << " (single ordering)";
   return out.str();
@@ -97,7 +98,7 @@ Matrix RnadeModel::sample(Index n, Rng& rng) const {
   for (Index j = 0; j < n; ++j) {
     a = w.c;
     for (const Index d : order_) {
-      if (options_.activation == NadeActivation::sigmoid)
+      if (options_.activation == Activation::sigmoid)
         h = (w.rho(d) * a.array()).logistic().matrix();
       else
         h = (w.rho(d) * a.array()).max(0.0f).matrix();
@@ -123,7 +124,7 @@ Matrix RnadeModel::sample(Index n, Rng& rng) const {
 void RnadeModel::save(const H5Group& g) const {
   g.set_attr("hidden", static_cast<std::int64_t>(options_.hidden));
   g.set_attr("components", static_cast<std::int64_t>(options_.components));
-  g.set_attr("activation", std::string(options_.activation == NadeActivation::sigmoid ? "sigmoid" : "relu"));
+  g.set_attr("activation", activation_name(options_.activation));
   g.set_attr("min_scale", options_.min_scale);
   g.set_attr("ordering_rule", options_.ordering.empty() || options_.ordering[0] == '@' ? std::string("given")
                                                                                        : options_.ordering);
@@ -137,7 +138,7 @@ std::unique_ptr<Model> RnadeModel::load(const H5Group& g, const DataSpec& spec) 
   RnadeOptions options;
   options.hidden = g.attr_int("hidden");
   options.components = g.attr_int("components");
-  options.activation = parse_nade_activation(g.attr_string("activation"));
+  options.activation = parse_activation(g.attr_string("activation"));
   options.min_scale = g.attr_double("min_scale");
   options.ordering_seed = static_cast<std::uint64_t>(g.attr_int("ordering_seed"));
   const std::vector<std::int64_t> stored = g.read<std::int64_t>("ordering");

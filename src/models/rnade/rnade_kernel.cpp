@@ -54,8 +54,8 @@ void mixture_terms(Index K, T log_min_scale, const MatrixX<T>& out, const Row& x
 
 // h = act(rho a), H x B.
 template <typename T>
-void activate(NadeActivation activation, T rho, const MatrixX<T>& a, MatrixX<T>& h) {
-  if (activation == NadeActivation::sigmoid)
+void activate(Activation activation, T rho, const MatrixX<T>& a, MatrixX<T>& h) {
+  if (activation == Activation::sigmoid)
     h = (rho * a.array()).logistic().matrix();
   else
     h = (rho * a.array()).max(T(0)).matrix();
@@ -114,7 +114,7 @@ double nll_and_grad_block(const RnadeWeights<T>& w, const std::vector<Index>& or
     grad.V.middleCols(3 * K * d, 3 * K).noalias() += h * d_out.transpose();  // [H x B] x [B x 3K]
     dh.noalias() = V_d * d_out;                                                // [H x 3K] x [3K x B]
     // dNLL/d(rho a) = dh act'(rho a); act' from h: relu: h > 0, sigmoid: h (1 - h).
-    if (shape.activation == NadeActivation::sigmoid)
+    if (shape.activation == Activation::sigmoid)
       dh.array() *= h.array() * (T(1) - h.array());
     else
       dh = (h.array() > T(0)).select(dh.array(), T(0)).matrix();

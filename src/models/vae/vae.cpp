@@ -66,7 +66,7 @@ VaeModel::VaeModel(DataSpec spec, VaeOptions options) : TrainableDensity(std::mo
 std::string VaeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << layer_sizes_text(options_.hidden) << ", latent=" << options_.latent
-      << ", activation=" << to_string(options_.activation) << ", likelihood=" << options_.likelihood
+      << ", activation=" << activation_name(options_.activation) << ", likelihood=" << options_.likelihood
       << ", objective=" << to_string(options_.objective);
   if (options_.objective == VaeBound::iwae) out << "(k=" << options_.train_samples << ")";
   return out.str();
@@ -140,7 +140,7 @@ Matrix VaeModel::sample(Index n, Rng& rng) const {
 void VaeModel::save(const H5Group& g) const {
   g.set_attr("hidden", layer_sizes_text(options_.hidden));
   g.set_attr("latent", static_cast<std::int64_t>(options_.latent));
-  g.set_attr("activation", std::string(to_string(options_.activation)));
+  g.set_attr("activation", std::string(activation_name(options_.activation)));
   g.set_attr("likelihood", options_.likelihood);
   g.set_attr("objective", std::string(to_string(options_.objective)));
   g.set_attr("train_samples", static_cast<std::int64_t>(options_.train_samples));
@@ -151,7 +151,7 @@ std::unique_ptr<Model> VaeModel::load(const H5Group& g, const DataSpec& spec) {
   VaeOptions options;
   options.hidden = parse_layer_sizes(g.attr_string("hidden"), g.file() + ": /model hidden");
   options.latent = g.attr_int("latent");
-  options.activation = parse_vae_activation(g.attr_string("activation"));
+  options.activation = parse_activation(g.attr_string("activation"));
   options.likelihood = g.attr_string("likelihood");
   options.objective = parse_vae_bound(g.attr_string("objective"));
   options.train_samples = g.attr_int("train_samples");

@@ -11,7 +11,7 @@ class VaeFit final : public ModelFit {
   VaeFit() {
     options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)", vae_.hidden);
     options_.add("latent", "latent dimensions", vae_.latent, Range::positive);
-    declare_activation_option(options_, vae_.activation);
+    options_.add_activation(vae_.activation, kDenseStackActivations);
     options_.add("likelihood", "decoder: bernoulli (binary data) | gaussian (real data); empty: from the data",
                  vae_.likelihood);
     options_.add_choice("objective", "training objective: elbo (analytic KL, 1 draw) | iwae (k draws)", vae_.objective,
@@ -32,11 +32,6 @@ class VaeFit final : public ModelFit {
 };
 
 }  // namespace
-
-void declare_activation_option(OptionList& options, VaeActivation& activation) {
-  options.add_choice("activation", "hidden-layer activation", activation,
-                     {{"relu", VaeActivation::relu}, {"tanh", VaeActivation::tanh}, {"softplus", VaeActivation::softplus}});
-}
 
 ModelEntry vae_entry() {
   return {"vae", "variational autoencoder: ELBO (a lower bound) or IWAE (an estimate)", ModelKind::bound,

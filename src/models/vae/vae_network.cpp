@@ -1,30 +1,18 @@
 #include "logp/models/vae/vae_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "logp/core/error.hpp"
 
 namespace logp {
 
-VaeActivation parse_vae_activation(const std::string& text) {
-  if (text == "relu") return VaeActivation::relu;
-  if (text == "tanh") return VaeActivation::tanh;
-  if (text == "softplus") return VaeActivation::softplus;
-  throw Error("unknown activation '" + text + "' (expected relu, tanh or softplus)");
-}
-
-std::string_view to_string(VaeActivation activation) {
-  switch (activation) {
-    case VaeActivation::relu: return "relu";
-    case VaeActivation::tanh: return "tanh";
-    case VaeActivation::softplus: return "softplus";
-  }
-  return "unknown";
-}
-
 DenseStack::DenseStack(ParameterStore& store, const std::string& prefix, const std::vector<Index>& sizes,
-                       VaeActivation activation)
+                       Activation activation)
     : activation_(activation) {
+  require(std::find(kDenseStackActivations.begin(), kDenseStackActivations.end(), activation) !=
+              kDenseStackActivations.end(),
+          prefix + ": activation " + activation_name(activation) + " is not one of relu, tanh, softplus");
   require(sizes.size() >= 2, prefix + ": a network needs at least an input and an output size");
   for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
     require(sizes[k] > 0 && sizes[k + 1] > 0, prefix + ": layer sizes must be positive");
@@ -55,11 +43,12 @@ Matrix DenseStack::forward(const ParameterStore& store, ConstMatrixRef x) const 
     next.colwise() += Eigen::Map<const VectorF>(store.matrix(layers_[k].bias).data(), layers_[k].out);
     if (k + 1 < layers_.size()) {
       switch (activation_) {
-        case VaeActivation::relu: next = next.array().max(0.0f); break;
-        case VaeActivation::tanh: next = next.array().tanh(); break;
-        case VaeActivation::softplus:
+        case Activation::relu: next = next.array().max(0.0f); break;
+        case Activation::tanh: next = next.array().tanh(); break;
+        case Activation::softplus:
           next = next.array().max(0.0f) + (-next.array().abs()).exp().log1p();
           break;
+        default: break;  // the constructor admits only the three above
       }
     }
     h.swap(next);

@@ -22,7 +22,7 @@ namespace logp {
 struct AutoencoderOptions {
   std::vector<Index> hidden = {500};  // encoder hidden layers; the decoder mirrors them
   Index code = 32;                    // code (bottleneck) size
-  VaeActivation activation = VaeActivation::relu;
+  Activation activation = Activation::relu;
 };
 
 struct AutoencoderNetwork {

@@ -32,7 +32,7 @@ namespace logp {
 struct DeepNadeOptions {
   Index hidden = 500;
   int layers = 2;                                       // 1 or 2
-  NadeActivation activation = NadeActivation::relu;
+  Activation activation = Activation::relu;
   int orderings = 1;                                    // K, the evaluation ensemble
   // The first ordering: "random" (from ordering_seed), "raster", "i,j,k,..." or "@FILE", as for nade.
   std::string ordering = "random";

@@ -19,7 +19,7 @@
 
 #include "logp/core/rng.hpp"
 #include "logp/core/types.hpp"
-#include "logp/models/nade/nade_kernel.hpp"  // NadeActivation, MatrixX, VectorX
+#include "logp/models/nade/nade_kernel.hpp"  // Activation, MatrixX, VectorX
 
 namespace logp {
 
@@ -27,7 +27,7 @@ struct DeepNadeShape {
   Index dim = 0;     // D
   Index hidden = 0;  // H, units per hidden layer
   int layers = 1;    // 1 or 2
-  NadeActivation activation = NadeActivation::relu;
+  Activation activation = Activation::relu;
 };
 
 template <typename T>

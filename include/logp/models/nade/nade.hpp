@@ -13,14 +13,15 @@ namespace logp {
 
 struct NadeOptions {
   Index hidden = 500;
-  NadeActivation activation = NadeActivation::sigmoid;
+  Activation activation = Activation::sigmoid;
   // "raster" (0, 1, ..., D-1), "random" (a permutation drawn from ordering_seed), or an explicit
   // comma-separated permutation of 0..D-1; "@FILE" reads that list from a file.
   std::string ordering = "raster";
   std::uint64_t ordering_seed = 0;
 };
 
-NadeActivation parse_nade_activation(const std::string& text);  // "sigmoid" | "relu"
+// NADE-style models (nade, nade-oa, rnade) use sigmoid or relu hidden units; refuses the others.
+void require_nade_activation(Activation activation, const std::string& model);
 // The permutation named by options.ordering for dimension `dim`; refuses a non-permutation.
 std::vector<Index> make_ordering(const NadeOptions& options, Index dim);
 // How an ordering option reads in hyperparameters(): "raster", "random(seed S)" or "given".

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "logp/core/types.hpp"
+#include "logp/nn/activation.hpp"
 
 namespace logp {
 
-enum class NadeActivation { sigmoid, relu };
 
 template <typename T>
 using MatrixX = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
@@ -40,12 +40,12 @@ struct NadeGradients {  // same shapes as NadeWeights
 
 // out(j) = log p(x_j) in nats, one per column of x (D x B).
 template <typename T>
-void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, NadeActivation activation,
+void nade_log_prob(const NadeWeights<T>& w, const std::vector<Index>& order, Activation activation,
                    const Eigen::Ref<const MatrixX<T>>& x, Eigen::Ref<Vector> out);
 
 // Returns sum_j -log p(x_j) (nats) and ADDS its gradient into grad.
 template <typename T>
-double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& order, NadeActivation activation,
+double nade_nll_and_grad(const NadeWeights<T>& w, const std::vector<Index>& order, Activation activation,
                          const Eigen::Ref<const MatrixX<T>>& x, NadeGradients<T>& grad);
 
 }  // namespace logp

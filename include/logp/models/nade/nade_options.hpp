@@ -9,7 +9,7 @@
 
 namespace logp {
 
-void declare_activation_option(OptionList& options, NadeActivation& activation);
+void declare_activation_option(OptionList& options, Activation& activation);
 // --ordering raster|random|i,j,k,...|@FILE and --ordering-seed.
 void declare_ordering_options(OptionList& options, std::string& ordering, std::uint64_t& seed);
 

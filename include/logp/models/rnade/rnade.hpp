@@ -16,7 +16,7 @@ namespace logp {
 struct RnadeOptions {
   Index hidden = 100;
   Index components = 10;                             // K, Gaussians per conditional
-  NadeActivation activation = NadeActivation::relu;  // the paper's choice
+  Activation activation = Activation::relu;  // the paper's choice
   double min_scale = 1e-3;  // floor on every sigma, in the data's units (standardized data: 1e-3)
   // As NadeOptions: "raster", "random" (from ordering_seed), "i,j,k,..." or "@FILE".
   std::string ordering = "raster";

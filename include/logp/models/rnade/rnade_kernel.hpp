@@ -24,7 +24,7 @@ namespace logp {
 
 struct RnadeShape {
   Index components = 10;       // K
-  NadeActivation activation = NadeActivation::relu;
+  Activation activation = Activation::relu;
   double min_scale = 1e-3;     // floor on every sigma_j, in the data's units (> 0)
 };
 

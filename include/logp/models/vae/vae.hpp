@@ -25,7 +25,7 @@ namespace logp {
 struct VaeOptions {
   std::vector<Index> hidden = {500, 500};  // encoder hidden layers; the decoder mirrors them
   Index latent = 50;
-  VaeActivation activation = VaeActivation::relu;
+  Activation activation = Activation::relu;
   std::string likelihood;                  // empty: from the data (binary: bernoulli, real: gaussian)
   VaeBound objective = VaeBound::elbo;     // training objective
   Index train_samples = 1;                 // k of the IWAE objective (elbo: 1)

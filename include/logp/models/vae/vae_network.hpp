@@ -16,27 +16,28 @@
 #include <string>
 #include <vector>
 
+#include "logp/nn/activation.hpp"
 #include "logp/autodiff/ops.hpp"
 #include "logp/core/rng.hpp"
 #include "logp/train/parameter_store.hpp"
 
 namespace logp {
 
-enum class VaeActivation { relu, tanh, softplus };
-VaeActivation parse_vae_activation(const std::string& text);  // "relu" | "tanh" | "softplus"
-std::string_view to_string(VaeActivation activation);
 
 struct DenseLayer {
   std::size_t weight = 0, bias = 0;  // blocks: W [out, in], b [out, 1]
   Index in = 0, out = 0;
 };
 
+// The activations DenseStack supports.
+inline const std::vector<Activation> kDenseStackActivations = {Activation::relu, Activation::tanh, Activation::softplus};
+
 class DenseStack {
  public:
   DenseStack() = default;
   // Adds blocks "<prefix>W<k>", "<prefix>b<k>" for sizes[0] -> sizes[1] -> ... -> sizes.back().
   DenseStack(ParameterStore& store, const std::string& prefix, const std::vector<Index>& sizes,
-             VaeActivation activation);
+             Activation activation);
 
   Index in() const { return layers_.front().in; }
   Index out() const { return layers_.back().out; }
@@ -56,7 +57,7 @@ class DenseStack {
 
  private:
   std::vector<DenseLayer> layers_;
-  VaeActivation activation_ = VaeActivation::relu;
+  Activation activation_ = Activation::relu;
 };
 
 namespace detail {
@@ -152,9 +153,10 @@ ad::BasicVar<T> DenseStack::forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x, c
     h = detail::dense(h, blocks[layers_[k].weight], blocks[layers_[k].bias], values, grad);  // [out, N]
     if (k + 1 == layers_.size()) break;
     switch (activation_) {
-      case VaeActivation::relu: h = ad::relu(h); break;
-      case VaeActivation::tanh: h = ad::tanh(h); break;
-      case VaeActivation::softplus: h = ad::softplus(h); break;
+      case Activation::relu: h = ad::relu(h); break;
+      case Activation::tanh: h = ad::tanh(h); break;
+      case Activation::softplus: h = ad::softplus(h); break;
+      default: break;  // the constructor admits only the three above
     }
   }
   return h;
