@@ -13,6 +13,7 @@
 #include "logp/models/classic/kde.hpp"
 #include "logp/models/nade/nade.hpp"
 #include "logp/models/markov/markov.hpp"
+#include "logp/models/pixelrnn/pixelrnn.hpp"
 #include "logp/models/rnade/rnade.hpp"
 #include "logp/models/transformed/transformed.hpp"
 #include "logp/models/vae/vae.hpp"
@@ -40,6 +41,7 @@ constexpr Entry kRegistry[] = {
     {"kde", &KdeModel::load},
     {"vae", &VaeModel::load},
     {"autoencoder", &AutoencoderModel::load},
+    {"pixelrnn", &PixelRnnModel::load},
 };
 
 }  // namespace
