@@ -46,12 +46,52 @@ TEST_CASE("pixelrnn: probabilities sum to 1 over every image (3x3 binary: 512; 2
     const double total_binary = total_probability(binary);
     const PixelRnnModel four = tiny_pixelrnn(2, 2, 4, layer, 2, 3, 2);
     const double total_four = total_probability(four);
-    INFO("sums: " << total_binary << " (512 binary images), " << total_four << " (256 images, 4 levels)");
+    INFO("sums - 1: " << total_binary - 1.0 << " (512 binary images), " << total_four - 1.0
+                      << " (256 images, 4 levels)");
     CHECK(std::abs(total_binary - 1.0) < 1e-5);
     CHECK(std::abs(total_four - 1.0) < 1e-5);
     // Not uniform: the test model has real structure.
     const Vector lp = binary.log_prob(all_examples(9, 2));
     CHECK(lp.maxCoeff() - lp.minCoeff() > 1.0);
+  }
+}
+
+TEST_CASE("pixelrnn: the whole network is autoregressive (4x4: logits at pixel i ignore pixels j >= i)",
+          "[pixelrnn][autoregressive]") {
+  for (const PixelRnnLayer layer : kLayers) {
+    for (const int levels : {2, 3}) {
+      INFO(to_string(layer) << ", " << levels << " levels");
+      const PixelRnnModel model = tiny_pixelrnn(4, 4, levels, layer, 2, 3, 12);
+      const std::span<const float> v = model.parameters().values();
+      const Eigen::VectorXd theta =
+          Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
+      std::vector<double> unused(v.size());
+      const auto logits = [&](const MatrixD& x) {
+        ad::BasicTape<double> tape;
+        return MatrixD(model.network()
+                           .logits<double>(tape, x, model.parameters().blocks(),
+                                           std::span<const double>(theta.data(), theta.size()), unused)
+                           .value());
+      };
+      const MatrixD x = random_discrete(16, 1, levels, 3).cast<double>();
+      const MatrixD base = logits(x);
+      const Index k = model.network().outputs_per_pixel();
+      Index leaks = 0, blind = 0;
+      std::vector<bool> sees_past(16, false);
+      for (Index j = 0; j < 16; ++j) {
+        MatrixD moved = x;
+        moved(j) = std::fmod(x(j) + 1.0, levels);  // another level
+        const MatrixD changed = logits(moved);
+        for (Index i = 0; i < 16; ++i) {
+          const bool differs = (changed.middleRows(i * k, k) - base.middleRows(i * k, k)).cwiseAbs().maxCoeff() > 0.0;
+          if (differs && j >= i) ++leaks;
+          if (differs && j < i) sees_past[static_cast<std::size_t>(i)] = true;
+        }
+      }
+      for (Index i = 1; i < 16; ++i) blind += sees_past[static_cast<std::size_t>(i)] ? 0 : 1;
+      CHECK(leaks == 0);
+      CHECK(blind == 0);
+    }
   }
 }
 
