@@ -51,8 +51,8 @@ TEST_CASE("line_conv: equals the direct sum and passes the op checker", "[pixelr
     ad::BasicTape<double> tape;
     const MatrixD y = ad::line_conv(tape.input(x), tape.input(w), tape.input(b), channels, kernel, pad).value();
     CHECK((y - direct_line_conv(x, w, b, channels, kernel, pad)).cwiseAbs().maxCoeff() < 1e-12);
-    check_op("line_conv",
-             [=](auto&, const auto& v) { return ad::line_conv(v[0], v[1], v[2], channels, kernel, pad); }, {x, w, b});
+    check_op("line_conv", [=](auto&, const auto& v) { return ad::line_conv(v[0], v[1], v[2], channels, kernel, pad); },
+             {x, w, b});
   }
   ad::Tape tape;
   CHECK_THROWS_WITH(ad::line_conv(tape.input(Matrix::Zero(5, 1)), tape.input(Matrix::Zero(3, 6)),

@@ -63,8 +63,7 @@ TEST_CASE("pixelrnn: the whole network is autoregressive (4x4: logits at pixel i
       INFO(to_string(layer) << ", " << levels << " levels");
       const PixelRnnModel model = tiny_pixelrnn(4, 4, levels, layer, 2, 3, 12);
       const std::span<const float> v = model.parameters().values();
-      const Eigen::VectorXd theta =
-          Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
+      const Eigen::VectorXd theta = Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
       std::vector<double> unused(v.size());
       const auto logits = [&](const MatrixD& x) {
         ad::BasicTape<double> tape;
@@ -111,8 +110,7 @@ TEST_CASE("pixelrnn: the whole-model gradient matches central differences in dou
         return loss.value()(0, 0);
       };
       const std::span<const float> v = model.parameters().values();
-      const Eigen::VectorXd theta =
-          Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
+      const Eigen::VectorXd theta = Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
       const GradientCheck check = check_gradient(f, theta);
       INFO("worst entry " << check.worst << " of " << theta.size() << ", error " << check.max_abs_error);
       CHECK(check.max_abs_error < 1e-6 * std::max(1.0, check.max_scale));
@@ -125,7 +123,8 @@ TEST_CASE("pixelrnn: the whole-model gradient matches central differences in dou
       const double nll_double = f(theta, expected);
       CHECK(nll == Approx(nll_double).epsilon(1e-5));
       CHECK(-model.log_prob(x.cast<float>()).sum() == Approx(nll_double).epsilon(1e-5));
-      const Eigen::VectorXd got = Eigen::Map<const VectorF>(grad.data(), static_cast<Index>(grad.size())).cast<double>();
+      const Eigen::VectorXd got =
+          Eigen::Map<const VectorF>(grad.data(), static_cast<Index>(grad.size())).cast<double>();
       CHECK((got - expected).cwiseAbs().maxCoeff() < 1e-3 * std::max(1.0, expected.cwiseAbs().maxCoeff()));
     }
   }
@@ -217,7 +216,8 @@ TEST_CASE("pixelrnn: training is bit-identical for 1 and 2 threads", "[pixelrnn]
 TEST_CASE("pixelrnn: refuses data it cannot model, and bad options, with a clear message", "[pixelrnn][errors]") {
   PixelRnnOptions options;
   CHECK_THROWS_WITH(PixelRnnModel(discrete_spec(9, 2), options), Catch::Contains("one channel"));
-  CHECK_THROWS_WITH(PixelRnnModel(DataSpec{DataKind::real, 0, 9, {3, 3, 1}}, options), Catch::Contains("binary or categorical"));
+  CHECK_THROWS_WITH(PixelRnnModel(DataSpec{DataKind::real, 0, 9, {3, 3, 1}}, options),
+                    Catch::Contains("binary or categorical"));
   CHECK_THROWS_WITH(PixelRnnModel(discrete_spec(27, 2, {3, 3, 3}), options), Catch::Contains("one channel"));
   options.hidden = 0;
   CHECK_THROWS_WITH(PixelRnnModel(discrete_spec(9, 2, {3, 3, 1}), options), Catch::Contains("--hidden"));

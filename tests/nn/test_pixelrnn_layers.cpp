@@ -100,14 +100,19 @@ constexpr Index kH = 5, kW = 5, kF = 4, kHidden = 3;
 Subject stack(const std::function<Build(ParameterStore&)>& add_next,
               const std::function<void(ParameterStore&, Rng&)>& init_next) {
   Subject s;
-  const nn::MaskedConvLayer in =
-      nn::MaskedConvLayer::add_to(s.store, "in", kH, kW, 1, kF, 7, ad::MaskType::a);
+  const nn::MaskedConvLayer in = nn::MaskedConvLayer::add_to(s.store, "in", kH, kW, 1, kF, 7, ad::MaskType::a);
   const Build next = add_next(s.store);
-  s.build = [in, next](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks,
-                               std::span<const double> values, std::span<double> grad) {
+  s.build = [in, next](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> values,
+                       std::span<double> grad) {
     return next(tape, in.forward(tape, x, blocks, values, grad), blocks, values, grad);
   };
-  finish(s, [&](ParameterStore& p, Rng& rng) { in.initialize(p, rng); init_next(p, rng); }, 5);
+  finish(
+      s,
+      [&](ParameterStore& p, Rng& rng) {
+        in.initialize(p, rng);
+        init_next(p, rng);
+      },
+      5);
   return s;
 }
 
@@ -122,15 +127,18 @@ TEST_CASE("pixelrnn layers: output pixel i depends on input pixels < i only, for
       const nn::MaskedConvLayer a = nn::MaskedConvLayer::add_to(s.store, "a", kH, kW, 1, kF, k, ad::MaskType::a);
       const nn::MaskedConvLayer b = nn::MaskedConvLayer::add_to(s.store, "b", kH, kW, kF, kF, 3, ad::MaskType::b);
       s.build = [a](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                      std::span<double> g) {
-        return a.forward(tape, x, blocks, v, g);
-      };
-      finish(s, [&](ParameterStore& p, Rng& rng) { a.initialize(p, rng); b.initialize(p, rng); }, 3);
+                    std::span<double> g) { return a.forward(tape, x, blocks, v, g); };
+      finish(
+          s,
+          [&](ParameterStore& p, Rng& rng) {
+            a.initialize(p, rng);
+            b.initialize(p, rng);
+          },
+          3);
       check_autoregressive(dependence(s, pixels, 1, 1), 1, 1);
       s.build = [a, b](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                      std::span<double> g) {
-        return b.forward(tape, ad::relu(b.forward(tape, a.forward(tape, x, blocks, v, g), blocks, v, g)), blocks, v,
-                         g);
+                       std::span<double> g) {
+        return b.forward(tape, ad::relu(b.forward(tape, a.forward(tape, x, blocks, v, g), blocks, v, g)), blocks, v, g);
       };
       check_autoregressive(dependence(s, pixels, 1, 1), 1, 1);
     }
@@ -139,10 +147,9 @@ TEST_CASE("pixelrnn layers: output pixel i depends on input pixels < i only, for
     Subject s;
     const nn::MaskedConvLayer b = nn::MaskedConvLayer::add_to(s.store, "b", kH, kW, 1, kF, 3, ad::MaskType::b);
     s.build = [b](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                      std::span<double> g) {
-      return b.forward(tape, x, blocks, v, g);
-    };
-    finish(s, [&](ParameterStore& p, Rng& rng) { b.initialize(p, rng); }, 3);
+                  std::span<double> g) { return b.forward(tape, x, blocks, v, g); };
+    finish(
+        s, [&](ParameterStore& p, Rng& rng) { b.initialize(p, rng); }, 3);
     check_autoregressive(dependence(s, pixels, 1, 1), 1, 1, false);
   }
   SECTION("R, G, B channel groups: mask A then mask B, causal over (pixel, channel)") {
@@ -150,10 +157,16 @@ TEST_CASE("pixelrnn layers: output pixel i depends on input pixels < i only, for
     const nn::MaskedConvLayer a = nn::MaskedConvLayer::add_to(s.store, "a", 3, 3, 3, 6, 3, ad::MaskType::a, 3);
     const nn::MaskedConvLayer b = nn::MaskedConvLayer::add_to(s.store, "b", 3, 3, 6, 6, 3, ad::MaskType::b, 3);
     s.build = [a, b](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                      std::span<double> g) {
+                     std::span<double> g) {
       return b.forward(tape, a.forward(tape, x, blocks, v, g), blocks, v, g);  // no relu: it can hide a dependence
     };
-    finish(s, [&](ParameterStore& p, Rng& rng) { a.initialize(p, rng); b.initialize(p, rng); }, 4);
+    finish(
+        s,
+        [&](ParameterStore& p, Rng& rng) {
+          a.initialize(p, rng);
+          b.initialize(p, rng);
+        },
+        4);
     check_autoregressive(dependence(s, 9, 3, 3), 3, 3);
   }
   SECTION("Row LSTM") {
@@ -162,9 +175,7 @@ TEST_CASE("pixelrnn layers: output pixel i depends on input pixels < i only, for
         [&](ParameterStore& store) {
           l = nn::RowLstm::add_to(store, "row", kH, kW, kF, kHidden);
           return Build([l](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                      std::span<double> g) {
-            return l.forward(tape, x, blocks, v, g);
-          });
+                           std::span<double> g) { return l.forward(tape, x, blocks, v, g); });
         },
         [&](ParameterStore& p, Rng& rng) { l.initialize(p, rng); });
     check_autoregressive(dependence(s, pixels, 1, 1), 1, 1);
@@ -176,14 +187,17 @@ TEST_CASE("pixelrnn layers: output pixel i depends on input pixels < i only, for
       Subject s = stack(
           [&](ParameterStore& store) {
             l = nn::DiagonalBiLstm::add_to(store, "diag", kH, kW, kF, kHidden);
-            return Build([l, variant](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                      std::span<double> g) {
+            return Build([l, variant](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks,
+                                      std::span<const double> v, std::span<double> g) {
               switch (variant) {
-                case 0: return l.left_to_right.forward(tape, x, blocks, v, g);
+                case 0:
+                  return l.left_to_right.forward(tape, x, blocks, v, g);
                 case 1:
                   return nn::shift_down_one_row(l.right_to_left.forward(tape, x, blocks, v, g), kH, kW, kHidden);
-                case 2: return l.forward(tape, x, blocks, v, g);
-                default: return l.right_to_left.forward(tape, x, blocks, v, g);
+                case 2:
+                  return l.forward(tape, x, blocks, v, g);
+                default:
+                  return l.right_to_left.forward(tape, x, blocks, v, g);
               }
             });
           },
@@ -208,28 +222,22 @@ TEST_CASE("pixelrnn layers: gradients of parameters and input match central diff
       {"masked conv 3x3 B",
        [&](ParameterStore& s) {
          conv = nn::MaskedConvLayer::add_to(s, "conv", h, w, c, 3, 3, ad::MaskType::b);
-         return Build([l = conv](TapeD& t, VarD x, const std::vector<ParameterBlock>& b,
-                                                std::span<const double> v, std::span<double> g) {
-           return l.forward(t, x, b, v, g);
-         });
+         return Build([l = conv](TapeD& t, VarD x, const std::vector<ParameterBlock>& b, std::span<const double> v,
+                                 std::span<double> g) { return l.forward(t, x, b, v, g); });
        },
        [&](ParameterStore& p, Rng& rng) { conv.initialize(p, rng); }},
       {"row lstm",
        [&](ParameterStore& s) {
          row = nn::RowLstm::add_to(s, "row", h, w, c, hidden);
-         return Build([l = row](TapeD& t, VarD x, const std::vector<ParameterBlock>& b,
-                                                std::span<const double> v, std::span<double> g) {
-           return l.forward(t, x, b, v, g);
-         });
+         return Build([l = row](TapeD& t, VarD x, const std::vector<ParameterBlock>& b, std::span<const double> v,
+                                std::span<double> g) { return l.forward(t, x, b, v, g); });
        },
        [&](ParameterStore& p, Rng& rng) { row.initialize(p, rng); }},
       {"diagonal bilstm",
        [&](ParameterStore& s) {
          diag = nn::DiagonalBiLstm::add_to(s, "diag", h, w, c, hidden);
-         return Build([l = diag](TapeD& t, VarD x, const std::vector<ParameterBlock>& b,
-                                                std::span<const double> v, std::span<double> g) {
-           return l.forward(t, x, b, v, g);
-         });
+         return Build([l = diag](TapeD& t, VarD x, const std::vector<ParameterBlock>& b, std::span<const double> v,
+                                 std::span<double> g) { return l.forward(t, x, b, v, g); });
        },
        [&](ParameterStore& p, Rng& rng) { diag.initialize(p, rng); }},
   };
@@ -245,7 +253,8 @@ TEST_CASE("pixelrnn layers: gradients of parameters and input match central diff
     {
       TapeD tape;
       std::vector<double> g(static_cast<std::size_t>(np));
-      const VarD out = s.build(tape, tape.constant(x), s.store.blocks(), std::span<const double>(s.theta.data(), np), g);
+      const VarD out =
+          s.build(tape, tape.constant(x), s.store.blocks(), std::span<const double>(s.theta.data(), np), g);
       projection = random_matrix(out.rows(), out.cols(), rng);
     }
     // theta = [parameters; x]: the input is checked through the same objective.
@@ -256,7 +265,7 @@ TEST_CASE("pixelrnn layers: gradients of parameters and input match central diff
       const VarD xin = tape.parameter(Eigen::Map<const MatrixD>(t.data() + np, x.rows(), x.cols()),
                                       Eigen::Map<MatrixD>(grad.data() + np, x.rows(), x.cols()));
       const VarD out = s.build(tape, xin, s.store.blocks(), std::span<const double>(t.data(), np),
-                                 std::span<double>(grad.data(), np));
+                               std::span<double>(grad.data(), np));
       const VarD loss = ad::sum(ad::mul(out, tape.constant(projection)));
       tape.backward(loss);
       return loss.value()(0, 0);
