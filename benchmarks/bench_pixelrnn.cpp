@@ -4,7 +4,10 @@
 //
 //   bench_pixelrnn [data=/work/data/fashion-mnist-binary.h5] [layer=diag-bilstm] [layers=7]
 //                  [hidden=16] [seconds=600] [test=1000] [batch=16] [shard=4] [lr=0.001] [seed=0]
+//                  [out=MODEL.h5]
 //
+// out: also writes the trained model (a logp model file, `logp score` reads it once the registry
+// knows pixelrnn). test=10000 scores the whole test split.
 // Arguments are key=value. Threads: all TBB's default (the machine's cores); the result does not
 // depend on their number, only on the number of steps the budget allows.
 #include <chrono>
@@ -18,6 +21,7 @@
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
+#include "logp/io/model_file.hpp"
 #include "logp/models/pixelrnn/pixelrnn.hpp"
 #include "logp/train/optimizer.hpp"
 #include "logp/train/parallel_gradient.hpp"
@@ -40,7 +44,8 @@ std::map<std::string, std::string> parse_arguments(int argc, char** argv) {
                                              {"batch", "16"},
                                              {"shard", "4"},
                                              {"lr", "0.001"},
-                                             {"seed", "0"}};
+                                             {"seed", "0"},
+                                             {"out", ""}};
   for (int k = 1; k < argc; ++k) {
     const std::string a = argv[k];
     const std::size_t eq = a.find('=');
@@ -114,6 +119,17 @@ int main(int argc, char** argv) try {
     }
   }
   const double train_seconds = seconds_since(start);
+  if (!args.at("out").empty()) {
+    FitRecord record;
+    record.data_file = args.at("data");
+    record.split = "train";
+    record.examples = seen;
+    record.seconds = train_seconds;
+    record.command = "bench_pixelrnn";
+    for (int k = 1; k < argc; ++k) record.command += std::string(" ") + argv[k];
+    save_model(model, record, args.at("out"));
+    std::printf("wrote %s\n", args.at("out").c_str());
+  }
 
   const Index test_n = std::min<Index>(std::stol(args.at("test")), test_split.size());
   const Matrix test = test_split.read(0, test_n);
