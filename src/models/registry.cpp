@@ -10,6 +10,7 @@
 #include "logp/models/classic/classic_entries.hpp"
 #include "logp/models/markov/markov_entry.hpp"
 #include "logp/models/nade/nade_entry.hpp"
+#include "logp/models/pixelrnn/pixelrnn_entry.hpp"
 #include "logp/models/rnade/rnade_entry.hpp"
 #include "logp/models/transformed/transformed_entry.hpp"
 #include "logp/models/vae/vae_entry.hpp"
@@ -31,6 +32,7 @@ const std::vector<ModelEntry>& model_entries() {
   static const std::vector<ModelEntry> entries = {
       bernoulli_entry(), markov_entry(), nade_entry(),        deep_nade_entry(), rnade_entry(), gaussian_entry(),
       gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
+      pixelrnn_entry(),
   };
   return entries;
 }

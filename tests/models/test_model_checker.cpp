@@ -33,6 +33,8 @@ const std::vector<CheckerCase>& checker_cases() {
        with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"activation", "tanh"}})},
       {"autoencoder", "autoencoder", CheckerData::binary_3x3,
        with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"activation", "tanh"}}), false},
+      {"pixelrnn", "pixelrnn", CheckerData::binary_3x3,
+       with_training({{"layer", "diag-bilstm"}, {"layers", "1"}, {"hidden", "2"}})},
   };
   return cases;
 }

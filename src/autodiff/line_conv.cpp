@@ -1,0 +1,105 @@
+// 1-D convolution along lines (include/logp/autodiff/line_conv.hpp).
+#include "logp/autodiff/line_conv.hpp"
+
+#include <algorithm>
+
+#include "op_support.hpp"
+
+namespace logp::ad {
+
+namespace {
+
+using detail::shape_text;
+
+// ints: length L, channels C, kernel k, pad.
+enum Slot { length_slot, channels_slot, kernel_slot, pad_slot };
+
+// columns [k*C, L*M]: column p + L*m, row t*C + c = x(p + t - pad, c) of line m, zero outside.
+template <class T>
+void line_im2col(const T* x, Index length, Index channels, Index kernel, Index pad, Index lines,
+                 MatrixOf<T>& columns) {
+  columns.resize(kernel * channels, length * lines);
+  for (Index m = 0; m < lines; ++m)
+    for (Index p = 0; p < length; ++p) {
+      T* column = columns.data() + (p + length * m) * kernel * channels;
+      for (Index t = 0; t < kernel; ++t) {
+        const Index q = p + t - pad;
+        T* dst = column + t * channels;
+        if (q < 0 || q >= length) {
+          std::fill(dst, dst + channels, T(0));
+        } else {
+          const T* src = x + (q + length * m) * channels;
+          std::copy(src, src + channels, dst);
+        }
+      }
+    }
+}
+
+// The adjoint of line_im2col: each column entry is added back where it was read.
+template <class T>
+void line_col2im_add(const MatrixOf<T>& columns, Index length, Index channels, Index kernel, Index pad, Index lines,
+                     T* x) {
+  for (Index m = 0; m < lines; ++m)
+    for (Index p = 0; p < length; ++p) {
+      const T* column = columns.data() + (p + length * m) * kernel * channels;
+      for (Index t = 0; t < kernel; ++t) {
+        const Index q = p + t - pad;
+        if (q < 0 || q >= length) continue;
+        const T* src = column + t * channels;
+        T* dst = x + (q + length * m) * channels;
+        for (Index c = 0; c < channels; ++c) dst[c] += src[c];
+      }
+    }
+}
+
+// Y [C_out, L*M] = W [C_out, k*C] cols [k*C, L*M] + b: dW = G cols^T, db = row sums of G,
+// dcols = W^T G, dx = col2im(dcols).
+template <class T>
+void line_conv_backward(BasicTape<T>& tape, BasicNode<T>& n) {
+  const int x_id = n.inputs[0], w_id = n.inputs[1], b_id = n.inputs[2];
+  const MatrixOf<T>& weight = tape.node(w_id).value;
+  const Index length = n.ints[length_slot], lines = n.value.cols();
+  const Eigen::Map<const MatrixOf<T>> g(n.grad.data(), weight.rows(), length * lines);
+  if (tape.needs_grad(w_id)) tape.add_grad(w_id, g * n.saved.transpose());
+  if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
+  if (tape.needs_grad(x_id)) {
+    n.saved2.noalias() = weight.transpose() * g;  // d columns [k*C, L*M]
+    line_col2im_add(n.saved2, length, n.ints[channels_slot], n.ints[kernel_slot], n.ints[pad_slot], lines,
+                    tape.grad_accumulator(x_id).data());
+  }
+}
+
+}  // namespace
+
+template <class T>
+BasicVar<T> line_conv(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, Index channels, Index kernel, Index pad) {
+  detail::require_same_tape("line_conv", x, weight);
+  detail::require_same_tape("line_conv", x, bias);
+  require(channels > 0 && kernel > 0 && pad >= 0 && pad < kernel,
+          "autodiff line_conv: bad geometry: " + std::to_string(channels) + " channels, kernel " +
+              std::to_string(kernel) + ", pad " + std::to_string(pad));
+  require(x.rows() % channels == 0, "autodiff line_conv: input is " + shape_text(x) + ", rows not a multiple of " +
+                                        std::to_string(channels) + " channels");
+  const Index out_channels = weight.rows();
+  require(weight.cols() == kernel * channels, "autodiff line_conv: weight is " + shape_text(weight) + ", expected " +
+                                                  std::to_string(out_channels) + "x" +
+                                                  std::to_string(kernel * channels));
+  require(bias.rows() == out_channels && bias.cols() == 1, "autodiff line_conv: bias is " + shape_text(bias) +
+                                                               ", expected " + std::to_string(out_channels) + "x1");
+  BasicTape<T>& tape = *x.tape;
+  const Index length = x.rows() / channels, lines = x.cols();
+  const BasicVar<T> out = tape.push(&line_conv_backward<T>, {x, weight, bias});
+  BasicNode<T>& n = tape.node(out);
+  n.ints = {length, channels, kernel, pad, 0, 0, 0, 0, 0, 0, 0, 0};
+  line_im2col(x.value().data(), length, channels, kernel, pad, lines, n.saved);  // [k*C, L*M]
+  n.value.resize(length * out_channels, lines);
+  Eigen::Map<MatrixOf<T>> y(n.value.data(), out_channels, length * lines);
+  y.noalias() = weight.value() * n.saved;
+  y.colwise() += bias.value().col(0);
+  return out;
+}
+
+template BasicVar<float> line_conv(BasicVar<float>, BasicVar<float>, BasicVar<float>, Index, Index, Index);
+template BasicVar<double> line_conv(BasicVar<double>, BasicVar<double>, BasicVar<double>, Index, Index, Index);
+
+}  // namespace logp::ad
