@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_benchmark_command(app, commands, global);
   add_compare_command(app, commands, global);
   add_anomaly_command(app, commands, global);
+  add_eval_samples_command(app, commands, global);
 
   try {
     app.parse(argc, argv);
