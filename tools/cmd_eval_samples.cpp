@@ -165,30 +165,42 @@ RowResult evaluate(const SampleSet& set, const Context& context, const EvalSampl
   require(set.x.rows() == context.real.rows(), set.name + ": " + std::to_string(set.x.rows()) +
                                                    " features per example, the real data has " +
                                                    std::to_string(context.real.rows()));
-  const auto started = std::chrono::steady_clock::now();
   RowResult row{&set, {}};
+  std::ostringstream timings;  // seconds per metric, for the progress line on stderr
+  auto clock = std::chrono::steady_clock::now();
+  const auto lap = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    timings << " " << name << " " << fixed(std::chrono::duration<double>(now - clock).count(), 1) << "s";
+    clock = now;
+  };
   row.metrics.push_back(frechet_distance(context.real, set.x, {.bootstrap = options.fid_bootstrap, .seed = options.seed}));
+  lap("fid");
   row.metrics.push_back(kid(context.real, set.x,
                             {.subsets = options.kid_subsets, .subset_size = options.kid_subset_size, .seed = options.seed}));
+  lap("kid");
   row.metrics.push_back(mmd2_gaussian(context.real, set.x,
                                       {.permutations = options.permutations, .test_subset = options.test_subset,
                                        .seed = options.seed}));
+  lap("mmd");
   const ManifoldMetrics manifold = manifold_metrics(context.real, set.x);
   for (const MetricValue& v : {manifold.precision, manifold.recall, manifold.density, manifold.coverage})
     row.metrics.push_back(v);
+  lap("prdc");
   row.metrics.push_back(classifier_two_sample_test(context.real, set.x, {.k = 5, .seed = options.seed}));
+  lap("c2st");
   if (context.valid.cols() > 0)
     row.metrics.push_back(parzen_log_likelihood(set.x, context.valid, context.real));
   else
     row.metrics.push_back(skipped("parzen_ll", "no validation examples to choose the bandwidth"));
+  lap("parzen");
   if (set.source == "reference")
     row.metrics.push_back(skipped("copying_z", "the reference samples are training examples"));
   else if (context.train.cols() > 0)
     row.metrics.push_back(data_copying_test(context.train, set.x, context.real));
   else
     row.metrics.push_back(skipped("copying_z", "no training examples (give --train-features)"));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cerr << "evaluated " << set.name << " (" << set.x.cols() << " examples) in " << fixed(seconds, 1) << " s\n";
+  lap("copying");
+  std::cerr << "evaluated " << set.name << " (" << set.x.cols() << " examples):" << timings.str() << "\n";
   return row;
 }
 
