@@ -25,6 +25,7 @@
 #include "logp/eval/sample_metrics/parzen.hpp"
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/models/features/feature_network.hpp"
 
 namespace logp::cli {
 namespace {
@@ -48,6 +49,7 @@ struct EvalSamplesOptions {
   std::string real_features;
   std::vector<std::string> sample_features;
   std::string train_features;
+  std::string features;  // a saved feature network: metrics in its penultimate layer
   std::string out;
   Index permutations = 500;
   Index test_subset = 1000;
@@ -253,8 +255,16 @@ void print_rows(const std::vector<RowResult>& rows, const Context& context, cons
   table.print(std::cout);
   if (rows.empty()) return;
   std::cout << "value ± spread (p-value where the metric is a test); n = examples per set; spreads:\n";
-  for (const MetricValue& v : rows.front().metrics)
-    std::cout << "  " << v.name << ": " << (v.spread_kind.empty() ? "-" : v.spread_kind) << "; " << v.details << "\n";
+  for (size_t k = 0; k < rows.front().metrics.size(); ++k) {
+    const MetricValue* shown = &rows.front().metrics[k];  // the first row where the metric was computed
+    for (const RowResult& row : rows)
+      if (!std::isnan(row.metrics[k].value)) {
+        shown = &row.metrics[k];
+        break;
+      }
+    std::cout << "  " << shown->name << ": " << (shown->spread_kind.empty() ? "-" : shown->spread_kind) << "; "
+              << shown->details << "\n";
+  }
   for (const RowResult& row : rows) {
     if (!row.set->note.empty()) std::cout << row.set->name << ": " << row.set->note << "\n";
     for (const MetricValue& v : row.metrics)
@@ -269,7 +279,7 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
   std::vector<std::string> inputs = options.samples;
   inputs.insert(inputs.end(), options.models.begin(), options.models.end());
   inputs.insert(inputs.end(), options.sample_features.begin(), options.sample_features.end());
-  for (const std::string& extra : {options.data, options.real_features, options.train_features})
+  for (const std::string& extra : {options.data, options.real_features, options.train_features, options.features})
     if (!extra.empty()) inputs.push_back(extra);
   if (!options.out.empty())
     for (const std::string& input : inputs)
@@ -280,8 +290,8 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
   std::vector<SampleSet> sets;
   std::string real_where;
   if (features_mode) {
-    if (!options.samples.empty() || !options.models.empty())
-      throw Error("--real-features compares precomputed features: give --sample-features, not --samples/--model");
+    if (!options.samples.empty() || !options.models.empty() || !options.features.empty())
+      throw Error("--real-features compares precomputed features: give --sample-features, not --samples/--model/--features");
     if (options.sample_features.empty()) throw Error("--real-features needs at least one --sample-features FILE");
     context.real = read_features(options.real_features);
     real_where = options.real_features;
@@ -292,6 +302,7 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
   } else {
     if (options.data.empty()) throw Error("give --data FILE (or --real-features R.npy --sample-features S.npy)");
     if (!options.sample_features.empty()) throw Error("--sample-features needs --real-features");
+    if (!options.train_features.empty()) throw Error("--train-features needs --real-features");
     if (options.samples.empty() && options.models.empty() && options.no_reference)
       throw Error("nothing to evaluate: give --samples FILE or --model MODEL");
     const DatasetSplit real = DatasetSplit::open(options.data, options.split);
@@ -319,6 +330,19 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
                                             to_double(train.read(train.size() - count, count)),
                                             "the last " + std::to_string(count) + " training examples"});
       }
+    }
+    if (!options.features.empty()) {
+      const FeatureNetwork network = FeatureNetwork::load(options.features);
+      require_same_kind(network.data_spec(), options.features + " (a feature network)", real.spec(), real.where());
+      const auto to_features = [&](MatrixD& x) {
+        if (x.cols() > 0) x = network.features(x.cast<float>());  // pixel values are exact in float
+      };
+      to_features(context.real);
+      to_features(context.train);
+      to_features(context.valid);
+      for (SampleSet& set : sets) to_features(set.x);
+      context.feature_space = network.describe() + " (" + options.features + ", F=" +
+                              std::to_string(network.feature_dim()) + ")";
     }
   }
   std::vector<RowResult> rows;
@@ -363,6 +387,8 @@ void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOpt
   cmd->add_option("--real-features", o->real_features, "precomputed real features, N x F .npy (float32/64)");
   cmd->add_option("--sample-features", o->sample_features, "precomputed sample features, M x F .npy; repeatable");
   cmd->add_option("--train-features", o->train_features, "precomputed training features for the copying test");
+  cmd->add_option("--features", o->features,
+                  "a saved logp feature network (.h5): metrics in its penultimate layer, not Inception's");
   cmd->add_option("--out", o->out, "details of every metric as JSON");
   cmd->add_option("--permutations", o->permutations, "MMD permutation test: B")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--test-subset", o->test_subset, "MMD permutation test: at most this many of each set")

@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "data/file_helpers.hpp"
+#include "logp/data/dataset.hpp"
 #include "logp/core/rng.hpp"
 #include "logp/eval/sample_metrics/fid.hpp"
 #include "logp/eval/sample_metrics/manifold.hpp"
+#include "logp/models/features/feature_network.hpp"
 #include "support/dataset_file.hpp"
 #include "support/run_cli.hpp"
 
@@ -126,4 +128,37 @@ TEST_CASE("eval-samples: precomputed features give the library's values", "[cli]
                                    dir.file("narrow.npy") + kSmall);
   CHECK(narrow.exit_code == 1);
   CHECK_THAT(narrow.err, Catch::Contains("narrow.npy"));
+}
+
+TEST_CASE("eval-samples: metrics in the space of a saved feature network", "[cli][sample-metrics]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("img.h5"), 16, 120, 2, {4, 4, 1});
+  const std::string model = dir.file("b.h5");
+  REQUIRE(run_cli("fit --model bernoulli --data " + data + " --out " + model).exit_code == 0);
+  // Any trained network will do for the plumbing: one epoch on the test split with made-up labels.
+  const DatasetSplit test = DatasetSplit::open(data, "test");
+  std::vector<std::int64_t> labels(static_cast<size_t>(test.size()));
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::int64_t>(i % 2);
+  FeatureNetwork network(test.spec(), 2, {.channels1 = 2, .channels2 = 4, .features = 6, .epochs = 1});
+  network.train(test.read_all(), labels);
+  network.set_record({.data_file = data, .train_examples = test.size(), .test_examples = test.size(),
+                      .test_accuracy = network.accuracy(test.read_all(), labels), .seconds = 0.0});
+  network.save(dir.file("net.h5"));
+
+  const CliResult result = run_cli("--json eval-samples --data " + data + " --model " + model + " -n 100 --features " +
+                                   dir.file("net.h5") + kSmall);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const nlohmann::json report = nlohmann::json::parse(result.out);
+  CHECK(report["features"] == 6);
+  CHECK(report["feature_space"].get<std::string>().find("logp features") != std::string::npos);
+  CHECK(report["feature_space"].get<std::string>().find("not comparable with Inception") != std::string::npos);
+  CHECK(report["rows"].size() == 2);
+  CHECK(report["rows"][1]["metrics"]["fid"]["value"].is_number());
+
+  // A network for other data is refused, naming both files.
+  const std::string other = write_discrete_dataset(dir.file("other.h5"), 25, 50, 2, {5, 5, 1});
+  const CliResult refused = run_cli("eval-samples --data " + other + " --features " + dir.file("net.h5") + kSmall);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("net.h5") && Catch::Contains("other.h5"));
 }
