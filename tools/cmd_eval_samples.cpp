@@ -49,6 +49,7 @@ struct EvalSamplesOptions {
   std::string real_features;
   std::vector<std::string> sample_features;
   std::string train_features;
+  std::string valid_features;
   std::string features;  // a saved feature network: metrics in its penultimate layer
   std::string out;
   Index permutations = 500;
@@ -193,7 +194,7 @@ RowResult evaluate(const SampleSet& set, const Context& context, const EvalSampl
   if (context.valid.cols() > 0)
     row.metrics.push_back(parzen_log_likelihood(set.x, context.valid, context.real));
   else
-    row.metrics.push_back(skipped("parzen_ll", "no validation examples to choose the bandwidth"));
+    row.metrics.push_back(skipped("parzen_ll", "no validation examples to choose the bandwidth (--valid-features)"));
   lap("parzen");
   if (set.source == "reference")
     row.metrics.push_back(skipped("copying_z", "the reference samples are training examples"));
@@ -279,7 +280,8 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
   std::vector<std::string> inputs = options.samples;
   inputs.insert(inputs.end(), options.models.begin(), options.models.end());
   inputs.insert(inputs.end(), options.sample_features.begin(), options.sample_features.end());
-  for (const std::string& extra : {options.data, options.real_features, options.train_features, options.features})
+  for (const std::string& extra :
+       {options.data, options.real_features, options.train_features, options.valid_features, options.features})
     if (!extra.empty()) inputs.push_back(extra);
   if (!options.out.empty())
     for (const std::string& input : inputs)
@@ -298,11 +300,13 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
     context.feature_space = "precomputed features from " + options.real_features + " (F=" +
                             std::to_string(context.real.rows()) + ")";
     if (!options.train_features.empty()) context.train = read_features(options.train_features);
+    if (!options.valid_features.empty()) context.valid = read_features(options.valid_features);
     for (const std::string& path : options.sample_features) sets.push_back({path, "features", read_features(path), ""});
   } else {
     if (options.data.empty()) throw Error("give --data FILE (or --real-features R.npy --sample-features S.npy)");
     if (!options.sample_features.empty()) throw Error("--sample-features needs --real-features");
-    if (!options.train_features.empty()) throw Error("--train-features needs --real-features");
+    if (!options.train_features.empty() || !options.valid_features.empty())
+      throw Error("--train-features and --valid-features need --real-features");
     if (options.samples.empty() && options.models.empty() && options.no_reference)
       throw Error("nothing to evaluate: give --samples FILE or --model MODEL");
     const DatasetSplit real = DatasetSplit::open(options.data, options.split);
@@ -387,6 +391,7 @@ void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOpt
   cmd->add_option("--real-features", o->real_features, "precomputed real features, N x F .npy (float32/64)");
   cmd->add_option("--sample-features", o->sample_features, "precomputed sample features, M x F .npy; repeatable");
   cmd->add_option("--train-features", o->train_features, "precomputed training features for the copying test");
+  cmd->add_option("--valid-features", o->valid_features, "precomputed validation features (Parzen bandwidth)");
   cmd->add_option("--features", o->features,
                   "a saved logp feature network (.h5): metrics in its penultimate layer, not Inception's");
   cmd->add_option("--out", o->out, "details of every metric as JSON");
