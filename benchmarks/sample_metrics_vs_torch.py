@@ -346,6 +346,7 @@ def main():
     parser.add_argument("--out", required=True, help="directory for result.json")
     args = parser.parse_args()
     torch.set_grad_enabled(False)
+    torch.set_num_threads(os.cpu_count())  # as many threads as logp (TBB: all cores)
 
     with h5py.File(args.data, "r") as f:
         pixels = {split: f[split]["x"][: args.n].astype(np.float64) for split in ("test", "train", "valid")}
