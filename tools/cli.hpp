@@ -31,6 +31,7 @@ void add_info_command(CLI::App& app, Commands& commands, const GlobalOptions& gl
 void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_data_transform_commands(CLI::App& data, Commands& commands, const GlobalOptions& global);  // perturb, select
 
 // The command line as typed, for provenance records.

@@ -1,0 +1,76 @@
+#pragma once
+// The domain feature network: a small CNN classifier trained on a dataset's labelled train
+// split, whose penultimate layer is the "logp features" space of the sample metrics.
+// Features from it are never to be compared with Inception features (FID values differ in scale
+// and meaning); tools say so beside every number computed in this space.
+//
+// Architecture (images H x W x C, layout of autodiff/conv.hpp):
+//   conv 3x3 stride 2 pad 1 -> C1 channels, relu   [H*W*C]        -> [H1*W1*C1]
+//   conv 3x3 stride 2 pad 1 -> C2 channels, relu   [H1*W1*C1]     -> [H2*W2*C2]
+//   linear -> F features, relu                     (the feature space, F = `features`)
+//   linear -> K classes, log-softmax               (cross-entropy, nats)
+// Inputs are pixel values times input_scale (1/(levels-1) for discrete data, 1 for real).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logp/core/rng.hpp"
+#include "logp/core/types.hpp"
+#include "logp/data/data_spec.hpp"
+
+namespace logp {
+
+struct FeatureNetworkOptions {
+  Index channels1 = 16;
+  Index channels2 = 32;
+  Index features = 128;      // F, the penultimate width
+  int epochs = 3;
+  Index batch_size = 128;
+  Index shard_size = 32;     // examples per TBB task; fixes the summation order (thread-count independent)
+  double learning_rate = 1e-3;  // Adam
+  std::uint64_t seed = 0;
+};
+
+// How the network was trained, stored with it.
+struct FeatureNetworkRecord {
+  std::string data_file;
+  Index train_examples = 0;
+  Index test_examples = 0;
+  double test_accuracy = 0.0;  // fraction in [0, 1] on the test split
+  double seconds = 0.0;
+};
+
+class FeatureNetwork {
+ public:
+  // spec: an image spec (H, W, C); classes: K labels 0..K-1.
+  FeatureNetwork(DataSpec spec, Index classes, const FeatureNetworkOptions& options);
+  ~FeatureNetwork();
+  FeatureNetwork(FeatureNetwork&&) noexcept;
+  FeatureNetwork& operator=(FeatureNetwork&&) noexcept;
+
+  // x: D x N pixel values as stored; labels: N in 0..K-1. progress(epoch, mean train loss nats).
+  void train(const Matrix& x, const std::vector<std::int64_t>& labels,
+             const std::function<void(int epoch, double loss)>& progress = {});
+
+  // x: D x N -> F x N penultimate activations (double). TBB-parallel over fixed blocks.
+  MatrixD features(const Matrix& x) const;
+  // Fraction of x's columns classified as their label.
+  double accuracy(const Matrix& x, const std::vector<std::int64_t>& labels) const;
+
+  const DataSpec& data_spec() const;
+  Index feature_dim() const;
+  const FeatureNetworkRecord& record() const;
+  void set_record(const FeatureNetworkRecord& record);
+  std::string describe() const;  // "logp features: CNN 16-32-128 trained on FILE, test accuracy 88.1%"
+
+  void save(const std::string& path) const;  // HDF5, written atomically
+  static FeatureNetwork load(const std::string& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace logp
