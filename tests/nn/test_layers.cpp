@@ -55,7 +55,7 @@ TEST_CASE("nn: Linear and Mlp pass the layer checker", "[nn]") {
       mlp.initialize(params, rng);
       for (float& v : params.values()) v += 0.1f * static_cast<float>(rng.normal());  // nonzero biases
     } while (closest_to_kink(mlp, params, x) < 0.05f);
-    check_layer("mlp " + nn::activation_name(act), params,
+    check_layer("mlp " + activation_name(act), params,
                 [&](ad::Tape& tape, ad::Var in, const ParameterStore& p, std::span<float> g) {
                   return mlp.forward(tape, in, p, g);
                 },
@@ -63,7 +63,7 @@ TEST_CASE("nn: Linear and Mlp pass the layer checker", "[nn]") {
   }
   ParameterStore params;
   CHECK_THROWS_WITH(nn::Mlp::add_to(params, "bad", {4}, nn::Activation::relu), Catch::Contains("at least"));
-  CHECK_THROWS_WITH(nn::parse_activation("gelu"), Catch::Contains("unknown activation 'gelu'"));
+  CHECK_THROWS_WITH(parse_activation("gelu"), Catch::Contains("unknown activation 'gelu'"));
 }
 
 TEST_CASE("nn: a conv stack (down, then up) passes the layer checker", "[nn][conv]") {
