@@ -58,9 +58,7 @@ void add_model_options(CLI::App& app, const OptionList& options) {
       app.add_flag_callback(flag, [set] { set(""); }, spec.help);
       continue;
     }
-    CLI::Option* option = app.add_option_function<std::string>(flag, set, spec.help);
-    option->default_str(spec.default_text)->type_name(spec.type_name);
-    if (!spec.default_text.empty()) option->description(spec.help + " [default: " + spec.default_text + "]");
+    app.add_option_function<std::string>(flag, set, spec.help)->default_str(spec.default_text)->type_name(spec.type_name);
   }
 }
 

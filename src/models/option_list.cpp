@@ -66,9 +66,18 @@ std::string sizes_text(const std::vector<Index>& sizes) {
   return text;
 }
 
+OptionSpec make_spec(std::string name, std::string help, std::string default_text, std::string type_name) {
+  OptionSpec spec;
+  spec.name = std::move(name);
+  spec.help = std::move(help);
+  spec.default_text = std::move(default_text);
+  spec.type_name = std::move(type_name);
+  return spec;
+}
+
 template <class Int>
 OptionSpec integer_spec(std::string name, std::string help, Int& field, Range range) {
-  OptionSpec spec{std::move(name), std::move(help), std::to_string(field), "INT"};
+  OptionSpec spec = make_spec(std::move(name), std::move(help), std::to_string(field), "INT");
   spec.set = [&field, range, option = spec.name](const std::string& text) {
     const Int value = parse_integer<Int>(option, text);
     check_range(option, value, range, text);
@@ -98,7 +107,7 @@ void OptionList::add(std::string name, std::string help, std::uint64_t& field) {
 }
 
 void OptionList::add(std::string name, std::string help, double& field, Range range) {
-  OptionSpec spec{std::move(name), std::move(help), real_text(field), "FLOAT"};
+  OptionSpec spec = make_spec(std::move(name), std::move(help), real_text(field), "FLOAT");
   spec.set = [&field, range, option = spec.name](const std::string& text) {
     const double value = parse_real(option, text);
     check_range(option, value, range, text);
@@ -114,14 +123,14 @@ void OptionList::add(std::string name, std::string help, std::string& field, std
                 [&field](const std::string& text) { field = text; }, [&field] { return field; });
     return;
   }
-  OptionSpec spec{std::move(name), std::move(help), field, "TEXT"};
+  OptionSpec spec = make_spec(std::move(name), std::move(help), field, "TEXT");
   spec.set = [&field](const std::string& text) { field = text; };
   spec.current = [&field] { return field; };
   push(std::move(spec));
 }
 
 void OptionList::add(std::string name, std::string help, std::vector<Index>& field) {
-  OptionSpec spec{std::move(name), std::move(help), sizes_text(field), "N,N,..."};
+  OptionSpec spec = make_spec(std::move(name), std::move(help), sizes_text(field), "N,N,...");
   spec.set = [&field, option = spec.name](const std::string& text) {
     std::vector<Index> sizes;
     for (const std::string& part : split(text, ',')) {
@@ -137,7 +146,7 @@ void OptionList::add(std::string name, std::string help, std::vector<Index>& fie
 }
 
 void OptionList::add_flag(std::string name, std::string help, bool& field) {
-  OptionSpec spec{std::move(name), std::move(help), field ? "on" : "off", ""};
+  OptionSpec spec = make_spec(std::move(name), std::move(help), field ? "on" : "off", "");
   spec.is_flag = true;
   spec.set = [&field](const std::string&) { field = true; };
   spec.current = [&field] { return std::string(field ? "on" : "off"); };
@@ -147,7 +156,7 @@ void OptionList::add_flag(std::string name, std::string help, bool& field) {
 void OptionList::push_choice(std::string name, std::string help, std::string default_text,
                              std::vector<std::string> choices, std::function<void(const std::string&)> assign,
                              std::function<std::string()> current) {
-  OptionSpec spec{std::move(name), std::move(help), std::move(default_text), join(choices, "|")};
+  OptionSpec spec = make_spec(std::move(name), std::move(help), std::move(default_text), join(choices, "|"));
   spec.choices = choices;
   spec.set = [assign = std::move(assign), choices, option = spec.name](const std::string& text) {
     for (const std::string& choice : choices)
