@@ -4,7 +4,7 @@
 // so the reported values are densities of the data on its original scale (or, with
 // dequantization, one draw of the lower bound on the discrete log-likelihood of the 8-bit values).
 //
-// Building one (tools/cmd_fit.cpp):
+// Building one (the classic and rnade entries, models/classic/classic_entries.cpp, rnade_entry.cpp):
 //   DataTransform t = DataTransform::fit(options, train);           // standardization fitted on train
 //   closed-form inner:  inner fitted on t.forward_split(train), spec t.output_spec()
 //   trained inner:      inner constructed with t.output_spec(), wrapped in a
