@@ -21,4 +21,22 @@ void declare_training_options(OptionList& options, TrainingSettings& settings);
 // Initializes `model` from settings.train.seed and trains it on context.train.
 TrainResult train_for_fit(Trainable& model, const FitContext& context, const TrainingSettings& settings);
 
+// The fit of a gradient-trained model built as ModelT(spec, OptionsT): a family declares its own
+// options on model_options_ in its constructor (the training options are declared here, after
+// them), and fit() builds the model on the training data's spec and trains it.
+template <class ModelT, class OptionsT>
+class TrainedModelFit : public ModelFit {
+ public:
+  std::unique_ptr<Model> fit(const FitContext& context) override {
+    auto model = std::make_unique<ModelT>(context.train.spec(), model_options_);
+    train_for_fit(*model, context, training_);
+    return model;
+  }
+
+ protected:
+  void declare_training() { declare_training_options(options_, training_); }
+  OptionsT model_options_;
+  TrainingSettings training_;
+};
+
 }  // namespace logp

@@ -6,23 +6,15 @@
 namespace logp {
 namespace {
 
-class AutoencoderFit final : public ModelFit {
+class AutoencoderFit final : public TrainedModelFit<AutoencoderModel, AutoencoderOptions> {
  public:
   AutoencoderFit() {
-    options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)", autoencoder_.hidden);
-    options_.add("latent", "code (bottleneck) size", autoencoder_.code, Range::positive);
-    options_.add_activation(autoencoder_.activation, kDenseStackActivations);
-    declare_training_options(options_, training_);
+    options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)",
+                 model_options_.hidden);
+    options_.add("latent", "code (bottleneck) size", model_options_.code, Range::positive);
+    options_.add_activation(model_options_.activation, kDenseStackActivations);
+    declare_training();
   }
-  std::unique_ptr<Model> fit(const FitContext& context) override {
-    auto model = std::make_unique<AutoencoderModel>(context.train.spec(), autoencoder_);
-    train_for_fit(*model, context, training_);
-    return model;
-  }
-
- private:
-  AutoencoderOptions autoencoder_;
-  TrainingSettings training_;
 };
 
 }  // namespace

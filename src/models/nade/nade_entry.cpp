@@ -9,23 +9,14 @@
 namespace logp {
 namespace {
 
-class NadeFit final : public ModelFit {
+class NadeFit final : public TrainedModelFit<NadeModel, NadeOptions> {
  public:
   NadeFit() {
-    options_.add("hidden", "hidden units", nade_.hidden, Range::positive);
-    declare_activation_option(options_, nade_.activation);
-    declare_ordering_options(options_, nade_.ordering, nade_.ordering_seed);
-    declare_training_options(options_, training_);
+    options_.add("hidden", "hidden units", model_options_.hidden, Range::positive);
+    declare_activation_option(options_, model_options_.activation);
+    declare_ordering_options(options_, model_options_.ordering, model_options_.ordering_seed);
+    declare_training();
   }
-  std::unique_ptr<Model> fit(const FitContext& context) override {
-    auto model = std::make_unique<NadeModel>(context.train.spec(), nade_);
-    train_for_fit(*model, context, training_);
-    return model;
-  }
-
- private:
-  NadeOptions nade_;
-  TrainingSettings training_;
 };
 
 class DeepNadeFit final : public ModelFit {

@@ -6,26 +6,17 @@
 namespace logp {
 namespace {
 
-class PixelRnnFit final : public ModelFit {
+class PixelRnnFit final : public TrainedModelFit<PixelRnnModel, PixelRnnOptions> {
  public:
   PixelRnnFit() {
-    options_.add_choice("layer", "layer type", pixelrnn_.layer,
+    options_.add_choice("layer", "layer type", model_options_.layer,
                         {{"row-lstm", PixelRnnLayer::row_lstm},
                          {"diag-bilstm", PixelRnnLayer::diagonal_bilstm},
                          {"conv", PixelRnnLayer::conv}});
-    options_.add("layers", "residual layers (the paper's MNIST model: 7)", pixelrnn_.layers, Range::positive);
-    options_.add("hidden", "h: LSTM units / feature maps per layer", pixelrnn_.hidden, Range::positive);
-    declare_training_options(options_, training_);
+    options_.add("layers", "residual layers (the paper's MNIST model: 7)", model_options_.layers, Range::positive);
+    options_.add("hidden", "h: LSTM units / feature maps per layer", model_options_.hidden, Range::positive);
+    declare_training();
   }
-  std::unique_ptr<Model> fit(const FitContext& context) override {
-    auto model = std::make_unique<PixelRnnModel>(context.train.spec(), pixelrnn_);
-    train_for_fit(*model, context, training_);
-    return model;
-  }
-
- private:
-  PixelRnnOptions pixelrnn_;
-  TrainingSettings training_;
 };
 
 }  // namespace

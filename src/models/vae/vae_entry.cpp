@@ -6,29 +6,21 @@
 namespace logp {
 namespace {
 
-class VaeFit final : public ModelFit {
+// Early stopping watches the validation ELBO (one draw per example, the model's default estimator).
+class VaeFit final : public TrainedModelFit<VaeModel, VaeOptions> {
  public:
   VaeFit() {
-    options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)", vae_.hidden);
-    options_.add("latent", "latent dimensions", vae_.latent, Range::positive);
-    options_.add_activation(vae_.activation, kDenseStackActivations);
+    VaeOptions& vae = model_options_;
+    options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)", vae.hidden);
+    options_.add("latent", "latent dimensions", vae.latent, Range::positive);
+    options_.add_activation(vae.activation, kDenseStackActivations);
     options_.add("likelihood", "decoder: bernoulli (binary data) | gaussian (real data); empty: from the data",
-                 vae_.likelihood);
-    options_.add_choice("objective", "training objective: elbo (analytic KL, 1 draw) | iwae (k draws)", vae_.objective,
+                 vae.likelihood);
+    options_.add_choice("objective", "training objective: elbo (analytic KL, 1 draw) | iwae (k draws)", vae.objective,
                         {{"elbo", VaeBound::elbo}, {"iwae", VaeBound::iwae}});
-    options_.add("train-samples", "k of the iwae objective", vae_.train_samples, Range::positive);
-    declare_training_options(options_, training_);
+    options_.add("train-samples", "k of the iwae objective", vae.train_samples, Range::positive);
+    declare_training();
   }
-  // Early stopping watches the validation ELBO (one draw per example, the model's default estimator).
-  std::unique_ptr<Model> fit(const FitContext& context) override {
-    auto model = std::make_unique<VaeModel>(context.train.spec(), vae_);
-    train_for_fit(*model, context, training_);
-    return model;
-  }
-
- private:
-  VaeOptions vae_;
-  TrainingSettings training_;
 };
 
 }  // namespace
