@@ -84,12 +84,12 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
 // `logp fit --model NAME ...` (the older form) is `logp fit NAME ...`.
 std::vector<std::string> rewrite_fit_model_option(std::vector<std::string> args) {
   if (args.empty()) return args;
-  std::size_t verb = 1;
-  while (verb < args.size() && args[verb] != "fit") {
+  std::size_t verb = 1;  // the first word that is not a global option (or --threads' value)
+  while (verb < args.size() && args[verb].rfind("-", 0) == 0) {
     if (args[verb] == "--threads") ++verb;  // skip its value
     ++verb;
   }
-  if (verb >= args.size()) return args;
+  if (verb >= args.size() || args[verb] != "fit") return args;
   for (std::size_t i = verb + 1; i < args.size(); ++i) {
     std::string name;
     if (args[i] == "--model" && i + 1 < args.size()) {
