@@ -2,7 +2,9 @@
 // registered without a case here fails the suite.
 #include <catch2/catch.hpp>
 
+#include "logp/models/nade/nade.hpp"
 #include "logp/models/registry.hpp"
+#include "logp/models/rnade/rnade.hpp"
 #include "support/model_checker.hpp"
 
 namespace logp::testing {
@@ -54,6 +56,13 @@ TEST_CASE("model checker: every registered model type passes", "[checker]") {
   for (const CheckerCase& c : checker_cases()) {
     SECTION(c.type) { check_model(c); }
   }
+}
+
+TEST_CASE("model checker: rnade's --hidden default is RNADE's own, not NADE's", "[checker]") {
+  const std::unique_ptr<ModelFit> fit = model_entry("rnade").make_fit();
+  REQUIRE(fit->options().find("hidden") != nullptr);
+  CHECK(fit->options().find("hidden")->default_text == std::to_string(RnadeOptions{}.hidden));
+  CHECK(RnadeOptions{}.hidden != NadeOptions{}.hidden);
 }
 
 TEST_CASE("model checker: the command line's defaults are the library's", "[checker][cli]") {
