@@ -72,7 +72,8 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
     if (entry.make_fit == nullptr) continue;
     std::shared_ptr<ModelFit> model_fit = entry.make_fit();
     auto target = std::make_shared<FitTarget>();
-    CLI::App* sub = fit->add_subcommand(std::string(entry.type), std::string(entry.summary));
+    CLI::App* sub = fit->add_subcommand(std::string(entry.type),
+                                        std::string(entry.summary) + " [" + std::string(to_string(entry.kind)) + "]");
     sub->add_option("--data", target->data, "logp dataset file")->required();
     sub->add_option("--split", target->split, "split to fit on")->capture_default_str();
     sub->add_option("--out", target->out, "model file to write")->required();

@@ -95,9 +95,8 @@ NadeModel::NadeModel(DataSpec spec, NadeOptions options)
 
 std::string NadeModel::hyperparameters() const {
   std::ostringstream out;
-  out << "hidden=" << options_.hidden
-      << ", activation=" << activation_name(options_.activation) << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
-      << " (single ordering)";
+  out << "hidden=" << options_.hidden << ", activation=" << activation_name(options_.activation)
+      << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed) << " (single ordering)";
   return out.str();
 }
 

@@ -45,8 +45,8 @@ std::string RnadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden << ", components=" << options_.components
       << ", activation=" << activation_name(options_.activation)
-      << ", min_scale=" << options_.min_scale << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed)
-      << " (single ordering)";
+      << ", min_scale=" << options_.min_scale
+      << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed) << " (single ordering)";
   return out.str();
 }
 
