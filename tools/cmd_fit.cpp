@@ -27,14 +27,14 @@ void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global
   FitRecord record{target.data, target.split, train.size(), seconds, command_line(), utc_now_iso8601()};
   save_model(*model, record, target.out);
   if (global.json) {
-    std::cout << nlohmann::json{{"model", target.out},
-                                {"type", model->type()},
-                                {"hyperparameters", model->hyperparameters()},
-                                {"parameters", model->num_parameters()},
-                                {"train_examples", train.size()},
-                                {"fit_seconds", seconds}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json out{{"model", target.out},
+                       {"type", model->type()},
+                       {"hyperparameters", model->hyperparameters()},
+                       {"parameters", model->num_parameters()},
+                       {"train_examples", train.size()},
+                       {"fit_seconds", seconds}};
+    for (const auto& [name, value] : fit.statistics()) out[name] = value;
+    std::cout << out.dump(2) << "\n";
   } else {
     std::cout << "fitted " << model->type() << " (" << model->hyperparameters() << ") on " << train.size()
               << " examples of " << train.where() << " in " << fixed(seconds, 2) << " s; "

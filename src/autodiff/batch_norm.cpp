@@ -73,9 +73,11 @@ BasicVar<T> batch_norm(BasicVar<T> x, BasicVar<T> gamma, BasicVar<T> beta, Basic
     n.saved = xs.colwise() - mu;
     const Eigen::Matrix<T, Eigen::Dynamic, 1> variance = n.saved.rowwise().squaredNorm() / static_cast<T>(count);
     n.saved2 = (variance.array() + state.epsilon).rsqrt().matrix();
-    state.running_mean = (T(1) - state.momentum) * state.running_mean + state.momentum * mu;
-    state.running_var = (T(1) - state.momentum) * state.running_var +
-                        state.momentum * variance * (static_cast<T>(count) / static_cast<T>(count - 1));
+    BasicBatchNormState<T> batch(channels);
+    batch.batch_count = static_cast<T>(count);
+    batch.batch_mean = mu;
+    batch.batch_m2 = variance * static_cast<T>(count);
+    merge_batch_statistics(state, batch);
   } else {
     mu = state.running_mean;
     n.saved = xs.colwise() - mu;
@@ -89,8 +91,40 @@ BasicVar<T> batch_norm(BasicVar<T> x, BasicVar<T> gamma, BasicVar<T> beta, Basic
   return out;
 }
 
-#define LOGP_INSTANTIATE(T) \
-  template BasicVar<T> batch_norm(BasicVar<T>, BasicVar<T>, BasicVar<T>, BasicBatchNormState<T>&, bool);
+template <class T>
+void merge_batch_statistics(BasicBatchNormState<T>& into, const BasicBatchNormState<T>& from) {
+  require(into.channels() == from.channels(), "batch_norm: merging statistics of " + std::to_string(from.channels()) +
+                                                  " channels into " + std::to_string(into.channels()));
+  if (from.batch_count == T(0)) return;
+  if (into.batch_count == T(0)) {
+    into.batch_count = from.batch_count;
+    into.batch_mean = from.batch_mean;
+    into.batch_m2 = from.batch_m2;
+    return;
+  }
+  const T total = into.batch_count + from.batch_count;
+  const Eigen::Matrix<T, Eigen::Dynamic, 1> delta = from.batch_mean - into.batch_mean;
+  into.batch_m2 += from.batch_m2 + delta.cwiseProduct(delta) * (into.batch_count * from.batch_count / total);
+  into.batch_mean += delta * (from.batch_count / total);
+  into.batch_count = total;
+}
+
+template <class T>
+void fold_batch_statistics(BasicBatchNormState<T>& state) {
+  if (state.batch_count == T(0)) return;
+  const T m = state.momentum;
+  state.running_mean = (T(1) - m) * state.running_mean + m * state.batch_mean;
+  if (state.batch_count > T(1))
+    state.running_var = (T(1) - m) * state.running_var + m * state.batch_m2 / (state.batch_count - T(1));
+  state.batch_count = 0;
+  state.batch_mean.setZero();
+  state.batch_m2.setZero();
+}
+
+#define LOGP_INSTANTIATE(T)                                                                               \
+  template BasicVar<T> batch_norm(BasicVar<T>, BasicVar<T>, BasicVar<T>, BasicBatchNormState<T>&, bool); \
+  template void merge_batch_statistics(BasicBatchNormState<T>&, const BasicBatchNormState<T>&);          \
+  template void fold_batch_statistics(BasicBatchNormState<T>&);
 LOGP_INSTANTIATE(float)
 LOGP_INSTANTIATE(double)
 #undef LOGP_INSTANTIATE

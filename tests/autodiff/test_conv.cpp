@@ -113,12 +113,40 @@ TEST_CASE("batch_norm: normalizes per channel, passes the op checker in both mod
   CHECK(by_channel.rowwise().mean().cwiseAbs().maxCoeff() < 1e-12);
   CHECK((by_channel.rowwise().squaredNorm() / double(positions * n) - Eigen::VectorXd::Ones(channels)).cwiseAbs().maxCoeff() <
         1e-12);
-  // The running statistics moved 10% of the way from (0, 1) to the batch mean and unbiased variance.
+  // Folded, the running statistics moved 10% of the way from (0, 1) to the batch mean and unbiased
+  // variance.
+  CHECK(state.running_mean.isZero());
+  ad::fold_batch_statistics(state);
+  CHECK(state.batch_count == 0.0);
   const Eigen::Map<const MatrixD> xc(x.data(), channels, positions * n);
   const Eigen::VectorXd mu = xc.rowwise().mean();
   CHECK((state.running_mean - 0.1 * mu).cwiseAbs().maxCoeff() < 1e-12);
   const Eigen::VectorXd unbiased = (xc.colwise() - mu).rowwise().squaredNorm() / double(positions * n - 1);
   CHECK((state.running_var - (0.9 * Eigen::VectorXd::Ones(channels) + 0.1 * unbiased)).cwiseAbs().maxCoeff() < 1e-12);
+}
+
+TEST_CASE("batch_norm: statistics merged over shards equal one pass over the whole batch", "[autodiff][batchnorm]") {
+  Rng rng(17);
+  const Index channels = 2, positions = 3, n = 10;
+  const MatrixD x = (random_matrix(positions * channels, n, rng, 3.0).array() + 2.0).matrix();
+  const auto forward = [&](const MatrixD& part, ad::BasicBatchNormState<double>& state) {
+    ad::BasicTape<double> tape;
+    ad::batch_norm(tape.input(part), tape.constant(MatrixD::Ones(channels, 1)), tape.constant(MatrixD::Zero(channels, 1)),
+                   state, true);
+  };
+  ad::BasicBatchNormState<double> whole(channels), merged(channels);
+  forward(x, whole);
+  for (const auto& [first, count] : {std::pair<Index, Index>{0, 3}, {3, 4}, {7, 3}}) {  // unequal shards
+    ad::BasicBatchNormState<double> shard(channels);
+    forward(x.middleCols(first, count), shard);
+    ad::merge_batch_statistics(merged, shard);
+  }
+  CHECK(merged.batch_count == whole.batch_count);
+  CHECK((merged.batch_mean - whole.batch_mean).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((merged.batch_m2 - whole.batch_m2).cwiseAbs().maxCoeff() < 1e-10);
+  ad::fold_batch_statistics(whole);
+  ad::fold_batch_statistics(merged);
+  CHECK((merged.running_var - whole.running_var).cwiseAbs().maxCoeff() < 1e-12);
 }
 
 TEST_CASE("dropout: inverted scaling, identity in eval, passes the op checker", "[autodiff][dropout]") {

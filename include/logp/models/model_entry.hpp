@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "logp/data/dataset.hpp"
 #include "logp/model.hpp"
@@ -40,6 +42,8 @@ class ModelFit {
   virtual ~ModelFit() = default;
   const OptionList& options() const { return options_; }
   virtual std::unique_ptr<Model> fit(const FitContext& context) = 0;
+  // Measurements of the last fit() for machine-readable output (e.g. steps_per_second).
+  virtual std::vector<std::pair<std::string, double>> statistics() const { return {}; }
 
  protected:
   OptionList options_;

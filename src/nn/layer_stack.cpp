@@ -1,0 +1,187 @@
+// A feed-forward stack of layers (include/logp/nn/layer_stack.hpp).
+#include "logp/nn/layer_stack.hpp"
+
+#include "logp/autodiff/arithmetic.hpp"
+#include "logp/autodiff/elementwise.hpp"
+#include "logp/core/error.hpp"
+#include "logp/io/h5.hpp"
+#include "logp/nn/init.hpp"
+#include "logp/nn/mlp.hpp"
+
+namespace logp::nn {
+
+void LayerStack::add_linear(ParameterStore& store, Index out) {
+  StackLayer layer;
+  layer.kind = LayerKind::linear;
+  layer.linear = Linear::add_to(store, next_name(), out_size(), out);
+  layer.out_size = out;
+  layers_.push_back(layer);
+}
+
+void LayerStack::add_conv(ParameterStore& store, Index height, Index width, Index out_channels, Index kernel,
+                          Index stride, Index padding) {
+  add_conv_layer(store, height, width, out_channels, kernel, stride, padding, false);
+}
+
+void LayerStack::add_conv_transpose(ParameterStore& store, Index height, Index width, Index out_channels,
+                                    Index kernel, Index stride, Index padding) {
+  add_conv_layer(store, height, width, out_channels, kernel, stride, padding, true);
+}
+
+void LayerStack::add_conv_layer(ParameterStore& store, Index height, Index width, Index out_channels, Index kernel,
+                                Index stride, Index padding, bool transposed) {
+  const std::string name = next_name();
+  const Index in = out_size();
+  require(height > 0 && width > 0 && in % (height * width) == 0,
+          "layer " + name + ": an input of " + std::to_string(in) + " rows is not a " + std::to_string(height) + "x" +
+              std::to_string(width) + " image");
+  StackLayer layer;
+  layer.kind = transposed ? LayerKind::conv_transpose : LayerKind::conv;
+  layer.conv = ad::Conv2dShape{height, width, in / (height * width), out_channels, kernel, stride, padding, 0};
+  const Index out_height = transposed ? layer.conv.transposed_height() : layer.conv.conv_height();
+  const Index out_width = transposed ? layer.conv.transposed_width() : layer.conv.conv_width();
+  require(out_channels > 0 && out_height > 0 && out_width > 0,
+          "layer " + name + ": kernel " + std::to_string(kernel) + ", stride " + std::to_string(stride) +
+              " and padding " + std::to_string(padding) + " give no output for a " + std::to_string(height) + "x" +
+              std::to_string(width) + " input");
+  const Index in_channels = layer.conv.in_channels;
+  const Index patch = kernel * kernel * (transposed ? out_channels : in_channels);
+  layer.weight = store.add(name + ".weight", transposed ? in_channels : out_channels, patch);
+  layer.bias = store.add(name + ".bias", out_channels, 1);
+  layer.out_size = out_height * out_width * out_channels;
+  layers_.push_back(layer);
+}
+
+void LayerStack::add_batch_norm(ParameterStore& store, Index channels) {
+  const std::string name = next_name();
+  require(channels > 0 && out_size() % channels == 0, "layer " + name + ": " + std::to_string(out_size()) +
+                                                          " rows are not a whole number of " +
+                                                          std::to_string(channels) + "-channel positions");
+  StackLayer layer;
+  layer.kind = LayerKind::batch_norm;
+  layer.channels = channels;
+  layer.gamma = store.add(name + ".gamma", channels, 1);
+  layer.beta = store.add(name + ".beta", channels, 1);
+  store.matrix(layer.gamma).setOnes();
+  layer.out_size = out_size();
+  layers_.push_back(layer);
+}
+
+void LayerStack::add_activation(Activation activation, float leaky_slope) {
+  StackLayer layer;
+  layer.kind = LayerKind::activation;
+  layer.activation = activation;
+  layer.slope = leaky_slope;
+  layer.out_size = out_size();
+  layers_.push_back(layer);
+}
+
+Var LayerStack::forward(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
+                        std::span<ad::BatchNormState> norms, bool training) const {
+  require(x.rows() == in_size_, "network " + prefix_ + ": input has " + std::to_string(x.rows()) +
+                                    " rows, the network takes " + std::to_string(in_size_));
+  require(grad.empty() || static_cast<Index>(grad.size()) == params.size(),
+          "network " + prefix_ + ": gradient buffer has " + std::to_string(grad.size()) + " entries, the store " +
+              std::to_string(params.size()));
+  const auto parameter = [&](std::size_t block) {
+    return grad.empty() ? tape.constant(params.matrix(block))
+                        : tape.parameter(params.matrix(block), params.block(block).in(grad));
+  };
+  Var h = x;
+  std::size_t norm = 0;
+  for (const StackLayer& layer : layers_) {
+    switch (layer.kind) {
+      case LayerKind::linear:  // [out, in] x [in, N] + [out, 1]
+        h = ad::add_bias(ad::matmul(parameter(layer.linear.weight), h), parameter(layer.linear.bias));
+        break;
+      case LayerKind::conv: h = ad::conv2d(h, parameter(layer.weight), parameter(layer.bias), layer.conv); break;
+      case LayerKind::conv_transpose:
+        h = ad::conv_transpose2d(h, parameter(layer.weight), parameter(layer.bias), layer.conv);
+        break;
+      case LayerKind::batch_norm:
+        require(norm < norms.size(), "network " + prefix_ + ": fewer batch-norm states than batch-norm layers");
+        h = ad::batch_norm(h, parameter(layer.gamma), parameter(layer.beta), norms[norm++], training);
+        break;
+      case LayerKind::activation:
+        h = layer.activation == Activation::leaky_relu ? ad::leaky_relu(h, layer.slope) : activate(h, layer.activation);
+        break;
+    }
+  }
+  return h;
+}
+
+std::vector<ad::BatchNormState> LayerStack::make_norm_states() const {
+  std::vector<ad::BatchNormState> states;
+  for (const StackLayer& layer : layers_)
+    if (layer.kind == LayerKind::batch_norm) states.emplace_back(layer.channels);
+  return states;
+}
+
+void LayerStack::initialize(ParameterStore& params, Rng& rng, float weight_std) const {
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    const StackLayer& layer = layers_[k];
+    // Relu-like: the next activation after this layer (past any batch norm) is relu or leaky relu.
+    bool relu_like = false;
+    for (std::size_t j = k + 1; j < layers_.size(); ++j) {
+      if (layers_[j].kind == LayerKind::batch_norm) continue;
+      relu_like = layers_[j].kind == LayerKind::activation &&
+                  (layers_[j].activation == Activation::relu || layers_[j].activation == Activation::leaky_relu);
+      break;
+    }
+    switch (layer.kind) {
+      case LayerKind::linear:
+      case LayerKind::conv:
+      case LayerKind::conv_transpose: {
+        const std::size_t weight = layer.kind == LayerKind::linear ? layer.linear.weight : layer.weight;
+        const std::size_t bias = layer.kind == LayerKind::linear ? layer.linear.bias : layer.bias;
+        if (weight_std > 0.0f) {
+          fill_normal(params.matrix(weight), weight_std, rng);
+        } else if (relu_like) {
+          he_normal(params.matrix(weight), rng);
+        } else {
+          glorot_uniform(params.matrix(weight), rng);
+        }
+        params.matrix(bias).setZero();
+        break;
+      }
+      case LayerKind::batch_norm:
+        if (weight_std > 0.0f) {
+          fill_normal(params.matrix(layer.gamma), weight_std, rng);
+          params.matrix(layer.gamma).array() += 1.0f;
+        } else {
+          params.matrix(layer.gamma).setOnes();
+        }
+        params.matrix(layer.beta).setZero();
+        break;
+      case LayerKind::activation: break;
+    }
+  }
+}
+
+void LayerStack::save_norm_states(const H5Group& g, std::span<const ad::BatchNormState> states) {
+  g.set_attr("count", static_cast<std::int64_t>(states.size()));
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    g.write_vector(std::to_string(i) + ".mean", states[i].running_mean.cast<double>());
+    g.write_vector(std::to_string(i) + ".var", states[i].running_var.cast<double>());
+  }
+}
+
+void LayerStack::load_norm_states(const H5Group& g, std::span<ad::BatchNormState> states) {
+  const std::int64_t count = g.attr_int("count");
+  require(count == static_cast<std::int64_t>(states.size()),
+          g.where("count") + ": " + std::to_string(count) + " batch-norm states, the network has " +
+              std::to_string(states.size()));
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    const std::string name = std::to_string(i);
+    const Vector mean = g.read_vector(name + ".mean"), var = g.read_vector(name + ".var");
+    require(mean.size() == states[i].channels() && var.size() == states[i].channels(),
+            g.where(name + ".mean") + ": " + std::to_string(mean.size()) + " channels, the layer has " +
+                std::to_string(states[i].channels()));
+    require(var.minCoeff() >= 0.0f && mean.allFinite() && var.allFinite(),
+            g.where(name + ".var") + ": running statistics must be finite, variances non-negative");
+    states[i].running_mean = mean.cast<float>();
+    states[i].running_var = var.cast<float>();
+  }
+}
+
+}  // namespace logp::nn
