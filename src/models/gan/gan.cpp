@@ -18,8 +18,11 @@ Matrix GanModel::generate_training_scale(Index n, Rng& rng) const {
 }
 
 Matrix GanModel::sample(Index n, Rng& rng) const {
-  const Matrix g = generate_training_scale(n, rng);
-  return networks_.scale.to_data(g, rng);
+  // Latents and output noise from separate streams, each drawn column by column: the first k
+  // columns of sample(n) are sample(k) for the same rng.
+  Rng latent_rng = rng.split(0), noise_rng = rng.split(1);
+  rng.next_u64();  // the caller's stream moves on
+  return networks_.scale.to_data(generate_training_scale(n, latent_rng), noise_rng);
 }
 
 ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
