@@ -30,7 +30,8 @@ ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, 
   const Index n = real.cols();
   auto& g_norms = norms[static_cast<std::size_t>(Player::generator)];
   auto& d_norms = norms[static_cast<std::size_t>(Player::discriminator)];
-  ad::Tape tape;
+  thread_local ad::Tape tape;  // one per worker thread, reused: clear() keeps the nodes' storage
+  tape.clear();
   const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]
   ShardLoss out;
   if (player == Player::discriminator) {
