@@ -46,7 +46,8 @@ Samples file (--samples-out), the layout of `logp sample --out`, readable by
 `logp eval-samples --samples FILE` (whose --samples-split defaults to "samples"):
   /            attributes copied from the input file (format = "logp-dataset", format_version = 1)
   /samples/x   uint8, N x D (D = H*W*C, row-major H, W, C like the input; C = 1 here), values
-               round((g + 1) / 2 * (levels - 1)) clipped to 0..levels-1 (0..255)
+               round((g + 1) / 2 * (levels - 1)) clipped to 0..levels-1 (0..255); for binary data
+               Bernoulli draws of (g + 1) / 2, as logp's GANs sample
                attributes: kind, levels, shape copied from the input's train/x (same HDF5 types:
                fixed-length ASCII strings, int64), source and created_by (provenance strings,
                as `logp sample` writes); no labels (no /samples/y).
@@ -267,7 +268,10 @@ def main():
             for first in range(0, args.samples, 1000):
                 g = generator(torch.randn(min(1000, args.samples - first), LATENT, generator=draws))  # B x C x H x W
                 top = spec["levels"] - 1
-                q = torch.round((g + 1) * (top / 2)).clamp_(0, top).to(torch.uint8)
+                if top == 1:  # binary data: Bernoulli draws of (g + 1) / 2, as logp samples
+                    q = torch.bernoulli(((g + 1) / 2).clamp_(0, 1), generator=draws).to(torch.uint8)
+                else:
+                    q = torch.round((g + 1) * (top / 2)).clamp_(0, top).to(torch.uint8)
                 chunks.append(q.permute(0, 2, 3, 1).reshape(q.shape[0], -1))  # row-major H, W, C like the input
         pixels = torch.cat(chunks).numpy()
         write_samples(args.samples_out, args.data, args.samples_split, pixels, spec["levels"], spec["shape"],
