@@ -94,7 +94,8 @@ void SganModel::prepare(const DatasetSplit& train) {
   if (!train.has_labels())
     throw Error(train.where() + ": has no labels (y); the semi-supervised GAN needs a labelled training split");
   const std::vector<std::int64_t> labels = train.read_labels();
-  labelled_indices_ = choose_labelled_examples(labels, options_.classes, options_.labels_per_class, options_.label_seed);
+  labelled_indices_ =
+      choose_labelled_examples(labels, options_.classes, options_.labels_per_class, options_.label_seed);
   const auto m = static_cast<Index>(labelled_indices_.size());
   labelled_x_.resize(dim(), m);
   labelled_y_.resize(static_cast<std::size_t>(m));
@@ -165,9 +166,13 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
   const ad::Var labelled_logits = d_net.forward(tape, tape.constant(labelled), d_store, grad, d_norms, true);
   const ad::Var supervised = sgan_supervised_loss(labelled_logits, labels);
   ad::Var loss = supervised;
-  if (!options_.supervised_only) {
+  if (options_.supervised_only) {  // D(x) of the progress lines: on the labelled examples
+    out.real_output =
+        discriminator_output_sum(ad::log_sum_exp(labelled_logits).value(), AdversarialLoss::non_saturating);
+  } else {
     // The generator is frozen: its fakes enter as values.
-    const ad::Var fake = networks_.generator.forward(tape, tape.constant(z), networks_.generator_store, {}, g_norms, true);
+    const ad::Var fake =
+        networks_.generator.forward(tape, tape.constant(z), networks_.generator_store, {}, g_norms, true);
     const ad::Var real_logits = d_net.forward(tape, tape.constant(real), d_store, grad, d_norms, true);
     const ad::Var fake_logits = d_net.forward(tape, fake, d_store, grad, d_norms, true);
     loss = ad::add(supervised, sgan_unsupervised_loss(real_logits, fake_logits));
