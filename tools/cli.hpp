@@ -32,6 +32,7 @@ void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOption
 void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_classify_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_data_transform_commands(CLI::App& data, Commands& commands, const GlobalOptions& global);  // perturb, select
 
 // The command line as typed, for provenance records.

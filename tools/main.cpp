@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add_compare_command(app, commands, global);
   add_anomaly_command(app, commands, global);
   add_eval_samples_command(app, commands, global);
+  add_classify_command(app, commands, global);
 
   try {
     app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());

@@ -1,0 +1,113 @@
+#pragma once
+// The semi-supervised GAN (Salimans et al. 2016, section 5; Odena 2016): a discriminator with K
+// class logits l(x) (the logit of the K+1-th class, "fake", fixed at 0) trained on a few labelled
+// examples and on the unlabelled rest, against a generator. It samples like a GAN and is a
+// classifier (argmax_k l_k(x)); it has no density.
+//
+// With Z(x) = sum_k exp(l_k(x)) and lse = log Z (ad::log_sum_exp):
+//   p(real | x) = Z / (Z + 1) = sigmoid(lse),  p(k | x, real) = softmax(l)_k.
+// Discriminator, on a shard of n real examples, n generated ones and n labelled ones:
+//   unsupervised: -log p(real | x) - log p(fake | G(z)) = softplus(-lse(x)) + softplus(lse(G(z)))
+//     (the GAN's non-saturating discriminator loss with lse as its logit);
+//   supervised:   -log p(y | x, real) = -log_softmax(l(x))_y over the labelled examples.
+// Generator (the non-saturating loss, Goodfellow et al. 2014; Salimans et al. use feature
+// matching, which would need the discriminator's penultimate layer):
+//   -log p(real | G(z)) = softplus(-lse(G(z))).
+// Every loss is summed over its examples.
+//
+// The labelled pool: prepare() reads the training split's labels and keeps, for each class,
+// `labels_per_class` examples chosen by a seeded shuffle (all of a class that has fewer). Each
+// shard draws its n labelled examples uniformly with replacement from the pool, with the
+// shard's generator, after its latents.
+//
+// --supervised-only is the baseline of the same discriminator on the same labelled examples and
+// seed: the discriminator's loss is the supervised term alone, the generator is left as
+// initialized (its loss is 0 and its gradient empty).
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "logp/autodiff/tape.hpp"
+#include "logp/models/classifier.hpp"
+#include "logp/models/gan/gan_networks.hpp"
+
+namespace logp {
+
+struct SganOptions {
+  GanNetworkOptions network;
+  Index classes = 0;              // K (the fit sets it from the training labels: max label + 1)
+  Index labels_per_class = 100;   // N
+  bool supervised_only = false;   // the baseline: adversarial terms off
+  std::uint64_t label_seed = 0;   // which examples are labelled (the fit sets it to --seed)
+};
+
+// The losses above on logits (one column per example), each [1, 1].
+// real, fake: [K, n], [K, m].
+template <class T>
+ad::BasicVar<T> sgan_unsupervised_loss(ad::BasicVar<T> real, ad::BasicVar<T> fake);
+// fake: [K, m].
+template <class T>
+ad::BasicVar<T> sgan_generator_loss(ad::BasicVar<T> fake);
+// logits: [K, n]; labels: n values in [0, K).
+template <class T>
+ad::BasicVar<T> sgan_supervised_loss(ad::BasicVar<T> logits, std::span<const std::int64_t> labels);
+
+// The labelled pool: for each class k < classes, up to per_class indices of labels equal to k,
+// chosen by a shuffle seeded with (seed, k); returned in increasing order. Throws if a label is
+// outside [0, classes).
+std::vector<Index> choose_labelled_examples(std::span<const std::int64_t> labels, Index classes, Index per_class,
+                                            std::uint64_t seed);
+
+class SganModel final : public Model, public AdversarialGame, public Classifier {
+ public:
+  // type: "sgan". options.classes must be set (>= 2).
+  SganModel(std::string type, DataSpec spec, const SganOptions& options);
+
+  std::string_view type() const override { return type_; }
+  std::string hyperparameters() const override;
+  Index num_parameters() const override { return networks_.num_parameters(); }
+  Matrix sample(Index n, Rng& rng) const override;
+  void save(const H5Group& g) const override;
+  static std::unique_ptr<Model> load(std::string type, const H5Group& g, const DataSpec& spec);
+
+  // Classifier: argmax of the K logits (running batch-norm statistics, fixed blocks; ties to the
+  // lowest class).
+  std::vector<std::int64_t> classify(ConstMatrixRef x) const override;
+  Index classes() const override { return options_.classes; }
+
+  // AdversarialGame
+  const Model& trained_model() const override { return *this; }
+  ParameterStore& parameters(Player p) override { return networks_.store(p); }
+  const ParameterStore& parameters(Player p) const override { return networks_.store(p); }
+  GameNorms& norms() override { return networks_.norms; }
+  const GameNorms& norms() const override { return networks_.norms; }
+  void initialize(Rng& rng) override { networks_.initialize(rng); }
+  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
+                          std::span<float> grad) const override;
+  Matrix to_training_scale(ConstMatrixRef x) const override { return networks_.scale.to_training(x); }
+  Matrix generate_training_scale(Index n, Rng& rng) const override;
+  std::string extra_name() const override { return "supervised_loss"; }
+  // Reads train's labels and chooses the labelled pool (choose_labelled_examples); refuses a split
+  // without labels or with labels outside [0, K).
+  void prepare(const DatasetSplit& train) override;
+
+  const SganOptions& options() const { return options_; }
+  // The training-split indices of the labelled pool (empty before prepare(); kept in the file).
+  const std::vector<Index>& labelled_indices() const { return labelled_indices_; }
+
+ private:
+  std::string type_;
+  SganOptions options_;
+  GanNetworks networks_;
+  std::vector<Index> labelled_indices_;
+  Matrix labelled_x_;                     // D x M, training scale (only during training)
+  std::vector<std::int64_t> labelled_y_;  // M
+};
+
+// The K (max label + 1) of a training split's labels; refuses a split without labels, with a
+// negative label, or with fewer than 2 classes.
+Index classes_of_labels(const DatasetSplit& train);
+
+}  // namespace logp

@@ -1,0 +1,37 @@
+#include "logp/models/gan/sgan_entry.hpp"
+
+#include "logp/models/gan/gan_fit.hpp"
+#include "logp/models/gan/sgan.hpp"
+
+namespace logp {
+namespace {
+
+class SganFit final : public AdversarialModelFit<SganModel, SganOptions> {
+ public:
+  SganFit() : AdversarialModelFit("sgan") {
+    declare_network_options(options_, model_options_.network);
+    options_.add("labels-per-class", "labelled training examples per class (the rest train unlabelled)",
+                 model_options_.labels_per_class, Range::positive);
+    options_.add_flag("supervised-only",
+                      "the baseline: the same discriminator on the same labelled examples, no generator",
+                      model_options_.supervised_only);
+    declare_training();
+  }
+
+  std::unique_ptr<Model> fit(const FitContext& context) override {
+    model_options_.classes = classes_of_labels(context.train);  // K from the training labels
+    model_options_.label_seed = training_.seed;
+    return AdversarialModelFit::fit(context);
+  }
+};
+
+}  // namespace
+
+ModelEntry sgan_entry() {
+  return {"sgan",
+          "semi-supervised GAN (Salimans et al. 2016): K-class discriminator, a few labels; samples and classifies",
+          ModelKind::implicit, [] { return std::unique_ptr<ModelFit>(new SganFit()); },
+          [](const H5Group& g, const DataSpec& spec) { return SganModel::load("sgan", g, spec); }};
+}
+
+}  // namespace logp

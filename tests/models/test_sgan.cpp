@@ -1,0 +1,271 @@
+// The semi-supervised GAN (models/gan/sgan.hpp) and `logp classify`: the losses' gradients, the
+// labelled pool, thread-count independence, that the unlabelled data helps, and the command.
+#include <tbb/global_control.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "logp/autodiff/ops.hpp"
+#include "logp/data/dataset_writer.hpp"
+#include "logp/models/gan/adversarial_trainer.hpp"
+#include "logp/models/gan/sgan.hpp"
+#include "support/op_check.hpp"
+#include "support/real_data.hpp"
+#include "support/run_cli.hpp"
+
+namespace logp::testing {
+namespace {
+
+// K Gaussian blobs in 2-D: class k centred at radius 3 on angle 2 pi k / K, elongated
+// (standard deviations `spread` along the circle, 0.35 across it) so that neighbouring classes
+// nearly touch along the circle.
+struct Blobs {
+  Matrix x;
+  std::vector<std::int64_t> y;
+};
+
+Blobs make_blobs(Index n, Index classes, double spread, std::uint64_t seed) {
+  Rng rng(seed);
+  Blobs b{Matrix(2, n), std::vector<std::int64_t>(static_cast<std::size_t>(n))};
+  for (Index j = 0; j < n; ++j) {
+    const auto k = static_cast<Index>(rng.uniform_index(static_cast<std::uint64_t>(classes)));
+    const double angle = 2.0 * M_PI * static_cast<double>(k) / static_cast<double>(classes);
+    const double along = spread * rng.normal(), across = 0.35 * rng.normal();
+    b.x(0, j) = static_cast<float>((3.0 + across) * std::cos(angle) - along * std::sin(angle));
+    b.x(1, j) = static_cast<float>((3.0 + across) * std::sin(angle) + along * std::cos(angle));
+    b.y[static_cast<std::size_t>(j)] = k;
+  }
+  return b;
+}
+
+std::string write_blobs(const std::string& path, Index n, Index classes, double spread) {
+  DatasetWriter writer(path, real_spec(2), {{"source", "test: labelled blobs"}});
+  std::uint64_t seed = 7;
+  for (const char* split : {"train", "valid", "test"}) {
+    const Blobs b = make_blobs(n, classes, spread, seed++);
+    writer.add_split(split, std::vector<float>(b.x.data(), b.x.data() + b.x.size()), b.y);
+  }
+  writer.commit();
+  return path;
+}
+
+SganOptions small_options(Index classes, Index per_class, bool supervised_only = false) {
+  SganOptions o;
+  o.network.architecture = GanArchitecture::mlp;
+  o.network.latent = 4;
+  o.network.hidden = {16, 16};
+  o.classes = classes;
+  o.labels_per_class = per_class;
+  o.supervised_only = supervised_only;
+  o.label_seed = 3;
+  return o;
+}
+
+double accuracy(const Classifier& c, const DatasetSplit& split) {
+  const std::vector<std::int64_t> predicted = c.classify(split.read_all());
+  const std::vector<std::int64_t> labels = split.read_labels();
+  Index correct = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) correct += predicted[i] == labels[i] ? 1 : 0;
+  return static_cast<double>(correct) / static_cast<double>(labels.size());
+}
+
+// -log p(real | x) for logits l (one column), in double from its definition Z / (Z + 1).
+double minus_log_real(const Eigen::VectorXd& l) {
+  const double z = l.array().exp().sum();
+  return -std::log(z / (z + 1.0));
+}
+
+}  // namespace
+
+TEST_CASE("sgan: the losses match their definitions and central differences", "[gan][sgan][gradient]") {
+  Rng rng(11);
+  const MatrixD real = random_matrix(3, 5, rng, 2.0), fake = random_matrix(3, 4, rng, 2.0);
+  const std::vector<std::int64_t> labels = {0, 2, 1, 2, 0};
+  {  // values, from Z = sum exp(l) and the fake logit 0
+    TapeD tape;
+    double expect_d = 0.0, expect_g = 0.0, expect_s = 0.0;
+    for (Index j = 0; j < real.cols(); ++j) expect_d += minus_log_real(real.col(j));
+    for (Index j = 0; j < fake.cols(); ++j) {
+      const double z = fake.col(j).array().exp().sum();
+      expect_d += -std::log(1.0 / (z + 1.0));
+      expect_g += minus_log_real(fake.col(j));
+    }
+    for (Index j = 0; j < real.cols(); ++j) {
+      const Eigen::VectorXd l = real.col(j);
+      expect_s += -(l(labels[static_cast<std::size_t>(j)]) - std::log(l.array().exp().sum()));
+    }
+    CHECK(sgan_unsupervised_loss(tape.constant(real), tape.constant(fake)).value()(0, 0) ==
+          Approx(expect_d).epsilon(1e-12));
+    CHECK(sgan_generator_loss(tape.constant(fake)).value()(0, 0) == Approx(expect_g).epsilon(1e-12));
+    CHECK(sgan_supervised_loss(tape.constant(real), std::span<const std::int64_t>(labels)).value()(0, 0) ==
+          Approx(expect_s).epsilon(1e-12));
+  }
+  check_op("sgan discriminator loss (unsupervised + supervised)",
+           [&](auto& tape, const auto& v) {
+             (void)tape;
+             return ad::add(sgan_unsupervised_loss(v[0], v[1]),
+                            sgan_supervised_loss(v[0], std::span<const std::int64_t>(labels)));
+           },
+           {real, fake});
+  check_op("sgan generator loss", [](auto& tape, const auto& v) { (void)tape; return sgan_generator_loss(v[0]); },
+           {fake});
+}
+
+TEST_CASE("sgan: each player's gradient through the networks matches central differences", "[gan][sgan][gradient]") {
+  TempDir dir;
+  const DatasetSplit train = DatasetSplit::open(write_blobs(dir.file("b.h5"), 60, 3, 1.0), "train");
+  for (const bool supervised_only : {false, true}) {
+    SganModel model("sgan", train.spec(), small_options(3, 4, supervised_only));
+    Rng init(5);
+    model.initialize(init);
+    model.prepare(train);
+    const Matrix real = model.to_training_scale(train.read(0, 8));
+    for (Player player : kPlayers) {
+      INFO("supervised_only " << supervised_only << ", player " << static_cast<int>(player));
+      ParameterStore& store = model.parameters(player);
+      std::vector<float> grad(static_cast<std::size_t>(store.size()), 0.0f), unused(grad);
+      const auto loss_at = [&](std::vector<float>& g) {
+        Rng rng(42);  // the same latents and labelled draws every time
+        GameNorms norms = model.norms();
+        return model.loss_and_grad(player, real, rng, norms, g).loss;
+      };
+      loss_at(grad);
+      // The directional derivative along a random direction, in double from float losses.
+      Rng dir_rng(9);
+      std::vector<float> direction(grad.size());
+      double analytic = 0.0;
+      for (std::size_t i = 0; i < grad.size(); ++i) {
+        direction[i] = static_cast<float>(dir_rng.normal());
+        analytic += static_cast<double>(direction[i]) * grad[i];
+      }
+      const std::vector<float> saved = store.copy_values();
+      const float h = 1e-2f;
+      for (std::size_t i = 0; i < saved.size(); ++i) store.values()[i] = saved[i] + h * direction[i];
+      const double up = loss_at(unused);
+      for (std::size_t i = 0; i < saved.size(); ++i) store.values()[i] = saved[i] - h * direction[i];
+      const double down = loss_at(unused);
+      std::copy(saved.begin(), saved.end(), store.values().begin());
+      const double numeric = (up - down) / (2.0 * h);
+      if (supervised_only && player == Player::generator) {
+        CHECK(analytic == 0.0);  // the baseline leaves the generator alone
+        CHECK(numeric == 0.0);
+      } else {
+        CHECK(analytic != 0.0);
+        CHECK(std::abs(analytic - numeric) <= 2e-2 * std::max(1.0, std::abs(numeric)));
+      }
+    }
+  }
+}
+
+TEST_CASE("sgan: the labelled pool is N per class, seeded, and refuses bad labels", "[gan][sgan]") {
+  std::vector<std::int64_t> labels;
+  for (int i = 0; i < 300; ++i) labels.push_back(i % 3 == 2 && i > 30 ? 0 : i % 3);  // class 2 has 10 examples
+  const std::vector<Index> a = choose_labelled_examples(labels, 3, 20, 1);
+  CHECK(a == choose_labelled_examples(labels, 3, 20, 1));
+  CHECK(a != choose_labelled_examples(labels, 3, 20, 2));
+  CHECK(std::is_sorted(a.begin(), a.end()));
+  std::vector<Index> per_class(3, 0);
+  for (Index i : a) ++per_class[static_cast<std::size_t>(labels[static_cast<std::size_t>(i)])];
+  CHECK(per_class == std::vector<Index>{20, 20, 10});  // a class with fewer gives all it has
+  CHECK(std::adjacent_find(a.begin(), a.end()) == a.end());
+  labels[5] = 3;
+  CHECK_THROWS_WITH(choose_labelled_examples(labels, 3, 20, 1), Catch::Contains("label 3 of example 5"));
+}
+
+TEST_CASE("sgan: refuses a training split without labels", "[gan][sgan][errors]") {
+  TempDir dir;
+  const Matrix x = random_real(2, 20, 1);
+  const DatasetSplit train = DatasetSplit::open(write_real_dataset(dir.file("u.h5"), x, x, x), "train");
+  CHECK_THROWS_WITH(classes_of_labels(train), Catch::Contains("has no labels"));
+  SganModel model("sgan", train.spec(), small_options(3, 4));
+  CHECK_THROWS_WITH(model.prepare(train), Catch::Contains("has no labels"));
+}
+
+TEST_CASE("sgan: training is bit-identical for 1 and 2 threads", "[gan][sgan][threads]") {
+  TempDir dir;
+  const DatasetSplit train = DatasetSplit::open(write_blobs(dir.file("b.h5"), 96, 3, 1.0), "train");
+  const auto run = [&](int threads) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
+    SganModel model("sgan", train.spec(), small_options(3, 5));
+    Rng init(1);
+    model.initialize(init);
+    AdversarialTrainOptions options;
+    options.epochs = 2;
+    options.batch_size = 32;
+    options.shard_size = 8;
+    options.seed = 4;
+    train_adversarial(model, train, options, nullptr);
+    return std::make_pair(model.parameters(Player::discriminator).copy_values(),
+                          model.parameters(Player::generator).copy_values());
+  };
+  const auto one = run(1), two = run(2);
+  CHECK(one.first == two.first);
+  CHECK(one.second == two.second);
+}
+
+// What this shows, and what it does not: on 4 elongated blobs with ONE label per class, the
+// SGAN trained on all 600 unlabelled examples classifies better than the same discriminator
+// trained on the 4 labelled ones (same initialization, labelled examples and draws), for this
+// fixed seed (about 0.90 against 0.73). It is not a claim for every seed: with the
+// non-saturating generator loss (not Salimans et al.'s feature matching) the SGAN beat the
+// baseline on about half of the seeds 0-4 tried here, and on Fashion-MNIST it did not
+// (benchmarks/results/sgan_fmnist.md). The test pins the semi-supervised path end to end: the
+// unlabelled terms change the classifier, in a setting where that helps.
+TEST_CASE("sgan: with one label per class it beats the supervised-only baseline (fixed seed)", "[gan][sgan]") {
+  TempDir dir;
+  const std::string path = write_blobs(dir.file("b.h5"), 600, 4, 1.2);
+  const DatasetSplit train = DatasetSplit::open(path, "train"), test = DatasetSplit::open(path, "test");
+  const std::uint64_t seed = 2;
+  const auto trained_accuracy = [&](bool supervised_only) {
+    SganOptions o = small_options(4, 1, supervised_only);
+    o.network.latent = 2;
+    o.network.hidden = {32, 32};
+    o.label_seed = seed;
+    SganModel model("sgan", train.spec(), o);
+    Rng init(seed);
+    model.initialize(init);
+    AdversarialTrainOptions options;
+    options.epochs = 20;
+    options.batch_size = 64;
+    options.shard_size = 32;
+    options.seed = seed;
+    options.discriminator_optimizer.learning_rate = options.generator_optimizer.learning_rate = 2e-3;
+    train_adversarial(model, train, options, nullptr);
+    REQUIRE(model.labelled_indices().size() == 4);
+    return accuracy(model, test);
+  };
+  const double baseline = trained_accuracy(true), sgan = trained_accuracy(false);
+  INFO("supervised-only " << baseline << ", sgan " << sgan);
+  CHECK(sgan >= baseline + 0.05);
+}
+
+TEST_CASE("cli: logp classify reports an sgan's accuracy and refuses a model that does not classify",
+          "[gan][sgan][cli]") {
+  TempDir dir;
+  const std::string data = write_blobs(dir.file("b.h5"), 120, 3, 1.0);
+  const std::string model = dir.file("sgan.h5");
+  const CliResult fit = run_cli("--threads 2 fit sgan --hidden-layers 8,8 --latent 2 --labels-per-class 5 --epochs 2 "
+                                "--batch-size 32 --shard-size 16 --data " + data + " --out " + model);
+  INFO(fit.err);
+  REQUIRE(fit.exit_code == 0);
+  const CliResult classify = run_cli("--json classify --model " + model + " --data " + data + " --split test");
+  INFO(classify.err);
+  REQUIRE(classify.exit_code == 0);
+  const nlohmann::json r = nlohmann::json::parse(classify.out);
+  CHECK(r["n"] == 120);
+  CHECK(r["classes"] == 3);
+  CHECK(r["accuracy"].get<double>() >= 0.0);
+  CHECK(r["accuracy"].get<double>() <= 1.0);
+  CHECK(r["correct"].get<Index>() == static_cast<Index>(std::lround(r["accuracy"].get<double>() * 120)));
+  const CliResult text = run_cli("classify --model " + model + " --data " + data);
+  CHECK_THAT(text.out, Catch::Contains("accuracy") && Catch::Contains("of 120 correct"));
+
+  const std::string other = dir.file("gauss.h5");
+  REQUIRE(run_cli("fit gaussian --data " + data + " --out " + other).exit_code == 0);
+  const CliResult refused = run_cli("classify --model " + other + " --data " + data);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains(other) && Catch::Contains("does not classify"));
+}
+
+}  // namespace logp::testing
