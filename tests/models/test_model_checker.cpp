@@ -40,6 +40,8 @@ const std::vector<CheckerCase>& checker_cases() {
       {"gan", "gan", CheckerData::real_4, with_training({{"hidden-layers", "8"}, {"latent", "3"}})},
       {"dcgan", "dcgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
       {"lsgan", "lsgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
+      {"sgan", "sgan", CheckerData::real_4,
+       with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"labels-per-class", "5"}})},
   };
   return cases;
 }

@@ -73,7 +73,15 @@ inline std::string checker_data_file(CheckerData data, const TempDir& dir) {
       x.row(3) -= 0.5f * x.row(2);
       return x;
     };
-    write_real_dataset(path, correlated(1), correlated(2), correlated(3));
+    DatasetWriter writer(path, real_spec(4), {{"source", "test"}});
+    std::uint64_t seed = 1;
+    for (const char* split : {"train", "valid", "test"}) {
+      const Matrix x = correlated(seed++);
+      std::vector<std::int64_t> y;
+      for (Index j = 0; j < x.cols(); ++j) y.push_back(x(0, j) > 0.5f ? 1 : 0);
+      writer.add_split(split, std::vector<float>(x.data(), x.data() + x.size()), y);
+    }
+    writer.commit();
   }
   return path;
 }

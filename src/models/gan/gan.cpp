@@ -1,8 +1,6 @@
 // GAN, DCGAN, LSGAN (include/logp/models/gan/gan.hpp).
 #include "logp/models/gan/gan.hpp"
 
-#include <array>
-
 #include "logp/autodiff/ops.hpp"
 #include "logp/io/h5.hpp"
 
@@ -32,12 +30,7 @@ ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, 
   const Index n = real.cols();
   auto& g_norms = norms[static_cast<std::size_t>(Player::generator)];
   auto& d_norms = norms[static_cast<std::size_t>(Player::discriminator)];
-  // One tape per worker thread and player, reused: each sees the same graph every step, so clear()
-  // keeps every node's storage at its size and a step allocates nothing (one tape for both graphs
-  // would resize, hence reallocate and page-fault, every node at every step).
-  thread_local std::array<ad::Tape, 2> tapes;
-  ad::Tape& tape = tapes[static_cast<std::size_t>(player)];
-  tape.clear();
+  ad::Tape& tape = player_tape(player);
   const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]
   ShardLoss out;
   if (player == Player::discriminator) {

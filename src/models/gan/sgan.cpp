@@ -141,8 +141,7 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
   const nn::LayerStack& d_net = networks_.discriminator;
   const ParameterStore& d_store = networks_.discriminator_store;
   ShardLoss out;
-  thread_local ad::Tape tape;  // one per worker thread, reused: clear() keeps the nodes' storage (as gan.cpp)
-  tape.clear();
+  ad::Tape& tape = player_tape(player);
   if (player == Player::generator) {
     if (options_.supervised_only) return out;  // the baseline leaves the generator alone
     const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]

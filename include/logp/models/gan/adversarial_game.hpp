@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "logp/autodiff/batch_norm.hpp"
+#include "logp/autodiff/tape.hpp"
 #include "logp/core/rng.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/model.hpp"
@@ -32,6 +33,17 @@ struct ShardLoss {
   Index real_count = 0, fake_count = 0;
   double extra = 0.0;        // a model-specific term (AdversarialGame::extra_name), summed
 };
+
+// The calling thread's tape for player's loss, cleared. One per thread and player: each sees the
+// same graph at every step, so clear() keeps every node's storage at its size and a step
+// allocates nothing (one tape for both players' graphs would resize, hence reallocate and
+// page-fault, its nodes at every step: half the time of a GAN step).
+inline ad::Tape& player_tape(Player player) {
+  thread_local std::array<ad::Tape, 2> tapes;
+  ad::Tape& tape = tapes[static_cast<std::size_t>(player)];
+  tape.clear();
+  return tape;
+}
 
 class AdversarialGame {
  public:
