@@ -6,6 +6,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/math.hpp"
 #include "logp/eval/score.hpp"
+#include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/nade/deep_nade.hpp"
 #include "logp/models/nade/nade.hpp"
@@ -355,4 +356,43 @@ TEST_CASE("nade-oa: logp fit trains and saves an ensemble model", "[deep_nade][c
   const CliResult no_orderings = run_cli("fit --model nade-oa --orderings 0 --epochs 1 --data " + data + " --out " + model);
   CHECK(no_orderings.exit_code == 2);  // a usage error, refused while parsing
   CHECK_THAT(no_orderings.err, Catch::Contains("--orderings: expected a positive number, got '0'"));
+}
+
+TEST_CASE("nade-oa: a file from before the Ordering type (K x D orderings) still loads", "[deep_nade][io]") {
+  // The old layout: every ordering stored as a row of the K x D dataset "orderings".
+  TempDir dir;
+  DeepNadeOptions options;
+  options.hidden = 5;
+  options.layers = 1;
+  options.orderings = 3;
+  options.ordering = "2,0,3,1";
+  options.ordering_seed = 9;
+  const DeepNadeModel model = small_model(4, options, 2);
+  const H5File file = H5File::create(dir.file("old.h5"));
+  const H5Group g = file.root().create_group("model");
+  g.set_attr("hidden", std::int64_t{5});
+  g.set_attr("layers", std::int64_t{1});
+  g.set_attr("activation", std::string(activation_name(options.activation)));
+  g.set_attr("orderings", std::int64_t{3});
+  g.set_attr("ordering_rule", std::string("given"));
+  g.set_attr("ordering_seed", std::int64_t{9});
+  std::vector<std::int64_t> rows;
+  for (const std::vector<Index>& order : model.orderings()) rows.insert(rows.end(), order.begin(), order.end());
+  g.write<std::int64_t>("orderings", {3, 4}, rows.data());
+  model.parameters().save(g.create_group("parameters"));
+
+  const std::unique_ptr<Model> loaded = DeepNadeModel::load(g, model.data_spec());
+  const auto& oa = dynamic_cast<const DeepNadeModel&>(*loaded);
+  CHECK(oa.orderings() == model.orderings());
+  CHECK(oa.hyperparameters() == model.hyperparameters());
+  const Matrix x = all_examples(4, 2);
+  CHECK(oa.log_prob(x) == model.log_prob(x));
+
+  rows[0] = rows[1];  // ordering 0 is no longer a permutation
+  const H5Group bad = file.root().create_group("bad");
+  for (const char* name : {"hidden", "layers", "orderings", "ordering_seed"}) bad.set_attr(name, g.attr_int(name));
+  for (const char* name : {"activation", "ordering_rule"}) bad.set_attr(name, g.attr_string(name));
+  bad.write<std::int64_t>("orderings", {3, 4}, rows.data());
+  model.parameters().save(bad.create_group("parameters"));
+  CHECK_THROWS_WITH(DeepNadeModel::load(bad, model.data_spec()), Catch::Contains("not a permutation"));
 }
