@@ -1,11 +1,11 @@
 // The order-agnostic deep NADE ("nade-oa"): gradients, exact normalization of single orderings
-// and ensembles, the unbiasedness of the training objective, files, parallel scoring, errors.
+// and ensembles, the unbiasedness of the training objective, old files, errors. Save/load,
+// parallel scoring and sampling are the model checker's (test_model_checker.cpp).
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "logp/core/error.hpp"
 #include "logp/core/math.hpp"
-#include "logp/eval/score.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/nade/deep_nade.hpp"
@@ -264,51 +264,6 @@ TEST_CASE("nade-oa: the ensemble is the log-mean-exp of its orderings and is lab
   model.set_ensemble_size(4);
   CHECK(model.orderings() == orders);
   CHECK_THROWS_WITH(model.set_ensemble_size(0), Catch::Contains("at least 1"));
-}
-
-TEST_CASE("nade-oa: sample frequencies follow exp(log_prob) of the ensemble", "[deep_nade][sampling]") {
-  const Index d = 3;
-  DeepNadeOptions options;
-  options.hidden = 4;
-  options.orderings = 2;
-  options.ordering = "2,0,1";
-  const DeepNadeModel model = small_model(d, options, 21);
-  const Vector p = model.log_prob(all_examples(d, 2)).array().exp();
-  Rng rng(5);
-  const Index n = 40000;
-  const Matrix s = model.sample(n, rng);
-  Eigen::VectorXd counts = Eigen::VectorXd::Zero(8);
-  for (Index j = 0; j < n; ++j) counts(static_cast<Index>(s(0, j) + 2 * s(1, j) + 4 * s(2, j))) += 1;
-  double chi_square = 0.0;
-  for (Index k = 0; k < 8; ++k) chi_square += std::pow(counts(k) - n * p(k), 2) / (n * p(k));
-  CHECK(chi_square < 24.32);  // chi-square 7 degrees of freedom, p = 0.001
-}
-
-TEST_CASE("nade-oa: save/load gives bit-identical log-likelihoods; parallel equals serial", "[deep_nade][io]") {
-  TempDir dir;
-  for (int layers : {1, 2}) {
-    DeepNadeOptions options;
-    options.hidden = 6;
-    options.layers = layers;
-    options.orderings = 3;
-    options.ordering = "random";
-    options.ordering_seed = 77;
-    options.activation = layers == 1 ? Activation::sigmoid : Activation::relu;
-    const DeepNadeModel model = small_model(12, options, 1);
-    const std::string path = dir.file("oa" + std::to_string(layers) + ".h5");
-    save_model(model, FitRecord{}, path);
-    const std::unique_ptr<DensityModel> loaded = load_density_model(path);
-    REQUIRE(loaded->type() == "nade-oa");
-    const auto& oa = dynamic_cast<const DeepNadeModel&>(*loaded);
-    CHECK(oa.orderings() == model.orderings());
-    CHECK(oa.hyperparameters() == model.hyperparameters());
-    CHECK(oa.num_parameters() == model.num_parameters());
-    const Matrix x = random_discrete(12, 50, 2, 6);
-    const Vector serial = model.log_prob(x);
-    CHECK(loaded->log_prob(x) == serial);
-    CHECK(parallel_log_prob(*loaded, x, 7) == serial);
-    CHECK(parallel_log_prob(model, x, 3) == serial);
-  }
 }
 
 TEST_CASE("nade-oa: bad options are refused with a clear message", "[deep_nade][errors]") {
