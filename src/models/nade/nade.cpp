@@ -37,14 +37,19 @@ std::string NadeModel::hyperparameters() const {
   return out.str();
 }
 
-void NadeModel::initialize(Rng& rng) {
-  // Weights ~ N(0, 1/D) for W (inputs sum over D) and N(0, 1/H) for V; biases 0.
-  const std::span<float> values = parameters_.values();
+void initialize_nade_weights(ParameterStore& params, std::size_t w, std::size_t v, double v_gain, Rng& rng) {
+  const std::span<float> values = params.values();
   std::fill(values.begin(), values.end(), 0.0f);
-  const float w_scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(dim())));
-  const float v_scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(options_.hidden)));
-  nn::fill_normal(parameters_.matrix(w_), w_scale, rng);
-  nn::fill_normal(parameters_.matrix(v_), v_scale, rng);
+  const Eigen::Map<Matrix> w_matrix = params.matrix(w), v_matrix = params.matrix(v);
+  const float w_scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(w_matrix.cols())));
+  const float v_scale = static_cast<float>(v_gain / std::sqrt(static_cast<double>(v_matrix.rows())));
+  nn::fill_normal(w_matrix, w_scale, rng);
+  nn::fill_normal(v_matrix, v_scale, rng);
+}
+
+void NadeModel::initialize(Rng& rng) {
+  // W ~ N(0, 1/D) (inputs sum over D), V ~ N(0, 1/H), biases 0.
+  initialize_nade_weights(parameters_, w_, v_, 1.0, rng);
 }
 
 NadeWeights<float> NadeModel::weights() const {

@@ -7,7 +7,6 @@
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/nade/nade.hpp"
-#include "logp/nn/init.hpp"
 
 namespace logp {
 
@@ -43,12 +42,7 @@ std::string RnadeModel::hyperparameters() const {
 void RnadeModel::initialize(Rng& rng) {
   // W ~ N(0, 1/D), V ~ N(0, 0.01/H), rho = 1, c = 0; each conditional starts as K unit-scale
   // Gaussians with equal weights and means spread over [-1, 1] (data standardized to unit scale).
-  const std::span<float> values = parameters_.values();
-  std::fill(values.begin(), values.end(), 0.0f);
-  const float w_scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(dim())));
-  const float v_scale = static_cast<float>(0.1 / std::sqrt(static_cast<double>(options_.hidden)));
-  nn::fill_normal(parameters_.matrix(w_), w_scale, rng);
-  nn::fill_normal(parameters_.matrix(v_), v_scale, rng);
+  initialize_nade_weights(parameters_, w_, v_, 0.1, rng);
   const Index K = options_.components;
   Eigen::Map<Matrix> b = parameters_.matrix(b_);
   for (Index j = 0; j < K; ++j)

@@ -23,6 +23,9 @@ struct NadeOptions {
 
 // NADE-style models (nade, nade-oa, rnade) use sigmoid or relu hidden units; refuses the others.
 void require_nade_activation(Activation activation, const std::string& model);
+// The start NADE and RNADE share: every parameter 0, then the encoder W (block w, H x D) ~
+// N(0, 1/D) and the output weights V (block v, H rows) ~ N(0, v_gain^2 / H).
+void initialize_nade_weights(ParameterStore& params, std::size_t w, std::size_t v, double v_gain, Rng& rng);
 
 class NadeModel : public TrainableDensity {
  public:
