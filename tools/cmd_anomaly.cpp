@@ -13,6 +13,8 @@
 #include "logp/data/dataset.hpp"
 #include "logp/eval/anomaly_scores.hpp"
 #include "logp/eval/detection_metrics.hpp"
+#include "logp/eval/score.hpp"
+#include "logp/eval/score_file.hpp"
 #include "logp/eval/typicality.hpp"
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/model_file.hpp"
@@ -108,8 +110,8 @@ TypicalityReport typicality(const AnomalyOptions& options, const DensityModel& m
   const std::string split = !options.reference_split.empty() ? options.reference_split
                             : !fit.split.empty()              ? fit.split
                                                               : "train";
-  const Vector reference = -split_log_probs(model, DatasetSplit::open(file, split), options.chunk);
-  const Vector validation = -split_log_probs(model, DatasetSplit::open(file, options.validation_split), options.chunk);
+  const Vector reference = -score_values(model, DatasetSplit::open(file, split), options.chunk).values;
+  const Vector validation = -score_values(model, DatasetSplit::open(file, options.validation_split), options.chunk).values;
   const Rng rng(options.seed);
   TypicalityReport report;
   report.threshold = fit_typicality(reference, validation, options.typicality_batch, options.typicality_batches,
@@ -164,14 +166,14 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   const std::string data_where = options.data + ":/" + options.split + "/x";
   const std::string outliers_where = options.outliers.empty() ? "" : options.outliers + ":/" + options.outliers_split + "/x";
   if (!options.out.empty()) {
-    std::vector<Column> columns{{"score", scored.scores.units, scored.scores.scores}};
-    for (const Column& part : scored.scores.parts) columns.push_back(part);
+    std::vector<ExampleValues> columns{{"score", ValueKind::score, scored.scores.units, scored.scores.scores}};
+    for (const ExampleValues& part : scored.scores.parts) columns.push_back(part);
     if (labelled) {
       Vector labels(static_cast<Index>(scored.labels.size()));
       for (size_t i = 0; i < scored.labels.size(); ++i) labels(static_cast<Index>(i)) = scored.labels[i];
-      columns.push_back({"label", "1 = anomaly", labels});
+      columns.push_back({"label", ValueKind::score, "1 = anomaly", labels});
     }
-    write_columns(options.out, columns,
+    write_score_file(options.out, columns,
                   {{"score", to_string(kind)}, {"model", options.model}, {"data", data_where}, {"outliers", outliers_where}});
   }
   if (!options.roc.empty()) write_roc(options.roc, roc_curve(scored.scores.scores, scored.labels));

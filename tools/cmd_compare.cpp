@@ -11,9 +11,9 @@
 #include "table.hpp"
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
-#include "logp/eval/anomaly_scores.hpp"
 #include "logp/eval/likelihood_summary.hpp"
 #include "logp/eval/paired_comparison.hpp"
+#include "logp/eval/score.hpp"
 #include "logp/eval/score_file.hpp"
 #include "logp/io/model_file.hpp"
 
@@ -37,10 +37,8 @@ struct CompareOptions {
 struct Entry {
   std::string name;
   std::string source;      // "model" or "scores"
-  LikelihoodKind kind;
-  std::string value_name;
   std::string data;        // file:/split/x when known
-  Vector log_probs;        // N, nats
+  ExampleValues values;    // N log-likelihoods, nats
 };
 
 // "dir/../f.h5:/test/x" -> "/abs/f.h5:/test/x", so the same data named two ways compares equal.
@@ -63,15 +61,14 @@ std::vector<Entry> collect_entries(const CompareOptions& options, Index& dim, st
     dim = data.dim();
     for (const std::string& path : options.models) {
       const std::unique_ptr<DensityModel> model = load_density_model(path);
-      entries.push_back({path, "model", model->likelihood_kind(), std::string(model->value_name()), data.where(),
-                         split_log_probs(*model, data, options.chunk)});
+      entries.push_back({path, "model", data.where(), score_values(*model, data, options.chunk)});
     }
   } else {
     dim = options.dim;
   }
   for (const std::string& path : options.scores) {
     ScoreFile file = read_score_file(path);
-    entries.push_back({path, "scores", file.kind, file.value_name, file.data, std::move(file.log_probs)});
+    entries.push_back({path, "scores", file.data, std::move(file.values)});
   }
   if (entries.size() < 2)
     throw Error("compare needs at least two models (--model and --scores together), got " + std::to_string(entries.size()));
@@ -79,15 +76,15 @@ std::vector<Entry> collect_entries(const CompareOptions& options, Index& dim, st
 
   const Entry& first = entries.front();
   for (const Entry& e : entries) {
-    if (e.log_probs.size() != first.log_probs.size())
-      throw Error("different numbers of examples: " + first.name + " has N=" + std::to_string(first.log_probs.size()) +
-                  ", " + e.name + " has N=" + std::to_string(e.log_probs.size()) + "; compare scores of the same examples");
+    if (e.values.values.size() != first.values.values.size())
+      throw Error("different numbers of examples: " + first.name + " has N=" + std::to_string(first.values.values.size()) +
+                  ", " + e.name + " has N=" + std::to_string(e.values.values.size()) + "; compare scores of the same examples");
     if (!data_where.empty() && !e.data.empty() && canonical_where(e.data) != canonical_where(data_where))
       throw Error("different examples: " + e.name + " scored " + e.data + ", not " + data_where);
     if (data_where.empty() && !e.data.empty()) data_where = e.data;
-    if (e.kind != first.kind && !options.allow_mixed_kinds)
-      throw Error(first.name + " gives " + std::string(to_string(first.kind)) + " values (" + first.value_name + ") but " +
-                  e.name + " gives " + std::string(to_string(e.kind)) + " values (" + e.value_name +
+    if (e.values.kind != first.values.kind && !options.allow_mixed_kinds)
+      throw Error(first.name + " gives " + std::string(to_string(first.values.kind)) + " values (" + first.values.name + ") but " +
+                  e.name + " gives " + std::string(to_string(e.values.kind)) + " values (" + e.values.name +
                   "): a bound or estimate is not comparable with an exact log-likelihood; pass --allow-mixed-kinds "
                   "to compare anyway (the output is labelled)");
   }
@@ -95,9 +92,7 @@ std::vector<Entry> collect_entries(const CompareOptions& options, Index& dim, st
 }
 
 LikelihoodSummary summarize(const Entry& e, Index dim) {
-  LikelihoodAccumulator accumulator;
-  accumulator.add(e.log_probs);
-  return accumulator.summary(dim, e.kind);
+  return summarize_log_probs(e.values.values, dim, likelihood_kind(e.values.kind, e.name));
 }
 
 std::string interval_text(double low, double high, int decimals) {
@@ -118,7 +113,7 @@ void print_tables(const std::vector<Entry>& entries, const Ranking& ranking, Ind
                   bool mixed, const CompareOptions& options) {
   const double to_bpd = ranking.adjacent.front().nats_to_bits_per_dim();
   std::cout << "data: " << (data_where.empty() ? "(not recorded in the score files)" : data_where)
-            << ", N=" << entries.front().log_probs.size() << ", D=" << dim << "\n";
+            << ", N=" << entries.front().values.values.size() << ", D=" << dim << "\n";
   if (mixed)
     std::cout << "WARNING: mixed likelihood kinds (--allow-mixed-kinds): a bound or estimate is ranked against "
                  "other kinds; differences include the bound's gap\n";
@@ -126,7 +121,7 @@ void print_tables(const std::vector<Entry>& entries, const Ranking& ranking, Ind
   for (size_t k = 0; k < ranking.order.size(); ++k) {
     const Entry& e = entries[static_cast<size_t>(ranking.order[k])];
     const LikelihoodSummary s = summarize(e, dim);
-    models.add_row({std::to_string(k + 1), e.name, std::string(to_string(e.kind)),
+    models.add_row({std::to_string(k + 1), e.name, std::string(to_string(e.values.kind)),
                     fixed(s.mean_nll, 3) + " ± " + fixed(s.std_error, 3), fixed(s.bits_per_dim, 5)});
   }
   models.print(std::cout);
@@ -139,8 +134,8 @@ void print_tables(const std::vector<Entry>& entries, const Ranking& ranking, Ind
     const PairedComparison& c = ranking.adjacent[k];
     const Entry& a = entries[static_cast<size_t>(ranking.order[k])];
     const Entry& b = entries[static_cast<size_t>(ranking.order[k + 1])];
-    const std::string label = a.kind == b.kind ? "" : " (" + std::string(to_string(a.kind)) + " vs " +
-                                                          std::string(to_string(b.kind)) + ")";
+    const std::string label = a.values.kind == b.values.kind ? "" : " (" + std::string(to_string(a.values.kind)) + " vs " +
+                                                          std::string(to_string(b.values.kind)) + ")";
     pairs.add_row({a.name + " vs " + b.name + label, fixed(c.t.mean, 4) + " ± " + fixed(c.t.std_error, 4),
                    interval_text(c.t.ci_low, c.t.ci_high, 4), interval_text(c.bootstrap.low, c.bootstrap.high, 4),
                    fixed(c.t.mean * to_bpd, 6), fixed(c.t.t, 2), p_text(c.t.p), p_text(ranking.p_t_holm[k]),
@@ -163,8 +158,8 @@ nlohmann::json to_json(const std::vector<Entry>& entries, const Ranking& ranking
     models.push_back({{"rank", k + 1},
                       {"name", e.name},
                       {"source", e.source},
-                      {"likelihood_kind", to_string(e.kind)},
-                      {"value_name", e.value_name},
+                      {"likelihood_kind", to_string(e.values.kind)},
+                      {"value_name", e.values.name},
                       {"mean_nll_nats", s.mean_nll},
                       {"std_error_nats", s.std_error},
                       {"bits_per_dim", s.bits_per_dim},
@@ -177,7 +172,7 @@ nlohmann::json to_json(const std::vector<Entry>& entries, const Ranking& ranking
     const Entry& b = entries[static_cast<size_t>(ranking.order[k + 1])];
     pairs.push_back({{"a", a.name},
                      {"b", b.name},
-                     {"kinds", std::string(to_string(a.kind)) + " vs " + std::string(to_string(b.kind))},
+                     {"kinds", std::string(to_string(a.values.kind)) + " vs " + std::string(to_string(b.values.kind))},
                      {"mean_diff_nats", c.t.mean},
                      {"std_error_nats", c.t.std_error},
                      {"mean_diff_bits_per_dim", c.t.mean * to_bpd},
@@ -196,7 +191,7 @@ nlohmann::json to_json(const std::vector<Entry>& entries, const Ranking& ranking
                      {"p_wilcoxon_holm", ranking.p_wilcoxon_holm[k]}});
   }
   return {{"data", data_where.empty() ? nlohmann::json(nullptr) : nlohmann::json(data_where)},
-          {"n", entries.front().log_probs.size()},
+          {"n", entries.front().values.values.size()},
           {"dim", dim},
           {"confidence", options.confidence},
           {"bootstrap_resamples", options.bootstrap},
@@ -211,9 +206,9 @@ void run_compare(const CompareOptions& options, const GlobalOptions& global) {
   std::string data_where;
   const std::vector<Entry> entries = collect_entries(options, dim, data_where);
   bool mixed = false;
-  for (const Entry& e : entries) mixed = mixed || e.kind != entries.front().kind;
+  for (const Entry& e : entries) mixed = mixed || e.values.kind != entries.front().values.kind;
   std::vector<Vector> log_probs;
-  for (const Entry& e : entries) log_probs.push_back(e.log_probs);
+  for (const Entry& e : entries) log_probs.push_back(e.values.values);
   const Ranking ranking = rank_models(log_probs, dim, {options.confidence, options.bootstrap, options.seed});
   if (global.json)
     std::cout << to_json(entries, ranking, dim, data_where, mixed, options).dump(2) << "\n";

@@ -1,11 +1,4 @@
 // logp score: per-example log-likelihoods of a split under one or more models, and their summary.
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-
-#include <cmath>
-#include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,8 +7,7 @@
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/eval/score.hpp"
-#include "logp/io/atomic_output.hpp"
-#include "logp/io/h5.hpp"
+#include "logp/eval/score_file.hpp"
 #include "logp/io/model_file.hpp"
 
 namespace logp::cli {
@@ -49,65 +41,6 @@ std::string apply_estimator(DensityModel& model, const ScoreOptions& options, co
   selectable->select_estimator({options.estimator, options.k, options.estimator_seed, options.sample_chunk});
   return selectable->estimator_description();
 }
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Per-example output: CSV streams rows as chunks are scored; HDF5 is written at the end.
-class ScoreWriter {
- public:
-  // column: the value's name (log_prob, elbo, iwae, reconstruction_error); kind: what it is
-  // (exact, lower bound, estimate, score); units: nats or the score's unit.
-  ScoreWriter(const std::string& path, std::string column, std::string kind, std::string units,
-              const DatasetSplit& data, const std::string& model_path)
-      : output_(path), csv_(ends_with(path, ".csv")), column_(std::move(column)), model_path_(model_path),
-        data_where_(data.where()), kind_(std::move(kind)), units_(std::move(units)) {
-    if (!csv_ && !ends_with(path, ".h5") && !ends_with(path, ".hdf5"))
-      throw Error("--out " + path + ": give a .csv or .h5 file name");
-    if (csv_) {
-      stream_.open(output_.temp_path());
-      if (!stream_) throw Error(path + ": cannot open for writing");
-      stream_ << "index," << column_ << "\n" << std::setprecision(17);
-    }
-  }
-
-  void add(Index first, const Vector& log_probs) {
-    if (csv_) {
-      for (Index j = 0; j < log_probs.size(); ++j) stream_ << first + j << "," << log_probs(j) << "\n";
-    } else {
-      values_.insert(values_.end(), log_probs.data(), log_probs.data() + log_probs.size());
-    }
-  }
-
-  void commit() {
-    if (csv_) {
-      stream_.close();
-      if (!stream_) throw Error(output_.target() + ": write failed (disk full?)");
-    } else {
-      const H5File file = H5File::create(output_.temp_path());
-      const H5Group root = file.root();
-      root.write<double>(column_, {values_.size()}, values_.data());
-      root.set_attr(column_, "units", units_);
-      root.set_attr(column_, "likelihood_kind", kind_);
-      root.set_attr(column_, "model", model_path_);
-      root.set_attr(column_, "data", data_where_);
-      file.flush();
-    }
-    output_.commit();
-  }
-
- private:
-  AtomicOutput output_;
-  bool csv_;
-  std::string column_;
-  std::string model_path_;
-  std::string data_where_;
-  std::string kind_;
-  std::string units_;
-  std::ofstream stream_;
-  std::vector<double> values_;
-};
 
 struct Row {
   std::string path;
@@ -153,34 +86,11 @@ struct ScoreRow {
 ScoreRow score_with(const ScoringModel& model, const ScoreOptions& options, const DatasetSplit& data,
                     const std::string& path) {
   if (options.estimator_given) throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " gives a score");
-  model.data_spec().check_accepts(data.spec(), data.where());
-  std::unique_ptr<ScoreWriter> writer;
-  if (!options.out.empty())
-    writer = std::make_unique<ScoreWriter>(options.out, std::string(model.score_name()), "score",
-                                           std::string(model.score_unit()), data, path);
-  double mean = 0.0, m2 = 0.0;  // Welford, in input order
-  Index n = 0;
-  for_each_batch(data, options.chunk, [&](Index first, const Matrix& batch) {
-    const Index blocks = (batch.cols() + 127) / 128;
-    Vector scores(batch.cols());
-    tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
-      for (Index b = range.begin(); b != range.end(); ++b) {
-        const Index begin = b * 128, count = std::min<Index>(128, batch.cols() - begin);
-        scores.segment(begin, count) = model.score(batch.middleCols(begin, count));
-      }
-    }, tbb::simple_partitioner());
-    for (Index j = 0; j < scores.size(); ++j) {
-      ++n;
-      const double delta = scores(j) - mean;
-      mean += delta / static_cast<double>(n);
-      m2 += delta * (scores(j) - mean);
-    }
-    if (writer) writer->add(first, scores);
-  });
-  if (writer) writer->commit();
-  const double se = n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1) / static_cast<double>(n)) : 0.0;
-  return {path, std::string(model.type()), model.hyperparameters(), std::string(model.score_name()),
-          std::string(model.score_unit()), n, mean, se};
+  const ExampleValues scores = score_values(model, data, options.chunk);
+  if (!options.out.empty()) write_score_file(options.out, {scores}, score_file_attributes(scores, path, data.where()));
+  const ScoreSummary summary = summarize_scores(scores.values);
+  return {path, std::string(model.type()), model.hyperparameters(), scores.name, scores.unit,
+          summary.n, summary.mean, summary.std_error};
 }
 
 void print_score_table(const std::vector<ScoreRow>& rows) {
@@ -196,6 +106,8 @@ void print_score_table(const std::vector<ScoreRow>& rows) {
 void run_score(const ScoreOptions& options, const GlobalOptions& global) {
   if (!options.out.empty() && options.models.size() != 1)
     throw Error("--out writes one model's per-example scores; give a single --model");
+  if (!options.out.empty() && !is_score_file_name(options.out))
+    throw Error("--out " + options.out + ": give a .csv or .h5 file name");
   const DatasetSplit whole = DatasetSplit::open(options.data, options.split);
   const DatasetSplit data = options.first > 0 ? whole.head(options.first) : whole;
   if (data.size() < whole.size())
@@ -212,16 +124,12 @@ void run_score(const ScoreOptions& options, const GlobalOptions& global) {
     if (!model)
       throw Error(path + ": a " + std::string(loaded->type()) + " model has no likelihood; judge it by its samples");
     const std::string estimator = apply_estimator(*model, options, path);
-    std::unique_ptr<ScoreWriter> writer;
+    const ExampleValues log_probs = score_values(*model, data, options.chunk);
     if (!options.out.empty())
-      writer = std::make_unique<ScoreWriter>(options.out, std::string(model->value_name()),
-                                             std::string(to_string(model->likelihood_kind())), "nats", data, path);
-    const LikelihoodSummary summary = score_split(*model, data, options.chunk, [&](Index first, const Vector& lp) {
-      if (writer) writer->add(first, lp);
-    });
-    if (writer) writer->commit();
+      write_score_file(options.out, {log_probs}, score_file_attributes(log_probs, path, data.where()));
+    const LikelihoodSummary summary = summarize_log_probs(log_probs.values, model->dim(), model->likelihood_kind());
     rows.push_back({path, std::string(model->type()), model->hyperparameters(), model->num_parameters(),
-                    read_fit_record(path).seconds, summary, std::string(model->value_name()), estimator});
+                    read_fit_record(path).seconds, summary, log_probs.name, estimator});
   }
   if (global.json) {
     nlohmann::json out = nlohmann::json::array();

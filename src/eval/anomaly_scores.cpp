@@ -1,9 +1,5 @@
 #include "logp/eval/anomaly_scores.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-
 #include <cmath>
 
 #include "logp/core/error.hpp"
@@ -49,27 +45,6 @@ std::string to_string(AnomalyScoreKind kind) {
   return "unknown";
 }
 
-Vector split_log_probs(const DensityModel& model, const DatasetSplit& data, Index chunk) {
-  Vector log_probs(data.size());
-  score_split(model, data, chunk, [&](Index first, const Vector& lp) { log_probs.segment(first, lp.size()) = lp; });
-  return log_probs;
-}
-
-Vector split_model_scores(const ScoringModel& model, const DatasetSplit& data, Index chunk) {
-  model.data_spec().check_accepts(data.spec(), data.where());
-  Vector scores(data.size());
-  const Index block = 128;  // fixed blocks: the result does not depend on the thread count
-  for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
-    tbb::parallel_for(tbb::blocked_range<Index>(0, batch.cols(), block),
-                      [&](const tbb::blocked_range<Index>& range) {
-                        const Index count = range.end() - range.begin();
-                        scores.segment(first + range.begin(), count) = model.score(batch.middleCols(range.begin(), count));
-                      },
-                      tbb::simple_partitioner());
-  });
-  return scores;
-}
-
 AnomalyScores anomaly_scores(AnomalyScoreKind kind, const Model& model, const DensityModel* background,
                              const DatasetSplit& data, Index chunk) {
   AnomalyScores out;
@@ -80,14 +55,15 @@ AnomalyScores anomaly_scores(AnomalyScoreKind kind, const Model& model, const De
       throw Error("--score model-score needs a scoring model (e.g. an autoencoder); " + std::string(model.type()) +
                   " has a likelihood: use --score nll");
     out.units = std::string(scoring->score_unit());
-    out.scores = split_model_scores(*scoring, data, chunk);
+    out.scores = score_values(*scoring, data, chunk).values;
     return out;
   }
   require(kind != AnomalyScoreKind::likelihood_ratio || background != nullptr,
           "the likelihood-ratio score needs a background model (--background)");
   const DensityModel& density = require_density(model, kind);
-  const Vector nll = -split_log_probs(density, data, chunk);
-  out.parts.push_back({"nll_nats", "nats", nll});
+  const ExampleValues log_probs = score_values(density, data, chunk);
+  const Vector nll = -log_probs.values;
+  out.parts.push_back({"nll_nats", log_probs.kind, "nats", nll});
   switch (kind) {
     case AnomalyScoreKind::nll:
       out.units = "nats";
@@ -96,15 +72,16 @@ AnomalyScores anomaly_scores(AnomalyScoreKind kind, const Model& model, const De
     case AnomalyScoreKind::likelihood_ratio: {
       require(background->dim() == density.dim(), "background model has D=" + std::to_string(background->dim()) +
                                                       " but the model has D=" + std::to_string(density.dim()));
-      const Vector background_nll = -split_log_probs(*background, data, chunk);
-      out.parts.push_back({"background_nll_nats", "nats", background_nll});
+      const ExampleValues background_log_probs = score_values(*background, data, chunk);
+      const Vector background_nll = -background_log_probs.values;
+      out.parts.push_back({"background_nll_nats", background_log_probs.kind, "nats", background_nll});
       out.units = "nats";
       out.scores = nll - background_nll;  // log p_background - log p_model
       break;
     }
     case AnomalyScoreKind::complexity: {
       const Vector png_bits = split_png_bits_per_dim(data, chunk);
-      out.parts.push_back({"png_bits_per_dim", "bits/dim", png_bits});
+      out.parts.push_back({"png_bits_per_dim", ValueKind::score, "bits/dim", png_bits});
       out.units = "bits/dim";
       out.scores = nll / (static_cast<double>(density.dim()) * std::log(2.0)) - png_bits;
       break;

@@ -34,4 +34,22 @@ LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& dat
   return accumulator.summary(model.dim(), model.likelihood_kind());
 }
 
+ExampleValues score_values(const DensityModel& model, const DatasetSplit& data, Index chunk) {
+  ExampleValues out = empty_values_of(model);
+  out.values.resize(data.size());
+  score_split(model, data, chunk, [&](Index first, const Vector& lp) { out.values.segment(first, lp.size()) = lp; });
+  return out;
+}
+
+ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, Index chunk) {
+  model.data_spec().check_accepts(data.spec(), data.where());
+  ExampleValues out = empty_values_of(model);
+  out.values.resize(data.size());
+  for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
+    out.values.segment(first, batch.cols()) =
+        parallel_map_columns(batch, [&model](ConstMatrixRef columns) { return model.score(columns); });
+  });
+  return out;
+}
+
 }  // namespace logp

@@ -18,6 +18,10 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 bool is_csv(const std::string& path) { return ends_with(path, ".csv"); }
 bool is_h5(const std::string& path) { return ends_with(path, ".h5") || ends_with(path, ".hdf5"); }
 
+ExampleValues log_probs_named(const std::string& name, LikelihoodKind kind, const std::vector<double>& values) {
+  return {name, value_kind(kind), "nats", Eigen::Map<const Vector>(values.data(), static_cast<Index>(values.size()))};
+}
+
 ScoreFile read_csv_scores(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Error(path + ": cannot open score file");
@@ -27,10 +31,8 @@ ScoreFile read_csv_scores(const std::string& path) {
   const size_t comma = header.find(',');
   if (header.rfind("index,", 0) != 0 || header.find(',', comma + 1) != std::string::npos)
     throw Error(path + ": expected the header 'index,<value>' of `logp score --out`, got '" + header + "'");
-  ScoreFile file;
-  file.path = path;
-  file.value_name = header.substr(comma + 1);
-  file.kind = likelihood_kind_of_value_name(file.value_name, path);
+  const std::string name = header.substr(comma + 1);
+  const LikelihoodKind kind = likelihood_kind_of_value_name(name, path);
   std::vector<double> values;
   std::string line;
   for (Index row = 0; std::getline(in, line); ++row) {
@@ -47,8 +49,7 @@ ScoreFile read_csv_scores(const std::string& path) {
     values.push_back(value);
   }
   if (values.empty()) throw Error(path + ": no per-example values after the header");
-  file.log_probs = Eigen::Map<const Vector>(values.data(), static_cast<Index>(values.size()));
-  return file;
+  return {path, "", log_probs_named(name, kind, values)};
 }
 
 ScoreFile read_h5_scores(const std::string& path) {
@@ -60,19 +61,17 @@ ScoreFile read_h5_scores(const std::string& path) {
   if (candidates.size() != 1)
     throw Error(path + ": expected one dataset with a likelihood_kind attribute (from `logp score --out`), found " +
                 std::to_string(candidates.size()));
-  ScoreFile file;
-  file.path = path;
-  file.value_name = candidates.front();
-  const std::string kind = root.attr_string(file.value_name, "likelihood_kind");
-  if (kind == "exact") file.kind = LikelihoodKind::exact;
-  else if (kind == "lower bound" || kind == "lower_bound") file.kind = LikelihoodKind::lower_bound;
-  else if (kind == "estimate") file.kind = LikelihoodKind::estimate;
-  else throw Error(root.where(file.value_name) + ": unknown likelihood_kind '" + kind + "'");
-  if (root.has_attr(file.value_name, "data")) file.data = root.attr_string(file.value_name, "data");
-  const std::vector<double> values = root.read<double>(file.value_name);
-  if (values.empty()) throw Error(root.where(file.value_name) + ": no per-example values");
-  file.log_probs = Eigen::Map<const Vector>(values.data(), static_cast<Index>(values.size()));
-  return file;
+  const std::string& name = candidates.front();
+  const std::string kind_text = root.attr_string(name, "likelihood_kind");
+  LikelihoodKind kind = LikelihoodKind::exact;
+  if (kind_text == "exact") kind = LikelihoodKind::exact;
+  else if (kind_text == "lower bound" || kind_text == "lower_bound") kind = LikelihoodKind::lower_bound;
+  else if (kind_text == "estimate") kind = LikelihoodKind::estimate;
+  else throw Error(root.where(name) + ": unknown likelihood_kind '" + kind_text + "'");
+  const std::string data = root.has_attr(name, "data") ? root.attr_string(name, "data") : "";
+  const std::vector<double> values = root.read<double>(name);
+  if (values.empty()) throw Error(root.where(name) + ": no per-example values");
+  return {path, data, log_probs_named(name, kind, values)};
 }
 
 }  // namespace
@@ -90,24 +89,31 @@ ScoreFile read_score_file(const std::string& path) {
   throw Error(path + ": score files are .csv or .h5 (from `logp score --out`)");
 }
 
-void write_columns(const std::string& path, const std::vector<Column>& columns,
-                   const std::vector<std::pair<std::string, std::string>>& attributes) {
+bool is_score_file_name(const std::string& path) { return is_csv(path) || is_h5(path); }
+
+FileAttributes score_file_attributes(const ExampleValues& values, const std::string& model_path,
+                                     const std::string& data_where) {
+  return {{"likelihood_kind", std::string(to_string(values.kind))}, {"model", model_path}, {"data", data_where}};
+}
+
+void write_score_file(const std::string& path, const std::vector<ExampleValues>& columns,
+                      const FileAttributes& attributes) {
   require(!columns.empty(), path + ": no columns to write");
   const Index n = columns.front().values.size();
-  for (const Column& c : columns)
+  for (const ExampleValues& c : columns)
     require(c.values.size() == n, path + ": column " + c.name + " has " + std::to_string(c.values.size()) +
                                       " values, expected " + std::to_string(n));
-  if (!is_csv(path) && !is_h5(path)) throw Error(path + ": give a .csv or .h5 file name");
+  if (!is_score_file_name(path)) throw Error(path + ": give a .csv or .h5 file name");
   AtomicOutput output(path);
   if (is_csv(path)) {
     std::ofstream out(output.temp_path());
     if (!out) throw Error(path + ": cannot open for writing");
     out << "index";
-    for (const Column& c : columns) out << "," << c.name;
+    for (const ExampleValues& c : columns) out << "," << c.name;
     out << "\n" << std::setprecision(17);
     for (Index i = 0; i < n; ++i) {
       out << i;
-      for (const Column& c : columns) out << "," << c.values(i);
+      for (const ExampleValues& c : columns) out << "," << c.values(i);
       out << "\n";
     }
     out.close();
@@ -115,9 +121,9 @@ void write_columns(const std::string& path, const std::vector<Column>& columns,
   } else {
     const H5File file = H5File::create(output.temp_path());
     const H5Group root = file.root();
-    for (const Column& c : columns) {
+    for (const ExampleValues& c : columns) {
       root.write<double>(c.name, {static_cast<std::uint64_t>(n)}, c.values.data());
-      root.set_attr(c.name, "units", c.units);
+      root.set_attr(c.name, "units", c.unit);
       for (const auto& [key, value] : attributes) root.set_attr(c.name, key, value);
     }
     file.flush();

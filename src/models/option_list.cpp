@@ -62,7 +62,10 @@ std::string real_text(double value) {
 
 std::string sizes_text(const std::vector<Index>& sizes) {
   std::string text;
-  for (std::size_t i = 0; i < sizes.size(); ++i) text += (i ? "," : "") + std::to_string(sizes[i]);
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string(sizes[i]);
+  }
   return text;
 }
 

@@ -12,13 +12,6 @@
 
 namespace logp {
 
-Schedule parse_schedule(const std::string& text) {
-  if (text == "constant") return Schedule::constant;
-  if (text == "step") return Schedule::step;
-  if (text == "cosine") return Schedule::cosine;
-  throw Error("unknown learning-rate schedule '" + text + "' (expected constant, step or cosine)");
-}
-
 double scheduled_learning_rate(const OptimizerOptions& options, int epoch) {
   switch (options.schedule) {
     case Schedule::constant:

@@ -2,12 +2,9 @@
 #include <cmath>
 
 #include "logp/core/error.hpp"
-#include "logp/eval/score.hpp"
-#include "logp/io/model_file.hpp"
 #include "logp/models/bernoulli/bernoulli.hpp"
 #include "support/binary_data.hpp"
 #include "support/enumerate.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace logp;
 using namespace logp::testing;
@@ -58,37 +55,6 @@ TEST_CASE("bernoulli: alpha = 0 gives -inf, not NaN, to a value never seen", "[b
   CHECK(lp(0) < 0);
   CHECK(lp(1) == Approx(std::log(0.5)));
   CHECK(std::abs(total_probability(model) - 1.0) < 1e-12);
-}
-
-TEST_CASE("bernoulli: sample frequencies follow p", "[bernoulli][sampling]") {
-  Matrix x(3, 10);
-  x.setZero();
-  x.row(0).head(2).setOnes();
-  x.row(1).head(5).setOnes();
-  x.row(2).head(9).setOnes();
-  const BernoulliModel model = BernoulliModel::fit(x, discrete_spec(3, 2), 1.0);
-  Rng rng(11);
-  const Index n = 40000;
-  const Matrix s = model.sample(n, rng);
-  for (Index i = 0; i < 3; ++i) {
-    const double p = model.probabilities()(i);
-    const double freq = s.row(i).cast<double>().mean();
-    CHECK(std::abs(freq - p) < 4.0 * std::sqrt(p * (1 - p) / n));  // within 4 standard errors
-  }
-}
-
-TEST_CASE("bernoulli: save/load gives bit-identical log-likelihoods", "[bernoulli][io]") {
-  TempDir dir;
-  const Matrix data = random_discrete(12, 30, 2, 3);
-  const BernoulliModel model = BernoulliModel::fit(data, discrete_spec(12, 2, {3, 4, 1}), 1.0);
-  save_model(model, FitRecord{"memory", "train", 30, 0.0, "test", ""}, dir.file("b.h5"));
-  const std::unique_ptr<DensityModel> loaded = load_density_model(dir.file("b.h5"));
-  CHECK(loaded->type() == "bernoulli");
-  CHECK(loaded->data_spec().shape == std::vector<Index>{3, 4, 1});
-  const Vector a = model.log_prob(data);
-  const Vector b = loaded->log_prob(data);
-  CHECK(a == b);
-  CHECK(parallel_log_prob(*loaded, data, 7) == a);
 }
 
 TEST_CASE("bernoulli: refuses categorical data and a wrong D", "[bernoulli][errors]") {

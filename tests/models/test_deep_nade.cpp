@@ -1,11 +1,12 @@
 // The order-agnostic deep NADE ("nade-oa"): gradients, exact normalization of single orderings
-// and ensembles, the unbiasedness of the training objective, files, parallel scoring, errors.
+// and ensembles, the unbiasedness of the training objective, old files, errors. Save/load,
+// parallel scoring and sampling are the model checker's (test_model_checker.cpp).
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "logp/core/error.hpp"
 #include "logp/core/math.hpp"
-#include "logp/eval/score.hpp"
+#include "logp/io/h5.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/nade/deep_nade.hpp"
 #include "logp/models/nade/nade.hpp"
@@ -265,51 +266,6 @@ TEST_CASE("nade-oa: the ensemble is the log-mean-exp of its orderings and is lab
   CHECK_THROWS_WITH(model.set_ensemble_size(0), Catch::Contains("at least 1"));
 }
 
-TEST_CASE("nade-oa: sample frequencies follow exp(log_prob) of the ensemble", "[deep_nade][sampling]") {
-  const Index d = 3;
-  DeepNadeOptions options;
-  options.hidden = 4;
-  options.orderings = 2;
-  options.ordering = "2,0,1";
-  const DeepNadeModel model = small_model(d, options, 21);
-  const Vector p = model.log_prob(all_examples(d, 2)).array().exp();
-  Rng rng(5);
-  const Index n = 40000;
-  const Matrix s = model.sample(n, rng);
-  Eigen::VectorXd counts = Eigen::VectorXd::Zero(8);
-  for (Index j = 0; j < n; ++j) counts(static_cast<Index>(s(0, j) + 2 * s(1, j) + 4 * s(2, j))) += 1;
-  double chi_square = 0.0;
-  for (Index k = 0; k < 8; ++k) chi_square += std::pow(counts(k) - n * p(k), 2) / (n * p(k));
-  CHECK(chi_square < 24.32);  // chi-square 7 degrees of freedom, p = 0.001
-}
-
-TEST_CASE("nade-oa: save/load gives bit-identical log-likelihoods; parallel equals serial", "[deep_nade][io]") {
-  TempDir dir;
-  for (int layers : {1, 2}) {
-    DeepNadeOptions options;
-    options.hidden = 6;
-    options.layers = layers;
-    options.orderings = 3;
-    options.ordering = "random";
-    options.ordering_seed = 77;
-    options.activation = layers == 1 ? Activation::sigmoid : Activation::relu;
-    const DeepNadeModel model = small_model(12, options, 1);
-    const std::string path = dir.file("oa" + std::to_string(layers) + ".h5");
-    save_model(model, FitRecord{}, path);
-    const std::unique_ptr<DensityModel> loaded = load_density_model(path);
-    REQUIRE(loaded->type() == "nade-oa");
-    const auto& oa = dynamic_cast<const DeepNadeModel&>(*loaded);
-    CHECK(oa.orderings() == model.orderings());
-    CHECK(oa.hyperparameters() == model.hyperparameters());
-    CHECK(oa.num_parameters() == model.num_parameters());
-    const Matrix x = random_discrete(12, 50, 2, 6);
-    const Vector serial = model.log_prob(x);
-    CHECK(loaded->log_prob(x) == serial);
-    CHECK(parallel_log_prob(*loaded, x, 7) == serial);
-    CHECK(parallel_log_prob(model, x, 3) == serial);
-  }
-}
-
 TEST_CASE("nade-oa: bad options are refused with a clear message", "[deep_nade][errors]") {
   DeepNadeOptions options;
   options.hidden = 3;
@@ -355,4 +311,43 @@ TEST_CASE("nade-oa: logp fit trains and saves an ensemble model", "[deep_nade][c
   const CliResult no_orderings = run_cli("fit --model nade-oa --orderings 0 --epochs 1 --data " + data + " --out " + model);
   CHECK(no_orderings.exit_code == 2);  // a usage error, refused while parsing
   CHECK_THAT(no_orderings.err, Catch::Contains("--orderings: expected a positive number, got '0'"));
+}
+
+TEST_CASE("nade-oa: a file from before the Ordering type (K x D orderings) still loads", "[deep_nade][io]") {
+  // The old layout: every ordering stored as a row of the K x D dataset "orderings".
+  TempDir dir;
+  DeepNadeOptions options;
+  options.hidden = 5;
+  options.layers = 1;
+  options.orderings = 3;
+  options.ordering = "2,0,3,1";
+  options.ordering_seed = 9;
+  const DeepNadeModel model = small_model(4, options, 2);
+  const H5File file = H5File::create(dir.file("old.h5"));
+  const H5Group g = file.root().create_group("model");
+  g.set_attr("hidden", std::int64_t{5});
+  g.set_attr("layers", std::int64_t{1});
+  g.set_attr("activation", std::string(activation_name(options.activation)));
+  g.set_attr("orderings", std::int64_t{3});
+  g.set_attr("ordering_rule", std::string("given"));
+  g.set_attr("ordering_seed", std::int64_t{9});
+  std::vector<std::int64_t> rows;
+  for (const std::vector<Index>& order : model.orderings()) rows.insert(rows.end(), order.begin(), order.end());
+  g.write<std::int64_t>("orderings", {3, 4}, rows.data());
+  model.parameters().save(g.create_group("parameters"));
+
+  const std::unique_ptr<Model> loaded = DeepNadeModel::load(g, model.data_spec());
+  const auto& oa = dynamic_cast<const DeepNadeModel&>(*loaded);
+  CHECK(oa.orderings() == model.orderings());
+  CHECK(oa.hyperparameters() == model.hyperparameters());
+  const Matrix x = all_examples(4, 2);
+  CHECK(oa.log_prob(x) == model.log_prob(x));
+
+  rows[0] = rows[1];  // ordering 0 is no longer a permutation
+  const H5Group bad = file.root().create_group("bad");
+  for (const char* name : {"hidden", "layers", "orderings", "ordering_seed"}) bad.set_attr(name, g.attr_int(name));
+  for (const char* name : {"activation", "ordering_rule"}) bad.set_attr(name, g.attr_string(name));
+  bad.write<std::int64_t>("orderings", {3, 4}, rows.data());
+  model.parameters().save(bad.create_group("parameters"));
+  CHECK_THROWS_WITH(DeepNadeModel::load(bad, model.data_spec()), Catch::Contains("not a permutation"));
 }

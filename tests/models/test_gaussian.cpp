@@ -3,10 +3,8 @@
 #include <numbers>
 
 #include "logp/core/error.hpp"
-#include "logp/io/model_file.hpp"
 #include "logp/models/classic/gaussian.hpp"
 #include "support/real_data.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace logp;
 using namespace logp::testing;
@@ -51,14 +49,10 @@ TEST_CASE("gaussian: a constant dimension is an error without a ridge", "[gaussi
   CHECK_THROWS_WITH(GaussianModel::fit(x, real_spec(3), -1.0), Catch::Contains("--ridge must be >= 0"));
 }
 
-TEST_CASE("gaussian: save and load give identical log-likelihoods; samples have its moments", "[gaussian]") {
-  TempDir dir;
+TEST_CASE("gaussian: samples have its moments", "[gaussian]") {
   Matrix x = random_real(3, 200, 2, -1.0, 1.0);
   x.row(2) += 2.0f * x.row(0);
   const GaussianModel model = GaussianModel::fit(x, real_spec(3), 0.0);
-  save_model(model, FitRecord{"none", "train", 200, 0.0, "test", utc_now_iso8601()}, dir.file("g.h5"));
-  const std::unique_ptr<DensityModel> loaded = load_density_model(dir.file("g.h5"));
-  CHECK((loaded->log_prob(x).array() == model.log_prob(x).array()).all());
   Rng rng(5);
   const MatrixD samples = model.sample(20000, rng).cast<double>();
   const Vector mean = samples.rowwise().mean();

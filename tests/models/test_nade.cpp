@@ -2,14 +2,11 @@
 #include <cmath>
 
 #include "logp/core/error.hpp"
-#include "logp/eval/score.hpp"
-#include "logp/io/model_file.hpp"
 #include "logp/models/nade/nade.hpp"
 #include "support/orderings.hpp"
 #include "support/binary_data.hpp"
 #include "support/enumerate.hpp"
 #include "support/gradient_check.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace logp;
 using namespace logp::testing;
@@ -80,14 +77,7 @@ TEST_CASE("nade: exp(log_prob) sums to 1 over all 2^D vectors", "[nade][normaliz
       CHECK(std::abs(lp.array().exp().sum() - 1.0) < 1e-9);  // double kernel: exact to rounding
     }
   }
-  // The float model: same normalization up to float32 rounding of the activations.
-  NadeOptions options;
-  options.hidden = h;
-  options.ordering = "random";
-  NadeModel model(discrete_spec(d, 2), options);
-  Rng rng(3);
-  model.initialize(rng);
-  CHECK(std::abs(total_probability(model) - 1.0) < 1e-5);
+  // The float model's normalization is the model checker's (test_model_checker.cpp).
 }
 
 TEST_CASE("nade: the float model's gradient agrees with the double kernel", "[nade][gradient]") {
@@ -110,44 +100,6 @@ TEST_CASE("nade: the float model's gradient agrees with the double kernel", "[na
                             x.cast<double>(), g);
   const Eigen::VectorXd got = Eigen::Map<const VectorF>(grad.data(), static_cast<Index>(grad.size())).cast<double>();
   CHECK((got - expected).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, expected.cwiseAbs().maxCoeff()));
-}
-
-TEST_CASE("nade: sample frequencies follow exp(log_prob)", "[nade][sampling]") {
-  const Index d = 3;
-  NadeOptions options;
-  options.hidden = 4;
-  NadeModel model(discrete_spec(d, 2), options);
-  Rng init(21);
-  model.initialize(init);
-  const Matrix all = all_examples(d, 2);
-  const Vector p = model.log_prob(all).array().exp();
-  Rng rng(5);
-  const Index n = 40000;
-  const Matrix s = model.sample(n, rng);
-  Eigen::VectorXd counts = Eigen::VectorXd::Zero(8);
-  for (Index j = 0; j < n; ++j) counts(static_cast<Index>(s(0, j) + 2 * s(1, j) + 4 * s(2, j))) += 1;
-  double chi_square = 0.0;
-  for (Index k = 0; k < 8; ++k) chi_square += std::pow(counts(k) - n * p(k), 2) / (n * p(k));
-  CHECK(chi_square < 24.32);  // chi-square 7 degrees of freedom, p = 0.001
-}
-
-TEST_CASE("nade: save/load gives bit-identical log-likelihoods, ordering included", "[nade][io]") {
-  TempDir dir;
-  NadeOptions options;
-  options.hidden = 5;
-  options.ordering = "random";
-  options.ordering_seed = 77;
-  options.activation = Activation::relu;
-  NadeModel model(discrete_spec(12, 2, {3, 4, 1}), options);
-  Rng rng(1);
-  model.initialize(rng);
-  save_model(model, FitRecord{}, dir.file("nade.h5"));
-  const std::unique_ptr<DensityModel> loaded = load_density_model(dir.file("nade.h5"));
-  const auto& nade = dynamic_cast<const NadeModel&>(*loaded);
-  CHECK(nade.ordering() == model.ordering());
-  const Matrix x = random_discrete(12, 50, 2, 6);
-  CHECK(loaded->log_prob(x) == model.log_prob(x));
-  CHECK(parallel_log_prob(*loaded, x, 7) == model.log_prob(x));
 }
 
 TEST_CASE("nade: bad options are refused with a clear message", "[nade][errors]") {

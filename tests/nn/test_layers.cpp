@@ -98,3 +98,27 @@ TEST_CASE("nn: Glorot and He initializations have the stated spread", "[nn]") {
   CHECK(w.cast<double>().squaredNorm() / static_cast<double>(w.size()) == Approx(2.0 / 300.0).epsilon(0.02));
   CHECK(std::abs(w.cast<double>().mean()) < 4.0 * std::sqrt(2.0 / 300.0 / 60000.0));
 }
+
+TEST_CASE("nn: Mlp's three forward paths agree, and add_compact names blocks as VAE files do", "[nn]") {
+  Rng rng(23);
+  const Matrix x = testing::random_matrix(4, 5, rng).cast<float>();
+  for (const nn::Activation act : {nn::Activation::tanh, nn::Activation::sigmoid, nn::Activation::softplus,
+                                   nn::Activation::relu, nn::Activation::leaky_relu, nn::Activation::identity}) {
+    INFO(activation_name(act));
+    ParameterStore params;
+    const nn::Mlp mlp = nn::Mlp::add_compact(params, "net.", {4, 6, 3}, act);
+    CHECK(params.block(mlp.layers[1].weight).name == "net.W1");
+    CHECK(params.block(mlp.layers[0].bias).name == "net.b0");
+    mlp.initialize_glorot(params, rng);
+    for (float& v : params.values()) v += 0.1f * static_cast<float>(rng.normal());
+    std::vector<float> grad(static_cast<size_t>(params.size()), 0.0f);
+    ad::Tape tape;
+    const Matrix on_tape = mlp.forward(tape, tape.constant(x), params, grad).value();
+    ad::Tape fused_tape;
+    const Matrix fused =
+        mlp.forward<float>(fused_tape, fused_tape.constant(x), params.blocks(), params.values(), grad).value();
+    const Matrix plain = mlp.forward(params, x);
+    CHECK((on_tape - plain).cwiseAbs().maxCoeff() < 1e-5f);
+    CHECK((fused - plain).cwiseAbs().maxCoeff() < 1e-5f);
+  }
+}

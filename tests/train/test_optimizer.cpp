@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "logp/core/error.hpp"
+#include "logp/models/training_fit.hpp"
 #include "logp/train/optimizer.hpp"
 
 using namespace logp;
@@ -78,7 +79,13 @@ TEST_CASE("optimizer: learning-rate schedules", "[optimizer]") {
   CHECK(scheduled_learning_rate(options, 0) == Approx(1.0));
   CHECK(scheduled_learning_rate(options, 5) == Approx(0.5));
   CHECK(scheduled_learning_rate(options, 10) == Approx(0.0).margin(1e-12));
-  CHECK_THROWS_WITH(parse_schedule("linear"), Catch::Contains("linear"));
+  // The schedule is named as text by the training options, the one place that parses it.
+  TrainingSettings settings;
+  OptionList list;
+  declare_training_options(list, settings);
+  list.set("schedule", "cosine");
+  CHECK(settings.train.optimizer.schedule == Schedule::cosine);
+  CHECK_THROWS_WITH(list.set("schedule", "linear"), Catch::Contains("linear") && Catch::Contains("schedule"));
   OptimizerOptions bad;
   bad.kind = "rmsprop";
   CHECK_THROWS_WITH(Optimizer(bad, 1), Catch::Contains("rmsprop"));

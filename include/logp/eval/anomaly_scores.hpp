@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "logp/data/dataset.hpp"
-#include "logp/eval/score_file.hpp"
+#include "logp/eval/example_values.hpp"
 #include "logp/model.hpp"
 
 namespace logp {
@@ -23,7 +23,9 @@ struct AnomalyScores {
   AnomalyScoreKind kind = AnomalyScoreKind::nll;
   std::string units;         // "nats", "bits/dim", or the scoring model's unit
   Vector scores;             // N values
-  std::vector<Column> parts; // what the score is made of (nll_nats, background_nll_nats, ...)
+  // What the score is made of: nll_nats (kind: the model's likelihood kind), background_nll_nats,
+  // png_bits_per_dim (kind score).
+  std::vector<ExampleValues> parts;
 };
 
 // model: a DensityModel for nll/likelihood_ratio/complexity, a ScoringModel for model_score.
@@ -31,10 +33,5 @@ struct AnomalyScores {
 // Data are read `chunk` examples at a time and scored in parallel.
 AnomalyScores anomaly_scores(AnomalyScoreKind kind, const Model& model, const DensityModel* background,
                              const DatasetSplit& data, Index chunk);
-
-// All N log-likelihoods of a split (nats), in input order.
-Vector split_log_probs(const DensityModel& model, const DatasetSplit& data, Index chunk);
-// All N scores of a split under a scoring model, in parallel blocks, in input order.
-Vector split_model_scores(const ScoringModel& model, const DatasetSplit& data, Index chunk);
 
 }  // namespace logp

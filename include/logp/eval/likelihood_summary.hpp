@@ -1,7 +1,8 @@
 #pragma once
-// Summaries of per-example log-likelihoods: mean NLL in nats per example with its standard
-// error (sample std / sqrt(N)), and bits per dimension = nats / (D ln 2). Sums are in double and
-// accumulated in input order, so the result does not depend on thread counts.
+// Summaries of per-example values: for log-likelihoods the mean NLL in nats per example with its
+// standard error (sample std / sqrt(N)) and bits per dimension = nats / (D ln 2); for scores their
+// mean and standard error. Sums are in double and accumulated in input order, so the result does
+// not depend on thread counts.
 #include "logp/core/types.hpp"
 #include "logp/model.hpp"
 
@@ -17,17 +18,38 @@ struct LikelihoodSummary {
   LikelihoodKind kind = LikelihoodKind::exact;
 };
 
-// Welford's running mean and variance of -log p over chunks of examples.
-class LikelihoodAccumulator {
+struct ScoreSummary {
+  Index n = 0;
+  double mean = 0.0;       // in the score's unit
+  double std_error = 0.0;  // of mean
+};
+
+// Welford's running mean and variance, one value at a time in input order.
+class RunningMean {
  public:
-  void add(const Vector& log_probs);  // one value per example, nats
-  LikelihoodSummary summary(Index dim, LikelihoodKind kind) const;
+  void add(double value);
   Index count() const { return n_; }
+  double mean() const { return mean_; }
+  double std_error() const;  // sample std / sqrt(n); 0 below two values
 
  private:
   Index n_ = 0;
   double mean_ = 0.0;
   double m2_ = 0.0;
 };
+
+// The running summary of -log p over chunks of examples.
+class LikelihoodAccumulator {
+ public:
+  void add(const Vector& log_probs);  // one value per example, nats
+  LikelihoodSummary summary(Index dim, LikelihoodKind kind) const;
+  Index count() const { return nll_.count(); }
+
+ private:
+  RunningMean nll_;
+};
+
+LikelihoodSummary summarize_log_probs(const Vector& log_probs, Index dim, LikelihoodKind kind);
+ScoreSummary summarize_scores(const Vector& scores);
 
 }  // namespace logp

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "logp/data/dataset.hpp"
+#include "logp/eval/example_values.hpp"
 #include "logp/eval/likelihood_summary.hpp"
 #include "logp/model.hpp"
 
@@ -23,5 +24,11 @@ Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index bloc
 // and calls sink(first, log_probs) in input order. Checks that the data fits the model first.
 LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& data, Index chunk,
                               const std::function<void(Index first, const Vector& log_probs)>& sink);
+
+// All N values of a split in input order, read `chunk` examples at a time and scored in
+// parallel: a density model's log-likelihoods (named and kinded as the model says, nats), or a
+// scoring model's scores. Checks that the data fits the model first.
+ExampleValues score_values(const DensityModel& model, const DatasetSplit& data, Index chunk);
+ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, Index chunk);
 
 }  // namespace logp

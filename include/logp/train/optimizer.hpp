@@ -12,8 +12,8 @@ namespace logp {
 
 class H5Group;
 
+// Named constant | step | cosine by the training options (training_fit.cpp), the one parser.
 enum class Schedule { constant, step, cosine };
-Schedule parse_schedule(const std::string& text);  // "constant" | "step" | "cosine"
 
 struct OptimizerOptions {
   std::string kind = "adam";     // "adam" | "sgd" (with momentum)

@@ -21,8 +21,9 @@ AutoencoderModel::AutoencoderModel(DataSpec spec, AutoencoderOptions options)
   std::vector<Index> decoder{options_.code};
   decoder.insert(decoder.end(), options_.hidden.rbegin(), options_.hidden.rend());
   decoder.push_back(dim());
-  network_.encoder = DenseStack(parameters_, "encoder.", encoder, options_.activation);
-  network_.decoder = DenseStack(parameters_, "decoder.", decoder, options_.activation);
+  require_vae_activation(options_.activation, "autoencoder");
+  network_.encoder = nn::Mlp::add_compact(parameters_, "encoder.", encoder, options_.activation);
+  network_.decoder = nn::Mlp::add_compact(parameters_, "decoder.", decoder, options_.activation);
 }
 
 std::string AutoencoderModel::hyperparameters() const {
@@ -38,8 +39,8 @@ Matrix AutoencoderModel::sample(Index, Rng&) const {
 }
 
 void AutoencoderModel::initialize(Rng& rng) {
-  network_.encoder.initialize(parameters_, rng);
-  network_.decoder.initialize(parameters_, rng);
+  network_.encoder.initialize_glorot(parameters_, rng);
+  network_.decoder.initialize_glorot(parameters_, rng);
 }
 
 double AutoencoderModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {

@@ -12,7 +12,7 @@ class AutoencoderFit final : public TrainedModelFit<AutoencoderModel, Autoencode
     options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)",
                  model_options_.hidden);
     options_.add("latent", "code (bottleneck) size", model_options_.code, Range::positive);
-    options_.add_activation(model_options_.activation, kDenseStackActivations);
+    options_.add_activation(model_options_.activation, kVaeActivations);
     declare_training();
   }
 };

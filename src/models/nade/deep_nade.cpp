@@ -26,16 +26,6 @@ std::vector<Index> ensemble_ordering(std::uint64_t seed, int k, Index dim) {
   return random_permutation(dim, rng);
 }
 
-void check_stored_permutation(const std::vector<std::int64_t>& row, Index dim, const std::string& where) {
-  std::vector<bool> seen(static_cast<size_t>(dim), false);
-  for (const std::int64_t d : row) {
-    if (d < 0 || d >= dim || seen[static_cast<size_t>(d)])
-      throw Error(where + ": a stored ordering is not a permutation of 0.." + std::to_string(dim - 1) + " (entry " +
-                  std::to_string(d) + ")");
-    seen[static_cast<size_t>(d)] = true;
-  }
-}
-
 // Glorot uniform, U(-r, r) with r = sqrt(6 / (fan_in + fan_out)).
 void glorot_uniform(Eigen::Map<Matrix> w, Index fan_in, Index fan_out, Rng& rng) {
   const double r = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
@@ -51,7 +41,9 @@ void he_normal(Eigen::Map<Matrix> w, Index fan_in, Rng& rng) {
 }  // namespace
 
 DeepNadeModel::DeepNadeModel(DataSpec spec, DeepNadeOptions options)
-    : TrainableDensity(std::move(spec)), options_(std::move(options)) {
+    : TrainableDensity(std::move(spec)),
+      options_(std::move(options)),
+      first_(Ordering::from_option(options_.ordering, options_.ordering_seed, dim())) {
   require_nade_activation(options_.activation, std::string(type()));
   if (data_spec().kind != DataKind::binary)
     throw Error("nade-oa: needs binary data, got " + data_spec().describe());
@@ -61,10 +53,6 @@ DeepNadeModel::DeepNadeModel(DataSpec spec, DeepNadeOptions options)
   require(options_.orderings >= 1,
           "nade-oa: --orderings (the evaluation ensemble size K) must be at least 1, got " +
               std::to_string(options_.orderings));
-  NadeOptions first;
-  first.ordering = options_.ordering;
-  first.ordering_seed = options_.ordering_seed;
-  orderings_.push_back(make_ordering(first, dim()));
   set_ensemble_size(options_.orderings);
 
   const Index h = options_.hidden, d = dim();
@@ -83,7 +71,7 @@ DeepNadeModel::DeepNadeModel(DataSpec spec, DeepNadeOptions options)
 void DeepNadeModel::set_ensemble_size(int orderings) {
   require(orderings >= 1, "nade-oa: --orderings (the evaluation ensemble size K) must be at least 1, got " +
                               std::to_string(orderings));
-  orderings_.resize(1);
+  orderings_.assign(1, first_.permutation());
   for (int k = 1; k < orderings; ++k) orderings_.push_back(ensemble_ordering(options_.ordering_seed, k, dim()));
   options_.orderings = orderings;
 }
@@ -100,7 +88,7 @@ std::string DeepNadeModel::hyperparameters() const {
   std::ostringstream out;
   out << "hidden=" << options_.hidden << ", layers=" << options_.layers
       << ", activation=" << activation_name(options_.activation) << ", ";
-  const std::string first = describe_ordering(options_.ordering, options_.ordering_seed);
+  const std::string first = first_.describe();
   if (options_.orderings == 1)
     out << "single ordering (" << first << ")";
   else
@@ -210,14 +198,8 @@ void DeepNadeModel::save(const H5Group& g) const {
   g.set_attr("layers", static_cast<std::int64_t>(options_.layers));
   g.set_attr("activation", std::string(activation_name(options_.activation)));
   g.set_attr("orderings", static_cast<std::int64_t>(options_.orderings));
-  g.set_attr("ordering_rule", options_.ordering == "raster" || options_.ordering == "random" ? options_.ordering
-                                                                                             : std::string("given"));
-  g.set_attr("ordering_seed", static_cast<std::int64_t>(options_.ordering_seed));
   g.set_attr("objective", std::string("order-agnostic (Uria et al. 2014)"));
-  // K x D: row k is ordering k (authoritative on load).
-  std::vector<std::int64_t> stored;
-  for (const std::vector<Index>& order : orderings_) stored.insert(stored.end(), order.begin(), order.end());
-  g.write<std::int64_t>("orderings", {orderings_.size(), static_cast<std::uint64_t>(dim())}, stored.data());
+  first_.save(g);  // orderings 1..K-1 are drawn again from its seed on load
   parameters_.save(g.create_group("parameters"));
 }
 
@@ -228,21 +210,34 @@ std::unique_ptr<Model> DeepNadeModel::load(const H5Group& g, const DataSpec& spe
   options.activation = parse_activation(g.attr_string("activation"));
   options.orderings = static_cast<int>(g.attr_int("orderings"));
   options.ordering_seed = static_cast<std::uint64_t>(g.attr_int("ordering_seed"));
-  std::vector<std::uint64_t> dims;
-  const std::vector<std::int64_t> stored = g.read<std::int64_t>("orderings", &dims);
-  if (dims.size() != 2 || static_cast<Index>(dims[0]) != options.orderings || static_cast<Index>(dims[1]) != spec.dim)
-    throw Error(g.where("orderings") + ": expected " + std::to_string(options.orderings) + " x " +
-                std::to_string(spec.dim) + " orderings");
-  auto model = std::make_unique<DeepNadeModel>(spec, options);  // ordering "raster" for now
-  model->options_.ordering = g.attr_string("ordering_rule");
-  for (Index k = 0; k < options.orderings; ++k) {
-    const auto first = stored.begin() + k * spec.dim;
-    const std::vector<std::int64_t> row(first, first + spec.dim);
-    check_stored_permutation(row, spec.dim, g.where("orderings"));
-    model->orderings_[static_cast<size_t>(k)].assign(row.begin(), row.end());
+  options.ordering = "raster";  // replaced below by the saved ordering, which is authoritative
+  auto model = std::make_unique<DeepNadeModel>(spec, options);
+  if (g.has("ordering")) {
+    model->first_ = Ordering::load(g, spec.dim);
+    model->set_ensemble_size(options.orderings);
+  } else {
+    model->load_stored_orderings(g);
   }
+  model->options_.ordering = model->first_.rule();
   model->parameters_.load(g.group("parameters"));
   return model;
+}
+
+// Files before the Ordering type hold all K orderings as the K x D dataset "orderings".
+void DeepNadeModel::load_stored_orderings(const H5Group& g) {
+  std::vector<std::uint64_t> dims;
+  const std::vector<std::int64_t> stored = g.read<std::int64_t>("orderings", &dims);
+  const Index k_count = options_.orderings, d = dim();
+  if (dims.size() != 2 || static_cast<Index>(dims[0]) != k_count || static_cast<Index>(dims[1]) != d)
+    throw Error(g.where("orderings") + ": expected " + std::to_string(k_count) + " x " + std::to_string(d) +
+                " orderings");
+  for (Index k = 0; k < k_count; ++k) {
+    const auto row = stored.begin() + k * d;
+    const Ordering order = Ordering::stored(std::vector<Index>(row, row + d), g.attr_string("ordering_rule"),
+                                            options_.ordering_seed, d, g.where("orderings"));
+    if (k == 0) first_ = order;
+    orderings_[static_cast<size_t>(k)] = order.permutation();
+  }
 }
 
 }  // namespace logp

@@ -5,25 +5,15 @@
 #include <sstream>
 
 #include "logp/core/error.hpp"
-#include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/nade/nade.hpp"
-#include "logp/nn/init.hpp"
 
 namespace logp {
-namespace {
-
-std::vector<Index> rnade_ordering(const RnadeOptions& options, Index dim) {
-  NadeOptions nade;
-  nade.ordering = options.ordering;
-  nade.ordering_seed = options.ordering_seed;
-  return make_ordering(nade, dim);
-}
-
-}  // namespace
 
 RnadeModel::RnadeModel(DataSpec spec, RnadeOptions options)
-    : TrainableDensity(std::move(spec)), options_(std::move(options)) {
+    : TrainableDensity(std::move(spec)),
+      options_(std::move(options)),
+      order_(Ordering::from_option(options_.ordering, options_.ordering_seed, dim())) {
   require_nade_activation(options_.activation, std::string(type()));
   if (data_spec().kind != DataKind::real)
     throw Error("rnade: needs real data, got " + data_spec().describe() +
@@ -32,7 +22,6 @@ RnadeModel::RnadeModel(DataSpec spec, RnadeOptions options)
   require(options_.components > 0, "rnade: --components must be positive, got " + std::to_string(options_.components));
   require(options_.min_scale > 0 && std::isfinite(options_.min_scale),
           "rnade: --min-scale must be a positive number, got " + std::to_string(options_.min_scale));
-  order_ = rnade_ordering(options_, dim());
   const Index K = options_.components;
   w_ = parameters_.add("W", options_.hidden, dim());
   v_ = parameters_.add("V", options_.hidden, 3 * K * dim());
@@ -46,19 +35,14 @@ std::string RnadeModel::hyperparameters() const {
   out << "hidden=" << options_.hidden << ", components=" << options_.components
       << ", activation=" << activation_name(options_.activation)
       << ", min_scale=" << options_.min_scale
-      << ", ordering=" << describe_ordering(options_.ordering, options_.ordering_seed) << " (single ordering)";
+      << ", ordering=" << order_.describe() << " (single ordering)";
   return out.str();
 }
 
 void RnadeModel::initialize(Rng& rng) {
   // W ~ N(0, 1/D), V ~ N(0, 0.01/H), rho = 1, c = 0; each conditional starts as K unit-scale
   // Gaussians with equal weights and means spread over [-1, 1] (data standardized to unit scale).
-  const std::span<float> values = parameters_.values();
-  std::fill(values.begin(), values.end(), 0.0f);
-  const float w_scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(dim())));
-  const float v_scale = static_cast<float>(0.1 / std::sqrt(static_cast<double>(options_.hidden)));
-  nn::fill_normal(parameters_.matrix(w_), w_scale, rng);
-  nn::fill_normal(parameters_.matrix(v_), v_scale, rng);
+  initialize_nade_weights(parameters_, w_, v_, 0.1, rng);
   const Index K = options_.components;
   Eigen::Map<Matrix> b = parameters_.matrix(b_);
   for (Index j = 0; j < K; ++j)
@@ -75,7 +59,7 @@ RnadeWeights<float> RnadeModel::weights() const {
 
 Vector RnadeModel::log_prob_impl(ConstMatrixRef x) const {
   Vector out(x.cols());
-  rnade_log_prob<float>(weights(), order_, shape(), x, out);
+  rnade_log_prob<float>(weights(), order_.permutation(), shape(), x, out);
   return out;
 }
 
@@ -84,7 +68,7 @@ double RnadeModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> g
   RnadeGradients<float> g{p.block(w_).in(grad), p.block(v_).in(grad), p.block(b_).in(grad),
                           Eigen::Map<VectorF>(grad.data() + p.block(c_).offset, options_.hidden),
                           Eigen::Map<VectorF>(grad.data() + p.block(rho_).offset, dim())};
-  return rnade_nll_and_grad<float>(weights(), order_, shape(), x, g);
+  return rnade_nll_and_grad<float>(weights(), order_.permutation(), shape(), x, g);
 }
 
 Matrix RnadeModel::sample(Index n, Rng& rng) const {
@@ -97,7 +81,7 @@ Matrix RnadeModel::sample(Index n, Rng& rng) const {
   Eigen::VectorXd weight(K);
   for (Index j = 0; j < n; ++j) {
     a = w.c;
-    for (const Index d : order_) {
+    for (const Index d : order_.permutation()) {
       if (options_.activation == Activation::sigmoid)
         h = (w.rho(d) * a.array()).logistic().matrix();
       else
@@ -126,11 +110,7 @@ void RnadeModel::save(const H5Group& g) const {
   g.set_attr("components", static_cast<std::int64_t>(options_.components));
   g.set_attr("activation", activation_name(options_.activation));
   g.set_attr("min_scale", options_.min_scale);
-  g.set_attr("ordering_rule", options_.ordering.empty() || options_.ordering[0] == '@' ? std::string("given")
-                                                                                       : options_.ordering);
-  g.set_attr("ordering_seed", static_cast<std::int64_t>(options_.ordering_seed));
-  std::vector<std::int64_t> order(order_.begin(), order_.end());
-  g.write<std::int64_t>("ordering", {order.size()}, order.data());
+  order_.save(g);
   parameters_.save(g.create_group("parameters"));
 }
 
@@ -140,13 +120,12 @@ std::unique_ptr<Model> RnadeModel::load(const H5Group& g, const DataSpec& spec) 
   options.components = g.attr_int("components");
   options.activation = parse_activation(g.attr_string("activation"));
   options.min_scale = g.attr_double("min_scale");
-  options.ordering_seed = static_cast<std::uint64_t>(g.attr_int("ordering_seed"));
-  const std::vector<std::int64_t> stored = g.read<std::int64_t>("ordering");
-  std::vector<std::string> entries;
-  for (std::int64_t d : stored) entries.push_back(std::to_string(d));
-  options.ordering = join(entries, ",");  // the saved permutation is authoritative
+  const Ordering order = Ordering::load(g, spec.dim);  // the saved permutation is authoritative
+  options.ordering = "raster";                          // replaced below
+  options.ordering_seed = order.seed();
   auto model = std::make_unique<RnadeModel>(spec, options);
-  model->options_.ordering = g.attr_string("ordering_rule");
+  model->order_ = order;
+  model->options_.ordering = order.rule();
   model->parameters_.load(g.group("parameters"));
   return model;
 }

@@ -1,5 +1,6 @@
 #include "logp/models/vae/vae.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "logp/core/error.hpp"
@@ -43,6 +44,11 @@ VaeBound parse_vae_bound(const std::string& text) {
 
 std::string_view to_string(VaeBound bound) { return bound == VaeBound::elbo ? "elbo" : "iwae"; }
 
+void require_vae_activation(Activation activation, const std::string& model) {
+  require(std::find(kVaeActivations.begin(), kVaeActivations.end(), activation) != kVaeActivations.end(),
+          model + ": activation " + activation_name(activation) + " is not one of relu, tanh, softplus");
+}
+
 VaeModel::VaeModel(DataSpec spec, VaeOptions options) : TrainableDensity(std::move(spec)), options_(std::move(options)) {
   require(options_.latent > 0, "vae: --latent must be positive, got " + std::to_string(options_.latent));
   require(options_.train_samples >= 1, "vae: --train-samples must be at least 1, got " +
@@ -59,8 +65,9 @@ VaeModel::VaeModel(DataSpec spec, VaeOptions options) : TrainableDensity(std::mo
   std::vector<Index> decoder{options_.latent};
   decoder.insert(decoder.end(), options_.hidden.rbegin(), options_.hidden.rend());
   decoder.push_back(decoder_outputs(network_.likelihood, dim()));
-  network_.encoder = DenseStack(parameters_, "encoder.", encoder, options_.activation);
-  network_.decoder = DenseStack(parameters_, "decoder.", decoder, options_.activation);
+  require_vae_activation(options_.activation, "vae");
+  network_.encoder = nn::Mlp::add_compact(parameters_, "encoder.", encoder, options_.activation);
+  network_.decoder = nn::Mlp::add_compact(parameters_, "decoder.", decoder, options_.activation);
 }
 
 std::string VaeModel::hyperparameters() const {
@@ -73,8 +80,8 @@ std::string VaeModel::hyperparameters() const {
 }
 
 void VaeModel::initialize(Rng& rng) {
-  network_.encoder.initialize(parameters_, rng);
-  network_.decoder.initialize(parameters_, rng);
+  network_.encoder.initialize_glorot(parameters_, rng);
+  network_.decoder.initialize_glorot(parameters_, rng);
 }
 
 double VaeModel::objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const {

@@ -13,7 +13,7 @@ class VaeFit final : public TrainedModelFit<VaeModel, VaeOptions> {
     VaeOptions& vae = model_options_;
     options_.add("hidden-layers", "encoder hidden sizes, e.g. 500,500 (the decoder mirrors them)", vae.hidden);
     options_.add("latent", "latent dimensions", vae.latent, Range::positive);
-    options_.add_activation(vae.activation, kDenseStackActivations);
+    options_.add_activation(vae.activation, kVaeActivations);
     options_.add("likelihood", "decoder: bernoulli (binary data) | gaussian (real data); empty: from the data",
                  vae.likelihood);
     options_.add_choice("objective", "training objective: elbo (analytic KL, 1 draw) | iwae (k draws)", vae.objective,

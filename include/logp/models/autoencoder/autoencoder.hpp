@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "logp/models/vae/vae_network.hpp"
+#include "logp/models/vae/vae_objective.hpp"
 #include "logp/train/trainable.hpp"
 
 namespace logp {
@@ -26,8 +26,8 @@ struct AutoencoderOptions {
 };
 
 struct AutoencoderNetwork {
-  DenseStack encoder;  // D -> hidden... -> code
-  DenseStack decoder;  // code -> hidden (reversed)... -> D
+  nn::Mlp encoder;  // D -> hidden... -> code
+  nn::Mlp decoder;  // code -> hidden (reversed)... -> D
   bool binary = true;  // cross-entropy on logits; false: squared error
 };
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "logp/models/nade/deep_nade_kernel.hpp"
+#include "logp/models/ordering.hpp"
 #include "logp/train/trainable.hpp"
 
 namespace logp {
@@ -74,8 +75,10 @@ class DeepNadeModel : public TrainableDensity {
 
  private:
   Vector log_prob_impl(ConstMatrixRef x) const override;
+  void load_stored_orderings(const H5Group& g);
 
   DeepNadeOptions options_;
+  Ordering first_;                             // ordering 0, from the ordering option
   std::vector<std::vector<Index>> orderings_;  // K permutations; orderings_[k][t]: dimension at position t
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "logp/models/nade/nade_kernel.hpp"
+#include "logp/models/ordering.hpp"
 #include "logp/train/trainable.hpp"
 
 namespace logp {
@@ -15,17 +16,16 @@ struct NadeOptions {
   Index hidden = 500;
   Activation activation = Activation::sigmoid;
   // "raster" (0, 1, ..., D-1), "random" (a permutation drawn from ordering_seed), or an explicit
-  // comma-separated permutation of 0..D-1; "@FILE" reads that list from a file.
+  // comma-separated permutation of 0..D-1; "@FILE" reads that list from a file (ordering.hpp).
   std::string ordering = "raster";
   std::uint64_t ordering_seed = 0;
 };
 
 // NADE-style models (nade, nade-oa, rnade) use sigmoid or relu hidden units; refuses the others.
 void require_nade_activation(Activation activation, const std::string& model);
-// The permutation named by options.ordering for dimension `dim`; refuses a non-permutation.
-std::vector<Index> make_ordering(const NadeOptions& options, Index dim);
-// How an ordering option reads in hyperparameters(): "raster", "random(seed S)" or "given".
-std::string describe_ordering(const std::string& ordering, std::uint64_t ordering_seed);
+// The start NADE and RNADE share: every parameter 0, then the encoder W (block w, H x D) ~
+// N(0, 1/D) and the output weights V (block v, H rows) ~ N(0, v_gain^2 / H).
+void initialize_nade_weights(ParameterStore& params, std::size_t w, std::size_t v, double v_gain, Rng& rng);
 
 class NadeModel : public TrainableDensity {
  public:
@@ -40,7 +40,7 @@ class NadeModel : public TrainableDensity {
   double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   void initialize(Rng& rng) override;
 
-  const std::vector<Index>& ordering() const { return order_; }
+  const std::vector<Index>& ordering() const { return order_.permutation(); }
   const NadeOptions& options() const { return options_; }
   NadeWeights<float> weights() const;
 
@@ -48,7 +48,7 @@ class NadeModel : public TrainableDensity {
   Vector log_prob_impl(ConstMatrixRef x) const override;
 
   NadeOptions options_;
-  std::vector<Index> order_;  // order_[k]: the dimension modelled k-th
+  Ordering order_;
   std::size_t w_, v_, b_, c_;  // parameter blocks
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "logp/models/ordering.hpp"
 #include "logp/models/rnade/rnade_kernel.hpp"
 #include "logp/train/trainable.hpp"
 
@@ -18,7 +19,7 @@ struct RnadeOptions {
   Index components = 10;                             // K, Gaussians per conditional
   Activation activation = Activation::relu;  // the paper's choice
   double min_scale = 1e-3;  // floor on every sigma, in the data's units (standardized data: 1e-3)
-  // As NadeOptions: "raster", "random" (from ordering_seed), "i,j,k,..." or "@FILE".
+  // As NadeOptions: "raster", "random" (from ordering_seed), "i,j,k,..." or "@FILE" (ordering.hpp).
   std::string ordering = "raster";
   std::uint64_t ordering_seed = 0;
 };
@@ -37,7 +38,7 @@ class RnadeModel : public TrainableDensity {
   double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   void initialize(Rng& rng) override;
 
-  const std::vector<Index>& ordering() const { return order_; }
+  const std::vector<Index>& ordering() const { return order_.permutation(); }
   const RnadeOptions& options() const { return options_; }
   RnadeWeights<float> weights() const;
 
@@ -46,7 +47,7 @@ class RnadeModel : public TrainableDensity {
   RnadeShape shape() const { return {options_.components, options_.activation, options_.min_scale}; }
 
   RnadeOptions options_;
-  std::vector<Index> order_;  // order_[k]: the dimension modelled k-th
+  Ordering order_;
   std::size_t w_, v_, b_, c_, rho_;  // parameter blocks
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // The registry entry of the VAE.
 #include "logp/models/model_entry.hpp"
-#include "logp/models/vae/vae_network.hpp"
+#include "logp/models/vae/vae_objective.hpp"
 
 namespace logp {
 

@@ -11,15 +11,20 @@
 #include <numbers>
 
 #include "logp/models/vae/vae_likelihood.hpp"
-#include "logp/models/vae/vae_network.hpp"
+#include "logp/nn/mlp.hpp"
 
 namespace logp {
 
 enum class VaeBound { elbo, iwae };
 
+// The activations of the VAE's and the autoencoder's networks.
+inline const std::vector<Activation> kVaeActivations = {Activation::relu, Activation::tanh, Activation::softplus};
+// Refuses an activation outside kVaeActivations, naming the model.
+void require_vae_activation(Activation activation, const std::string& model);
+
 struct VaeNetwork {
-  DenseStack encoder;  // D -> hidden... -> 2L
-  DenseStack decoder;  // L -> hidden (reversed)... -> decoder outputs (vae_likelihood.hpp)
+  nn::Mlp encoder;  // D -> hidden... -> 2L
+  nn::Mlp decoder;  // L -> hidden (reversed)... -> decoder outputs (vae_likelihood.hpp)
   Index latent = 0;
   VaeLikelihood likelihood = VaeLikelihood::bernoulli;
 };

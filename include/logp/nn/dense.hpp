@@ -1,11 +1,6 @@
 #pragma once
-// The multilayer perceptrons of the VAE and the autoencoder: dense layers y = W x + b with an
-// activation between layers and none after the last. Activations are features x examples.
-//
-// Two forward paths over the same ParameterStore blocks: on a tape, templated on the scalar so
-// the gradient checks run the whole model in double, and a plain float forward (no tape) for
-// evaluation. (nn/mlp.hpp offers a float-only Mlp; the double checks need the template, so the
-// VAE keeps this small helper of its own.)
+// One dense layer y = W x + b on a tape, as a single node, for float (training) and double
+// (gradient checks): the scalar-templated path of Mlp (mlp.hpp).
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
@@ -14,51 +9,12 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <vector>
 
-#include "logp/nn/activation.hpp"
-#include "logp/autodiff/ops.hpp"
-#include "logp/core/rng.hpp"
+#include "logp/autodiff/tape.hpp"
+#include "logp/core/error.hpp"
 #include "logp/train/parameter_store.hpp"
 
-namespace logp {
-
-
-struct DenseLayer {
-  std::size_t weight = 0, bias = 0;  // blocks: W [out, in], b [out, 1]
-  Index in = 0, out = 0;
-};
-
-// The activations DenseStack supports.
-inline const std::vector<Activation> kDenseStackActivations = {Activation::relu, Activation::tanh, Activation::softplus};
-
-class DenseStack {
- public:
-  DenseStack() = default;
-  // Adds blocks "<prefix>W<k>", "<prefix>b<k>" for sizes[0] -> sizes[1] -> ... -> sizes.back().
-  DenseStack(ParameterStore& store, const std::string& prefix, const std::vector<Index>& sizes,
-             Activation activation);
-
-  Index in() const { return layers_.front().in; }
-  Index out() const { return layers_.back().out; }
-  const std::vector<DenseLayer>& layers() const { return layers_; }
-
-  // Glorot-uniform weights (fan_in = in, fan_out = out), zero biases.
-  void initialize(ParameterStore& store, Rng& rng) const;
-
-  // x: [in, N] -> [out, N], float, no tape.
-  Matrix forward(const ParameterStore& store, ConstMatrixRef x) const;
-
-  // The same on a tape. values/grad: the flat parameter vector and gradient buffer (layout of
-  // `blocks`); backward() adds into grad.
-  template <class T>
-  ad::BasicVar<T> forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x, const std::vector<ParameterBlock>& blocks,
-                          std::span<const T> values, std::span<T> grad) const;
-
- private:
-  std::vector<DenseLayer> layers_;
-  Activation activation_ = Activation::relu;
-};
+namespace logp::nn {
 
 namespace detail {
 
@@ -144,22 +100,4 @@ ad::BasicVar<T> dense(ad::BasicVar<T> x, const ParameterBlock& weight, const Par
 
 }  // namespace detail
 
-template <class T>
-ad::BasicVar<T> DenseStack::forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x, const std::vector<ParameterBlock>& blocks,
-                                    std::span<const T> values, std::span<T> grad) const {
-  require(x.tape == &tape, "DenseStack::forward: the input is on another tape");
-  ad::BasicVar<T> h = x;
-  for (std::size_t k = 0; k < layers_.size(); ++k) {
-    h = detail::dense(h, blocks[layers_[k].weight], blocks[layers_[k].bias], values, grad);  // [out, N]
-    if (k + 1 == layers_.size()) break;
-    switch (activation_) {
-      case Activation::relu: h = ad::relu(h); break;
-      case Activation::tanh: h = ad::tanh(h); break;
-      case Activation::softplus: h = ad::softplus(h); break;
-      default: break;  // the constructor admits only the three above
-    }
-  }
-  return h;
-}
-
-}  // namespace logp
+}  // namespace logp::nn
