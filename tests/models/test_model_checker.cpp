@@ -37,6 +37,9 @@ const std::vector<CheckerCase>& checker_cases() {
        with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"activation", "tanh"}}), false},
       {"pixelrnn", "pixelrnn", CheckerData::binary_3x3,
        with_training({{"layer", "diag-bilstm"}, {"layers", "1"}, {"hidden", "2"}})},
+      {"gan", "gan", CheckerData::real_4, with_training({{"hidden-layers", "8"}, {"latent", "3"}})},
+      {"dcgan", "dcgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
+      {"lsgan", "lsgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
   };
   return cases;
 }

@@ -10,7 +10,12 @@
 //     chi-square test of 20,000 samples against those probabilities passes (p > 1e-6);
 //   trainable: objective_and_grad adds (never overwrites) a gradient that matches central
 //     differences of the objective, with the random draws held fixed;
-//   the command line: fit TYPE -> score -> sample round trip (sample only where the model samples).
+//   implicit (samples only): the first k columns of sample(n) are sample(k) for the same seed, and
+//     save/load gives the same samples bit for bit;
+//   a two-player game (the GAN family): each player's loss_and_grad adds a gradient that matches
+//     central differences of its loss, with the draws held fixed;
+//   the command line: fit TYPE -> score -> sample round trip (sample only where the model samples;
+//     score refused, naming the file, for implicit models).
 #include <boost/math/distributions/chi_squared.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -24,6 +29,7 @@
 #include "logp/core/error.hpp"
 #include "logp/eval/score.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/models/gan/adversarial_game.hpp"
 #include "logp/models/registry.hpp"
 #include "logp/train/trainable.hpp"
 #include "support/binary_data.hpp"
@@ -35,7 +41,7 @@
 
 namespace logp::testing {
 
-enum class CheckerData { binary_3x3, real_4 };
+enum class CheckerData { binary_3x3, binary_4x4, real_4 };
 
 struct CheckerCase {
   std::string type;      // the registered type the fitted model has
@@ -45,9 +51,15 @@ struct CheckerCase {
   bool samples = true;   // Model::sample is defined
 };
 
-// The checker's data files: binary 3x3 images (D = 9, 200 examples per split) and correlated
-// real vectors (D = 4, 200 per split).
+// The checker's data files: binary 3x3 images (D = 9, 200 examples per split), binary 4x4 images
+// (D = 16, for convolutional models that halve the size twice) and correlated real vectors
+// (D = 4, 200 per split).
 inline std::string checker_data_file(CheckerData data, const TempDir& dir) {
+  if (data == CheckerData::binary_4x4) {
+    const std::string path = dir.file("binary4.h5");
+    if (!std::filesystem::exists(path)) write_discrete_dataset(path, 16, 200, 2, {4, 4, 1});
+    return path;
+  }
   if (data == CheckerData::binary_3x3) {
     const std::string path = dir.file("binary.h5");
     if (!std::filesystem::exists(path)) write_discrete_dataset(path, 9, 200, 2, {3, 3, 1});
@@ -109,6 +121,25 @@ inline void check_batch_independence(const Model& model, const Matrix& x) {
   CHECK_THROWS_AS(checker_values(model, Matrix::Zero(model.dim() + 1, 3)), Error);
 }
 
+inline bool has_values(const Model& model) {
+  return dynamic_cast<const DensityModel*>(&model) != nullptr || dynamic_cast<const ScoringModel*>(&model) != nullptr;
+}
+
+inline Matrix checker_samples(const Model& model, Index n) {
+  Rng rng(3);
+  return model.sample(n, rng);
+}
+
+// Samples of an implicit model do not depend on how many are drawn.
+inline void check_sample_prefix(const Model& model) {
+  const Matrix all = checker_samples(model, 70);
+  REQUIRE(all.allFinite());
+  for (Index n : {1, 7, 33}) {
+    INFO("first " << n << " of 70 samples");
+    CHECK((checker_samples(model, n).array() == all.leftCols(n).array()).all());
+  }
+}
+
 inline void check_save_load(const Model& model, const Matrix& x, const TempDir& dir) {
   const std::string path = dir.file(std::string(model.type()) + "-roundtrip.h5");
   save_model(model, FitRecord{"data.h5", "train", 200, 0.0, "checker", "now"}, path);
@@ -116,7 +147,11 @@ inline void check_save_load(const Model& model, const Matrix& x, const TempDir& 
   CHECK(loaded->type() == model.type());
   CHECK(loaded->hyperparameters() == model.hyperparameters());
   CHECK(loaded->num_parameters() == model.num_parameters());
-  CHECK((checker_values(*loaded, x).array() == checker_values(model, x).array()).all());
+  if (has_values(model)) {
+    CHECK((checker_values(*loaded, x).array() == checker_values(model, x).array()).all());
+  } else {
+    CHECK((checker_samples(*loaded, 40).array() == checker_samples(model, 40).array()).all());
+  }
 }
 
 // Exact normalization by enumeration and a chi-square test of samples against it.
@@ -195,14 +230,57 @@ inline void check_trainable_gradient(Trainable& trainable, const Matrix& x) {
   }
 }
 
-inline void check_cli_round_trip(const CheckerCase& c, const std::string& data_file, const TempDir& dir) {
+// Each player's loss_and_grad against central differences of its loss (float parameters, draws
+// and batch-norm states held fixed), on 12 parameters per player, with a pre-filled buffer.
+inline void check_game_gradient(AdversarialGame& game, const Matrix& x) {
+  const Matrix real = game.to_training_scale(x);
+  for (Player player : kPlayers) {
+    const std::span<float> theta = game.parameters(player).values();
+    const Index count = static_cast<Index>(theta.size());
+    REQUIRE(count > 0);
+    const Rng draws(7);
+    const auto loss = [&](std::span<float> grad) {
+      Rng rng = draws;
+      GameNorms norms = game.norms();
+      return game.loss_and_grad(player, real, rng, norms, grad).loss;
+    };
+    Rng fill(11);
+    std::vector<float> prefill(theta.size());
+    for (float& g : prefill) g = static_cast<float>(fill.normal());
+    std::vector<float> grad = prefill, scratch(theta.size());
+    loss(grad);
+    for (int trial = 0; trial < 12; ++trial) {
+      const std::size_t k = static_cast<std::size_t>(fill.uniform_index(static_cast<std::uint64_t>(count)));
+      const float saved = theta[k], step = 2e-4f;  // batch norm over a few examples curves sharply
+      theta[k] = saved + step;
+      const double up = loss(scratch);
+      theta[k] = saved - step;
+      const double down = loss(scratch);
+      theta[k] = saved;
+      const double numeric = (up - down) / (2.0 * static_cast<double>(step));
+      const double analytic = static_cast<double>(grad[k]) - static_cast<double>(prefill[k]);
+      INFO("player " << static_cast<int>(player) << ", parameter " << k << ": analytic " << analytic
+                     << ", central difference " << numeric);
+      CHECK(std::abs(analytic - numeric) <= 3e-2 * std::max(1.0, std::abs(numeric)));
+    }
+  }
+}
+
+inline void check_cli_round_trip(const CheckerCase& c, const std::string& data_file, const TempDir& dir,
+                                  bool has_likelihood_or_score) {
   const std::string model = dir.file(c.type + "-cli.h5");
   const CliResult fit = run_cli("fit " + c.fit_type + " --data " + data_file + " --out " + model + cli_options(c));
   INFO(fit.err);
   REQUIRE(fit.exit_code == 0);
   const CliResult score = run_cli("score --model " + model + " --data " + data_file + " --split test");
   INFO(score.err);
-  CHECK(score.exit_code == 0);
+  if (has_likelihood_or_score) {
+    CHECK(score.exit_code == 0);
+  } else {  // an implicit model: never a log-likelihood
+    CHECK(score.exit_code == 1);
+    CHECK(score.err.find(model) != std::string::npos);
+    CHECK(score.out.find("log_prob") == std::string::npos);
+  }
   if (!c.samples) return;
   const CliResult sample = run_cli("sample --model " + model + " -n 4 --out " + dir.file(c.type + "-samples.h5"));
   INFO(sample.err);
@@ -213,14 +291,21 @@ inline void check_model(const CheckerCase& c) {
   TempDir dir;
   const std::string data_file = checker_data_file(c.data, dir);
   const std::unique_ptr<Model> model = fit_checker_case(c, data_file);
-  const Matrix x = c.data == CheckerData::binary_3x3 ? random_discrete(9, 300, 2, 5) : random_real(4, 300, 6);
-  check_batch_independence(*model, x);
+  const Matrix x = c.data == CheckerData::binary_3x3   ? random_discrete(9, 300, 2, 5)
+                   : c.data == CheckerData::binary_4x4 ? random_discrete(16, 300, 2, 5)
+                                                       : random_real(4, 300, 6);
+  if (has_values(*model)) {
+    check_batch_independence(*model, x);
+  } else {
+    check_sample_prefix(*model);
+  }
   check_save_load(*model, x, dir);
   const auto* density = dynamic_cast<const DensityModel*>(model.get());
   if (density && density->likelihood_kind() == LikelihoodKind::exact && density->data_spec().is_discrete())
     check_discrete_distribution(*density);
   if (auto* trainable = dynamic_cast<Trainable*>(model.get())) check_trainable_gradient(*trainable, x.leftCols(6));
-  check_cli_round_trip(c, data_file, dir);
+  if (auto* game = dynamic_cast<AdversarialGame*>(model.get())) check_game_gradient(*game, x.leftCols(6));
+  check_cli_round_trip(c, data_file, dir, has_values(*model));
 }
 
 }  // namespace logp::testing

@@ -18,8 +18,11 @@ Matrix GanModel::generate_training_scale(Index n, Rng& rng) const {
 }
 
 Matrix GanModel::sample(Index n, Rng& rng) const {
-  const Matrix g = generate_training_scale(n, rng);
-  return networks_.scale.to_data(g, rng);
+  // Latents and output noise from separate streams, each drawn column by column: the first k
+  // columns of sample(n) are sample(k) for the same rng.
+  Rng latent_rng = rng.split(0), noise_rng = rng.split(1);
+  rng.next_u64();  // the caller's stream moves on
+  return networks_.scale.to_data(generate_training_scale(n, latent_rng), noise_rng);
 }
 
 ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
@@ -27,7 +30,8 @@ ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, 
   const Index n = real.cols();
   auto& g_norms = norms[static_cast<std::size_t>(Player::generator)];
   auto& d_norms = norms[static_cast<std::size_t>(Player::discriminator)];
-  ad::Tape tape;
+  thread_local ad::Tape tape;  // one per worker thread, reused: clear() keeps the nodes' storage
+  tape.clear();
   const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]
   ShardLoss out;
   if (player == Player::discriminator) {

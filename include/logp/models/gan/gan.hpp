@@ -46,6 +46,7 @@ class GanModel final : public Model, public AdversarialGame {
   Matrix generate_training_scale(Index n, Rng& rng) const override;
 
   const GanOptions& options() const { return options_; }
+  const GanNetworks& networks() const { return networks_; }
 
  private:
   std::string type_;
