@@ -4,6 +4,8 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <sstream>
+
 #include "logp/autodiff/ops.hpp"
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
@@ -85,9 +87,11 @@ AaeModel::AaeModel(std::string type, DataSpec spec, const AaeOptions& options)
 }
 
 std::string AaeModel::hyperparameters() const {
-  return "latent=" + std::to_string(options_.latent) + ", hidden=" + sizes_text(options_.hidden) +
-         ", discriminator_hidden=" + sizes_text(options_.discriminator_hidden) +
-         ", adversarial_weight=" + std::to_string(options_.adversarial_weight);
+  std::ostringstream out;
+  out << "latent=" << options_.latent << ", hidden=" << sizes_text(options_.hidden)
+      << ", discriminator_hidden=" << sizes_text(options_.discriminator_hidden)
+      << ", adversarial_weight=" << options_.adversarial_weight;
+  return out.str();
 }
 
 std::string_view AaeModel::score_unit() const {

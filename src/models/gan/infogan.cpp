@@ -2,6 +2,7 @@
 #include "logp/models/gan/infogan.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 #include "logp/autodiff/ops.hpp"
 #include "logp/core/error.hpp"
@@ -42,9 +43,10 @@ InfoGanModel::InfoGanModel(std::string type, DataSpec spec, const InfoGanOptions
 }
 
 std::string InfoGanModel::hyperparameters() const {
-  return networks_.describe() + ", categories=" + std::to_string(options_.categories) +
-         ", continuous=" + std::to_string(options_.continuous) + ", info_weight=" + std::to_string(options_.info_weight) +
-         ", continuous_weight=" + std::to_string(options_.continuous_weight);
+  std::ostringstream out;
+  out << networks_.describe() << ", categories=" << options_.categories << ", continuous=" << options_.continuous
+      << ", info_weight=" << options_.info_weight << ", continuous_weight=" << options_.continuous_weight;
+  return out.str();
 }
 
 Matrix InfoGanModel::draw_inputs(Index n, Rng& rng) const {
