@@ -9,6 +9,7 @@
 #include "logp/models/bernoulli/bernoulli_entry.hpp"
 #include "logp/models/classic/classic_entries.hpp"
 #include "logp/models/gan/gan_entry.hpp"
+#include "logp/models/gan/infogan_entry.hpp"
 #include "logp/models/gan/sgan_entry.hpp"
 #include "logp/models/markov/markov_entry.hpp"
 #include "logp/models/nade/nade_entry.hpp"
@@ -35,7 +36,7 @@ const std::vector<ModelEntry>& model_entries() {
       bernoulli_entry(), markov_entry(), nade_entry(),        deep_nade_entry(), rnade_entry(), gaussian_entry(),
       gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
       pixelrnn_entry(),  gan_entry(),    dcgan_entry(),       lsgan_entry(),
-      sgan_entry(),
+      sgan_entry(),      infogan_entry(), aae_entry(),
   };
   return entries;
 }

@@ -42,6 +42,10 @@ const std::vector<CheckerCase>& checker_cases() {
       {"lsgan", "lsgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
       {"sgan", "sgan", CheckerData::real_4,
        with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"labels-per-class", "5"}})},
+      {"infogan", "infogan", CheckerData::binary_4x4,
+       with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"categories", "3"}, {"continuous", "1"}})},
+      {"aae", "aae", CheckerData::binary_3x3,
+       with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"discriminator-hidden", "4"}})},
   };
   return cases;
 }
