@@ -78,8 +78,32 @@ void LayerStack::add_activation(Activation activation, float leaky_slope) {
 
 Var LayerStack::forward(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
                         std::span<ad::BatchNormState> norms, bool training) const {
-  require(x.rows() == in_size_, "network " + prefix_ + ": input has " + std::to_string(x.rows()) +
-                                    " rows, the network takes " + std::to_string(in_size_));
+  return forward_range(tape, x, params, grad, norms, training, 0, static_cast<Index>(layers_.size()));
+}
+
+Var LayerStack::forward_prefix(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
+                               std::span<ad::BatchNormState> norms, bool training, Index layer_count) const {
+  require(layer_count >= 0 && layer_count <= static_cast<Index>(layers_.size()),
+          "network " + prefix_ + ": a prefix of " + std::to_string(layer_count) + " layers, the network has " +
+              std::to_string(layers_.size()));
+  return forward_range(tape, x, params, grad, norms, training, 0, layer_count);
+}
+
+Var LayerStack::forward_suffix(Tape& tape, Var h, const ParameterStore& params, std::span<float> grad,
+                               std::span<ad::BatchNormState> norms, bool training, Index first_layer) const {
+  require(first_layer >= 0 && first_layer <= static_cast<Index>(layers_.size()),
+          "network " + prefix_ + ": layers from " + std::to_string(first_layer) + " on, the network has " +
+              std::to_string(layers_.size()));
+  return forward_range(tape, h, params, grad, norms, training, first_layer, static_cast<Index>(layers_.size()));
+}
+
+Var LayerStack::forward_range(Tape& tape, Var h, const ParameterStore& params, std::span<float> grad,
+                              std::span<ad::BatchNormState> norms, bool training, Index first, Index last) const {
+  const Index expected = first == 0 ? in_size_ : layers_[static_cast<std::size_t>(first - 1)].out_size;
+  require(h.rows() == expected, "network " + prefix_ + ": input has " + std::to_string(h.rows()) + " rows, " +
+                                    (first == 0 ? std::string("the network takes ")
+                                                : "layer " + std::to_string(first) + " takes ") +
+                                    std::to_string(expected));
   require(grad.empty() || static_cast<Index>(grad.size()) == params.size(),
           "network " + prefix_ + ": gradient buffer has " + std::to_string(grad.size()) + " entries, the store " +
               std::to_string(params.size()));
@@ -87,9 +111,11 @@ Var LayerStack::forward(Tape& tape, Var x, const ParameterStore& params, std::sp
     return grad.empty() ? tape.constant(params.matrix(block))
                         : tape.parameter(params.matrix(block), params.block(block).in(grad));
   };
-  Var h = x;
-  std::size_t norm = 0;
-  for (const StackLayer& layer : layers_) {
+  std::size_t norm = 0;  // the state of the next batch-norm layer: one per batch-norm layer before `first`
+  for (Index k = 0; k < first; ++k)
+    if (layers_[static_cast<std::size_t>(k)].kind == LayerKind::batch_norm) ++norm;
+  for (Index k = first; k < last; ++k) {
+    const StackLayer& layer = layers_[static_cast<std::size_t>(k)];
     switch (layer.kind) {
       case LayerKind::linear:  // [out, in] x [in, N] + [out, 1]
         h = ad::add_bias(ad::matmul(parameter(layer.linear.weight), h), parameter(layer.linear.bias));

@@ -56,6 +56,18 @@ class LayerStack {
   // them, while one still flows back to x when x needs one).
   Var forward(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
               std::span<ad::BatchNormState> norms, bool training) const;
+  // The first layer_count layers only (0 <= layer_count <= layers().size()), as forward() runs
+  // them: x: [in_size, N] -> [layers()[layer_count - 1].out_size, N] (x itself for 0). E.g. a
+  // discriminator's penultimate features: layer_count = layers().size() - 1. norms: as
+  // forward()'s, one state per batch-norm layer of the WHOLE stack; the layers run use (and
+  // train) their own, the rest are untouched.
+  Var forward_prefix(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
+                     std::span<ad::BatchNormState> norms, bool training, Index layer_count) const;
+  // The layers from first_layer on: h: the output of the first first_layer layers (as
+  // forward_prefix gives it) -> [out_size, N]. forward_suffix(forward_prefix(x, k), k) is
+  // forward(x). norms: as forward_prefix's.
+  Var forward_suffix(Tape& tape, Var h, const ParameterStore& params, std::span<float> grad,
+                     std::span<ad::BatchNormState> norms, bool training, Index first_layer) const;
 
   // Fresh running statistics, one per batch-norm layer.
   std::vector<ad::BatchNormState> make_norm_states() const;
@@ -76,6 +88,9 @@ class LayerStack {
 
  private:
   std::string next_name() const { return prefix_ + "." + std::to_string(layers_.size()); }
+  // Layers [first, last) on h (the output of layer first - 1, or the input for 0).
+  Var forward_range(Tape& tape, Var h, const ParameterStore& params, std::span<float> grad,
+                    std::span<ad::BatchNormState> norms, bool training, Index first, Index last) const;
   void add_conv_layer(ParameterStore& store, Index height, Index width, Index out_channels, Index kernel,
                       Index stride, Index padding, bool transposed);
   std::string prefix_;

@@ -22,6 +22,34 @@ ad::BasicVar<T> sgan_generator_loss(ad::BasicVar<T> fake) {
 }
 
 template <class T>
+ad::BasicVar<T> sgan_feature_matching_loss(ad::BasicVar<T> real, ad::BasicVar<T> fake) {
+  require(real.rows() == fake.rows() && real.cols() > 0 && fake.cols() > 0,
+          "sgan_feature_matching_loss: features of " + std::to_string(real.rows()) + " and " +
+              std::to_string(fake.rows()) + " rows on " + std::to_string(real.cols()) + " and " +
+              std::to_string(fake.cols()) + " examples");
+  ad::BasicTape<T>& tape = *fake.tape;
+  const auto column_mean = [&](ad::BasicVar<T> f) {  // [F, n] x [n, 1] -> [F, 1]
+    return ad::matmul(f, tape.constant(ad::MatrixOf<T>::Constant(f.cols(), 1, T(1) / static_cast<T>(f.cols()))));
+  };
+  const ad::BasicVar<T> difference = ad::sub(column_mean(real), column_mean(fake));  // [F, 1]
+  return ad::scale(ad::sum(ad::square(difference)), static_cast<T>(fake.cols()));
+}
+
+std::string sgan_generator_loss_name(SganGeneratorLoss loss) {
+  switch (loss) {
+    case SganGeneratorLoss::feature_matching: return "feature-matching";
+    case SganGeneratorLoss::non_saturating: return "non-saturating";
+  }
+  return "unknown";
+}
+
+SganGeneratorLoss parse_sgan_generator_loss(const std::string& text) {
+  for (SganGeneratorLoss loss : {SganGeneratorLoss::feature_matching, SganGeneratorLoss::non_saturating})
+    if (sgan_generator_loss_name(loss) == text) return loss;
+  throw Error("unknown sgan generator loss '" + text + "' (feature-matching, non-saturating)");
+}
+
+template <class T>
 ad::BasicVar<T> sgan_supervised_loss(ad::BasicVar<T> logits, std::span<const std::int64_t> labels) {
   const Index classes = logits.rows(), n = logits.cols();
   require(static_cast<Index>(labels.size()) == n, "sgan_supervised_loss: " + std::to_string(labels.size()) +
@@ -84,7 +112,8 @@ SganModel::SganModel(std::string type, DataSpec spec, const SganOptions& options
 }
 
 std::string SganModel::hyperparameters() const {
-  return networks_.describe() + ", classes=" + std::to_string(options_.classes) +
+  return networks_.describe() + ", generator_loss=" + sgan_generator_loss_name(options_.generator_loss) +
+         ", classes=" + std::to_string(options_.classes) +
          ", labels_per_class=" + std::to_string(options_.labels_per_class) +
          ", label_seed=" + std::to_string(options_.label_seed) +
          (options_.supervised_only ? ", supervised_only" : "");
@@ -146,8 +175,22 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
     if (options_.supervised_only) return out;  // the baseline leaves the generator alone
     const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]
     const ad::Var fake = networks_.generator.forward(tape, z, networks_.generator_store, grad, g_norms, true);
-    const ad::Var logits = d_net.forward(tape, fake, d_store, {}, d_norms, true);  // [K, n], D frozen
-    const ad::Var loss = sgan_generator_loss(logits);
+    // D frozen. Feature matching stops at the penultimate layer; the last layer still runs on the
+    // generated features for the progress lines' D(G(z)) (its node gets no gradient).
+    const Index penultimate = static_cast<Index>(d_net.layers().size()) - 1;
+    ad::Var loss;
+    ad::Var logits;  // [K, n]
+    if (options_.generator_loss == SganGeneratorLoss::feature_matching) {
+      const ad::Var real_features = tape.constant(  // [F, n], no gradient
+          d_net.forward_prefix(tape, tape.constant(real), d_store, {}, d_norms, true, penultimate).value());
+      const ad::Var fake_features = d_net.forward_prefix(tape, fake, d_store, {}, d_norms, true, penultimate);
+      loss = sgan_feature_matching_loss(real_features, fake_features);
+      logits = d_net.forward_suffix(tape, tape.constant(fake_features.value()), d_store, {}, d_norms, true,
+                                    penultimate);
+    } else {
+      logits = d_net.forward(tape, fake, d_store, {}, d_norms, true);
+      loss = sgan_generator_loss(logits);
+    }
     tape.backward(loss);
     out.loss = loss.value()(0, 0);
     out.fake_output = discriminator_output_sum(ad::log_sum_exp(logits).value(), AdversarialLoss::non_saturating);
@@ -189,6 +232,7 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
 
 void SganModel::save(const H5Group& g) const {
   save_network_options(g, options_.network);
+  g.set_attr("generator_loss", sgan_generator_loss_name(options_.generator_loss));
   g.set_attr("classes", static_cast<std::int64_t>(options_.classes));
   g.set_attr("labels_per_class", static_cast<std::int64_t>(options_.labels_per_class));
   g.set_attr("label_seed", static_cast<std::int64_t>(options_.label_seed));
@@ -203,6 +247,9 @@ void SganModel::save(const H5Group& g) const {
 std::unique_ptr<Model> SganModel::load(std::string type, const H5Group& g, const DataSpec& spec) {
   SganOptions options;
   options.network = load_network_options(g);
+  // Files written before the option existed trained with the non-saturating loss.
+  options.generator_loss = g.has_attr("generator_loss") ? parse_sgan_generator_loss(g.attr_string("generator_loss"))
+                                                        : SganGeneratorLoss::non_saturating;
   options.classes = g.attr_int("classes");
   options.labels_per_class = g.attr_int("labels_per_class");
   options.label_seed = static_cast<std::uint64_t>(g.attr_int("label_seed"));
@@ -221,6 +268,7 @@ std::unique_ptr<Model> SganModel::load(std::string type, const H5Group& g, const
 #define LOGP_INSTANTIATE(T)                                                                              \
   template ad::BasicVar<T> sgan_unsupervised_loss(ad::BasicVar<T>, ad::BasicVar<T>);                     \
   template ad::BasicVar<T> sgan_generator_loss(ad::BasicVar<T>);                                         \
+  template ad::BasicVar<T> sgan_feature_matching_loss(ad::BasicVar<T>, ad::BasicVar<T>);                 \
   template ad::BasicVar<T> sgan_supervised_loss(ad::BasicVar<T>, std::span<const std::int64_t>);
 LOGP_INSTANTIATE(float)
 LOGP_INSTANTIATE(double)

@@ -10,6 +10,12 @@ class SganFit final : public AdversarialModelFit<SganModel, SganOptions> {
  public:
   SganFit() : AdversarialModelFit("sgan") {
     declare_network_options(options_, model_options_.network);
+    options_.add_choice("generator-loss",
+                        "the generator's loss: feature-matching (Salimans et al. 2016: the discriminator's "
+                        "penultimate-layer means) or non-saturating",
+                        model_options_.generator_loss,
+                        {{"feature-matching", SganGeneratorLoss::feature_matching},
+                         {"non-saturating", SganGeneratorLoss::non_saturating}});
     options_.add("labels-per-class", "labelled training examples per class (the rest train unlabelled)",
                  model_options_.labels_per_class, Range::positive);
     options_.add_flag("supervised-only",

@@ -10,10 +10,18 @@
 //   unsupervised: -log p(real | x) - log p(fake | G(z)) = softplus(-lse(x)) + softplus(lse(G(z)))
 //     (the GAN's non-saturating discriminator loss with lse as its logit);
 //   supervised:   -log p(y | x, real) = -log_softmax(l(x))_y over the labelled examples.
-// Generator (the non-saturating loss, Goodfellow et al. 2014; Salimans et al. use feature
-// matching, which would need the discriminator's penultimate layer):
-//   -log p(real | G(z)) = softplus(-lse(G(z))).
-// Every loss is summed over its examples.
+// Generator, one of (--generator-loss):
+//   feature-matching (the default; Salimans et al.'s choice for their semi-supervised results):
+//     with f(x) the discriminator's penultimate layer (its activations before the final linear
+//     layer, LayerStack::forward_prefix) and the means over the shard's n real and n generated
+//     examples,  n || mean_x f(x) - mean_z f(G(z)) ||^2.  The real features enter as constants
+//     (no gradient); the factor n makes it a sum over the shard like every other loss, so the
+//     trainer's division by the batch size gives the mean of the shards' squared distances (for
+//     a batch of one shard, exactly Salimans et al.'s loss). Gradients are per shard, so the
+//     means are over the shard, not the whole batch.
+//   non-saturating (Goodfellow et al. 2014; better samples, a worse classifier according to
+//     Salimans et al.):  -log p(real | G(z)) = softplus(-lse(G(z))).
+// Every other loss is summed over its examples.
 //
 // The labelled pool: prepare() reads the training split's labels and keeps, for each class,
 // `labels_per_class` examples chosen by a seeded shuffle (all of a class that has fewer). Each
@@ -35,8 +43,13 @@
 
 namespace logp {
 
+enum class SganGeneratorLoss { feature_matching, non_saturating };
+std::string sgan_generator_loss_name(SganGeneratorLoss loss);  // "feature-matching" | "non-saturating"
+SganGeneratorLoss parse_sgan_generator_loss(const std::string& text);
+
 struct SganOptions {
   GanNetworkOptions network;
+  SganGeneratorLoss generator_loss = SganGeneratorLoss::feature_matching;  // files without it: non-saturating
   Index classes = 0;              // K (the fit sets it from the training labels: max label + 1)
   Index labels_per_class = 100;   // N
   bool supervised_only = false;   // the baseline: adversarial terms off
@@ -47,9 +60,13 @@ struct SganOptions {
 // real, fake: [K, n], [K, m].
 template <class T>
 ad::BasicVar<T> sgan_unsupervised_loss(ad::BasicVar<T> real, ad::BasicVar<T> fake);
-// fake: [K, m].
+// The non-saturating generator loss; fake: [K, m].
 template <class T>
 ad::BasicVar<T> sgan_generator_loss(ad::BasicVar<T> fake);
+// The feature-matching generator loss, m || mean of real's columns - mean of fake's ||^2;
+// real: [F, n] (the caller passes them as constants), fake: [F, m].
+template <class T>
+ad::BasicVar<T> sgan_feature_matching_loss(ad::BasicVar<T> real, ad::BasicVar<T> fake);
 // logits: [K, n]; labels: n values in [0, K).
 template <class T>
 ad::BasicVar<T> sgan_supervised_loss(ad::BasicVar<T> logits, std::span<const std::int64_t> labels);
