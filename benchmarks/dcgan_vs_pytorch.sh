@@ -12,8 +12,8 @@
 #            LOGP_THREADS=N to pass --threads N); its steps/s is the one logp reports (see the
 #            marked block below for the command and the JSON field).
 # BatchNorm: the peer uses plain nn.BatchNorm2d over the whole batch of 64 (the standard model);
-# logp normalizes each 16-example TBB shard with its own statistics. The cost per step is about
-# the same; for losses and samples that match logp's definition, run the peer with --bn-shard 16.
+# logp normalizes each 32-example TBB shard (its default --shard-size) with its own statistics. The cost per step is about
+# the same; for losses and samples that match logp's definition, run the peer with --bn-shard 32.
 # Also shown: each command's whole-process wall time (start-up, HDF5 reading and, for logp,
 # saving the model included), the final-step losses and D outputs (single-step GAN losses are
 # noisy; they are there to show both runs trained, not to rank them).
