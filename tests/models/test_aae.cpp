@@ -11,6 +11,7 @@
 #include "logp/models/gan/aae.hpp"
 #include "logp/models/registry.hpp"
 #include "support/dataset_file.hpp"
+#include "support/game_state.hpp"
 #include "support/model_checker.hpp"
 #include "support/op_check.hpp"
 #include "support/temp_dir.hpp"
@@ -24,22 +25,6 @@ AaeOptions tiny_aae() {
   options.hidden = {6};
   options.discriminator_hidden = {5};
   return options;
-}
-
-AdversarialTrainOptions tiny_training(int epochs) {
-  AdversarialTrainOptions options;
-  options.epochs = epochs;
-  options.batch_size = 16;
-  options.shard_size = 4;
-  options.seed = 5;
-  return options;
-}
-
-std::vector<float> all_parameters(const AaeModel& model) {
-  std::vector<float> values = model.parameters(Player::generator).copy_values();
-  const std::vector<float> d = model.parameters(Player::discriminator).copy_values();
-  values.insert(values.end(), d.begin(), d.end());
-  return values;
 }
 
 }  // namespace
@@ -139,7 +124,7 @@ TEST_CASE("aae: training is bit-identical for 1 and 2 threads and lowers the rec
     options.generator_optimizer.learning_rate = 1e-2;
     train_adversarial(model, train, options, nullptr);
     after = model.score(train.read_all()).mean();
-    return all_parameters(model);
+    return game_state(model);
   };
   const std::vector<float> one = with_threads(1);
   CHECK(with_threads(2) == one);

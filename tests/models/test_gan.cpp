@@ -12,6 +12,7 @@
 #include "logp/models/gan/adversarial_trainer.hpp"
 #include "logp/models/gan/gan.hpp"
 #include "support/dataset_file.hpp"
+#include "support/game_state.hpp"
 #include "support/op_check.hpp"
 #include "support/real_data.hpp"
 #include "support/temp_dir.hpp"
@@ -40,27 +41,6 @@ GanOptions small_mlp_gan(Index hidden, Index latent) {
   options.network.hidden = {hidden, hidden};
   options.network.latent = latent;
   return options;
-}
-
-AdversarialTrainOptions tiny_training(int epochs) {
-  AdversarialTrainOptions options;
-  options.epochs = epochs;
-  options.batch_size = 16;
-  options.shard_size = 4;
-  options.seed = 5;
-  return options;
-}
-
-std::vector<float> all_parameters(const GanModel& model) {
-  std::vector<float> values = model.parameters(Player::generator).copy_values();
-  const std::vector<float> d = model.parameters(Player::discriminator).copy_values();
-  values.insert(values.end(), d.begin(), d.end());
-  for (const auto& player_norms : model.norms())
-    for (const ad::BatchNormState& state : player_norms) {
-      values.insert(values.end(), state.running_mean.data(), state.running_mean.data() + state.channels());
-      values.insert(values.end(), state.running_var.data(), state.running_var.data() + state.channels());
-    }
-  return values;
 }
 
 GanModel trained_dcgan(const DatasetSplit& train, const AdversarialTrainOptions& options) {
@@ -107,7 +87,7 @@ TEST_CASE("gan: training is bit-identical for 1 and 2 threads, batch norm includ
   const DatasetSplit train = DatasetSplit::open(data, "train");
   const auto with_threads = [&](int threads) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
-    return all_parameters(trained_dcgan(train, tiny_training(2)));
+    return game_state(trained_dcgan(train, tiny_training(2)));
   };
   const std::vector<float> one = with_threads(1);
   CHECK(with_threads(2) == one);
@@ -118,21 +98,21 @@ TEST_CASE("gan: training is bit-identical for 1 and 2 threads, batch norm includ
   GanModel fresh("dcgan", train.spec(), untrained);
   Rng init(5);
   fresh.initialize(init);
-  CHECK(all_parameters(fresh) != one);  // it did train, running statistics included
+  CHECK(game_state(fresh) != one);  // it did train, running statistics included
 }
 
 TEST_CASE("gan: a run resumed from its checkpoint ends where the unbroken run does", "[gan]") {
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("d.h5"), 16, 48, 2, {4, 4, 1});
   const DatasetSplit train = DatasetSplit::open(data, "train");
-  const std::vector<float> unbroken = all_parameters(trained_dcgan(train, tiny_training(3)));
+  const std::vector<float> unbroken = game_state(trained_dcgan(train, tiny_training(3)));
   AdversarialTrainOptions options = tiny_training(3);
   options.checkpoint = dir.file("ckpt.h5");
   options.resume = true;
   options.stop_after_epochs = 1;
   trained_dcgan(train, options);  // killed after its first epoch
   options.stop_after_epochs = 0;
-  CHECK(all_parameters(trained_dcgan(train, options)) == unbroken);
+  CHECK(game_state(trained_dcgan(train, options)) == unbroken);
   // Other settings are refused, naming the checkpoint.
   options.batch_size = 8;
   CHECK_THROWS_WITH(trained_dcgan(train, options), Catch::Contains("ckpt.h5") && Catch::Contains("batch size"));

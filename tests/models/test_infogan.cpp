@@ -10,6 +10,7 @@
 #include "logp/models/gan/adversarial_trainer.hpp"
 #include "logp/models/gan/infogan.hpp"
 #include "support/dataset_file.hpp"
+#include "support/game_state.hpp"
 #include "support/model_checker.hpp"
 #include "support/op_check.hpp"
 #include "support/temp_dir.hpp"
@@ -25,22 +26,6 @@ InfoGanOptions tiny_infogan() {
   options.categories = 3;
   options.continuous = 2;
   return options;
-}
-
-AdversarialTrainOptions tiny_training(int epochs) {
-  AdversarialTrainOptions options;
-  options.epochs = epochs;
-  options.batch_size = 16;
-  options.shard_size = 4;
-  options.seed = 5;
-  return options;
-}
-
-std::vector<float> all_parameters(const InfoGanModel& model) {
-  std::vector<float> values = model.parameters(Player::generator).copy_values();
-  const std::vector<float> d = model.parameters(Player::discriminator).copy_values();
-  values.insert(values.end(), d.begin(), d.end());
-  return values;
 }
 
 }  // namespace
@@ -143,7 +128,7 @@ TEST_CASE("infogan: training is bit-identical for 1 and 2 threads", "[gan][infog
     model.initialize(init);
     const AdversarialTrainResult result = train_adversarial(model, train, tiny_training(2), nullptr);
     CHECK(result.epochs.back().extra > 0.0);  // the information loss is reported
-    return all_parameters(model);
+    return game_state(model);
   };
   for (GanArchitecture architecture : {GanArchitecture::mlp, GanArchitecture::dcgan}) {
     INFO(architecture_name(architecture));

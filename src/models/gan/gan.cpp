@@ -7,7 +7,8 @@
 namespace logp {
 
 GanModel::GanModel(std::string type, DataSpec spec, const GanOptions& options)
-    : Model(spec), type_(std::move(type)), options_(options), networks_(spec, options.network, options.network.latent, 1) {}
+    : NetworkGame(std::move(type), spec, GanNetworks(spec, options.network, options.network.latent, 1)),
+      options_(options) {}
 
 std::string GanModel::hyperparameters() const {
   return networks_.describe() + ", loss=" + adversarial_loss_name(options_.loss);

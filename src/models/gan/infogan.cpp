@@ -31,10 +31,10 @@ template ad::BasicVar<float> information_loss(ad::BasicVar<float>, ad::BasicVar<
 template ad::BasicVar<double> information_loss(ad::BasicVar<double>, ad::BasicVar<double>, Index, double);
 
 InfoGanModel::InfoGanModel(std::string type, DataSpec spec, const InfoGanOptions& options)
-    : Model(spec),
-      options_(options),
-      networks_(spec, options.network, options.network.latent + options.categories + options.continuous,
-                1 + options.categories + options.continuous) {
+    : NetworkGame(type, spec,
+                  GanNetworks(spec, options.network, options.network.latent + options.categories + options.continuous,
+                              1 + options.categories + options.continuous)),
+      options_(options) {
   require(type == "infogan", "InfoGanModel: type must be infogan, got " + type);
   require(options.categories >= 1, "infogan: --categories must be positive, got " + std::to_string(options.categories));
   require(options.continuous >= 0, "infogan: --continuous must be >= 0, got " + std::to_string(options.continuous));

@@ -102,10 +102,9 @@ Index classes_of_labels(const DatasetSplit& train) {
 }
 
 SganModel::SganModel(std::string type, DataSpec spec, const SganOptions& options)
-    : Model(spec),
-      type_(std::move(type)),
-      options_(options),
-      networks_(spec, options.network, options.network.latent, std::max<Index>(1, options.classes)) {
+    : NetworkGame(std::move(type), spec,
+                  GanNetworks(spec, options.network, options.network.latent, std::max<Index>(1, options.classes))),
+      options_(options) {
   require(options_.classes >= 2, "sgan: needs at least 2 classes, got " + std::to_string(options_.classes));
   require(options_.labels_per_class >= 1,
           "sgan: --labels-per-class must be positive, got " + std::to_string(options_.labels_per_class));

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "logp/autodiff/tape.hpp"
-#include "logp/models/gan/gan_networks.hpp"
+#include "logp/models/gan/network_game.hpp"
 
 namespace logp {
 
@@ -37,29 +37,20 @@ struct InfoGanOptions {
 template <class T>
 ad::BasicVar<T> information_loss(ad::BasicVar<T> q, ad::BasicVar<T> codes, Index categories, T continuous_weight);
 
-class InfoGanModel final : public Model, public AdversarialGame {
+class InfoGanModel final : public NetworkGame {
  public:
   InfoGanModel(std::string type, DataSpec spec, const InfoGanOptions& options);
 
-  std::string_view type() const override { return "infogan"; }
   std::string hyperparameters() const override;
-  Index num_parameters() const override { return networks_.num_parameters(); }
   // D x n in the data's values; column j draws z, k and u (and the Bernoulli/level rounding) from
   // its own stream rng.split(j), so the first k of n samples are sample(k).
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
-  // AdversarialGame
-  const Model& trained_model() const override { return *this; }
-  ParameterStore& parameters(Player p) override { return networks_.store(p); }
-  const ParameterStore& parameters(Player p) const override { return networks_.store(p); }
-  GameNorms& norms() override { return networks_.norms; }
-  const GameNorms& norms() const override { return networks_.norms; }
-  void initialize(Rng& rng) override { networks_.initialize(rng); }
+  // AdversarialGame (the rest: NetworkGame)
   ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
                           std::span<float> grad) const override;
-  Matrix to_training_scale(ConstMatrixRef x) const override { return networks_.scale.to_training(x); }
   Matrix generate_training_scale(Index n, Rng& rng) const override;
   std::string extra_name() const override { return "information loss"; }
 
@@ -73,11 +64,9 @@ class InfoGanModel final : public Model, public AdversarialGame {
   Matrix code_grid(Index n_per_row, Rng& rng) const;
 
   const InfoGanOptions& options() const { return options_; }
-  const GanNetworks& networks() const { return networks_; }
 
  private:
   InfoGanOptions options_;
-  GanNetworks networks_;
 };
 
 // How well a categorical code matches classes: the fraction of examples whose code maps to their

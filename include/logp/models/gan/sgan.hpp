@@ -39,7 +39,7 @@
 
 #include "logp/autodiff/tape.hpp"
 #include "logp/models/classifier.hpp"
-#include "logp/models/gan/gan_networks.hpp"
+#include "logp/models/gan/network_game.hpp"
 
 namespace logp {
 
@@ -77,14 +77,12 @@ ad::BasicVar<T> sgan_supervised_loss(ad::BasicVar<T> logits, std::span<const std
 std::vector<Index> choose_labelled_examples(std::span<const std::int64_t> labels, Index classes, Index per_class,
                                             std::uint64_t seed);
 
-class SganModel final : public Model, public AdversarialGame, public Classifier {
+class SganModel final : public NetworkGame, public Classifier {
  public:
   // type: "sgan". options.classes must be set (>= 2).
   SganModel(std::string type, DataSpec spec, const SganOptions& options);
 
-  std::string_view type() const override { return type_; }
   std::string hyperparameters() const override;
-  Index num_parameters() const override { return networks_.num_parameters(); }
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
   static std::unique_ptr<Model> load(std::string type, const H5Group& g, const DataSpec& spec);
@@ -94,16 +92,9 @@ class SganModel final : public Model, public AdversarialGame, public Classifier 
   std::vector<std::int64_t> classify(ConstMatrixRef x) const override;
   Index classes() const override { return options_.classes; }
 
-  // AdversarialGame
-  const Model& trained_model() const override { return *this; }
-  ParameterStore& parameters(Player p) override { return networks_.store(p); }
-  const ParameterStore& parameters(Player p) const override { return networks_.store(p); }
-  GameNorms& norms() override { return networks_.norms; }
-  const GameNorms& norms() const override { return networks_.norms; }
-  void initialize(Rng& rng) override { networks_.initialize(rng); }
+  // AdversarialGame (the rest: NetworkGame)
   ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
                           std::span<float> grad) const override;
-  Matrix to_training_scale(ConstMatrixRef x) const override { return networks_.scale.to_training(x); }
   Matrix generate_training_scale(Index n, Rng& rng) const override;
   std::string extra_name() const override { return "supervised_loss"; }
   // Reads train's labels and chooses the labelled pool (choose_labelled_examples); refuses a split
@@ -115,9 +106,7 @@ class SganModel final : public Model, public AdversarialGame, public Classifier 
   const std::vector<Index>& labelled_indices() const { return labelled_indices_; }
 
  private:
-  std::string type_;
   SganOptions options_;
-  GanNetworks networks_;
   std::vector<Index> labelled_indices_;
   Matrix labelled_x_;                     // D x M, training scale (only during training)
   std::vector<std::int64_t> labelled_y_;  // M
