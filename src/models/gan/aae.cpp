@@ -1,9 +1,6 @@
 // The adversarial autoencoder (include/logp/models/gan/aae.hpp).
 #include "logp/models/gan/aae.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include <sstream>
 
 #include "logp/autodiff/ops.hpp"
@@ -16,26 +13,6 @@ namespace logp {
 namespace {
 
 constexpr float kLeakySlope = 0.2f;
-
-// network(x) for x: [in, n], in fixed blocks of kEvaluationBlock columns (the last padded), so
-// a column's value does not depend on n. No batch norm in these stacks.
-Matrix evaluate(const nn::LayerStack& network, const ParameterStore& store, const Matrix& x) {
-  Matrix out(network.out_size(), x.cols());
-  const Index blocks = (x.cols() + kEvaluationBlock - 1) / kEvaluationBlock;
-  tbb::parallel_for(tbb::blocked_range<Index>(0, blocks), [&](const tbb::blocked_range<Index>& range) {
-    ad::Tape tape;
-    Matrix block(x.rows(), kEvaluationBlock);
-    for (Index b = range.begin(); b < range.end(); ++b) {
-      const Index first = b * kEvaluationBlock, count = std::min(kEvaluationBlock, x.cols() - first);
-      block.leftCols(count) = x.middleCols(first, count);
-      for (Index j = count; j < kEvaluationBlock; ++j) block.col(j) = x.col(first);
-      tape.clear();
-      const ad::Var y = network.forward(tape, tape.constant(block), store, {}, {}, false);
-      out.middleCols(first, count) = y.value().leftCols(count);
-    }
-  });
-  return out;
-}
 
 std::string sizes_text(const std::vector<Index>& sizes) {
   std::vector<std::string> parts;
@@ -114,13 +91,13 @@ Matrix AaeModel::draw_prior(Index n, Rng& rng) const {
 
 Matrix AaeModel::encode(ConstMatrixRef x) const {
   require(x.rows() == dim(), "aae: encode needs D=" + std::to_string(dim()) + " rows, got " + std::to_string(x.rows()));
-  return evaluate(encoder_, generator_store_, to_training_scale(x));
+  return evaluate_network(encoder_, generator_store_, {}, to_training_scale(x));
 }
 
 Matrix AaeModel::decode(const Matrix& codes) const {
   require(codes.rows() == options_.latent, "aae: decode needs " + std::to_string(options_.latent) + " code rows, got " +
                                                std::to_string(codes.rows()));
-  return evaluate(decoder_, generator_store_, codes);
+  return evaluate_network(decoder_, generator_store_, {}, codes);
 }
 
 Matrix AaeModel::generate_training_scale(Index n, Rng& rng) const { return decode(draw_prior(n, rng)); }

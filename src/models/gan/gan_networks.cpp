@@ -54,9 +54,10 @@ void build_dcgan(GanNetworks& n, Index outputs) {
   n.discriminator.add_linear(n.discriminator_store, outputs);
 }
 
-// Applies network (eval mode) to x in blocks of kEvaluationBlock columns, the last padded.
-Matrix evaluate(const nn::LayerStack& network, const ParameterStore& store, const std::vector<ad::BatchNormState>& norms,
-                const Matrix& x) {
+}  // namespace
+
+Matrix evaluate_network(const nn::LayerStack& network, const ParameterStore& store,
+                        const std::vector<ad::BatchNormState>& norms, const Matrix& x) {
   Matrix out(network.out_size(), x.cols());
   const Index blocks = (x.cols() + kEvaluationBlock - 1) / kEvaluationBlock;
   tbb::parallel_for(tbb::blocked_range<Index>(0, blocks), [&](const tbb::blocked_range<Index>& range) {
@@ -74,8 +75,6 @@ Matrix evaluate(const nn::LayerStack& network, const ParameterStore& store, cons
   });
   return out;
 }
-
-}  // namespace
 
 std::string architecture_name(GanArchitecture architecture) {
   return architecture == GanArchitecture::dcgan ? "dcgan" : "mlp";
@@ -135,11 +134,11 @@ Matrix GanNetworks::draw_latent(Index n, Rng& rng) const {
 }
 
 Matrix GanNetworks::generate(const Matrix& inputs) const {
-  return evaluate(generator, generator_store, norms[static_cast<std::size_t>(Player::generator)], inputs);
+  return evaluate_network(generator, generator_store, norms[static_cast<std::size_t>(Player::generator)], inputs);
 }
 
 Matrix GanNetworks::discriminate(const Matrix& x) const {
-  return evaluate(discriminator, discriminator_store, norms[static_cast<std::size_t>(Player::discriminator)], x);
+  return evaluate_network(discriminator, discriminator_store, norms[static_cast<std::size_t>(Player::discriminator)], x);
 }
 
 void GanNetworks::initialize(Rng& rng) {

@@ -84,6 +84,12 @@ struct GanNetworks {
   void load(const H5Group& g);
 };
 
+// network(x) with running batch-norm statistics (norms: one per batch-norm layer; empty when it
+// has none), x: [in, n] -> [out, n], in parallel over fixed blocks of kEvaluationBlock columns
+// (the last padded), so a column's value does not depend on n.
+Matrix evaluate_network(const nn::LayerStack& network, const ParameterStore& store,
+                        const std::vector<ad::BatchNormState>& norms, const Matrix& x);
+
 // Saves GanNetworkOptions as attributes of g and reads them back.
 void save_network_options(const H5Group& g, const GanNetworkOptions& options);
 GanNetworkOptions load_network_options(const H5Group& g);
