@@ -63,7 +63,9 @@ TEST_CASE("logp benchmark runs the smoke suite, reuses finished steps and resume
     CHECK(auroc <= 1.0);
     CHECK(row["roc"]["fpr"].size() == row["roc"]["tpr"].size());
   }
-  CHECK(results["eval_samples"]["status"] == "not run");
+  // eval-samples: the train-vs-test reference row, then bernoulli, markov and nade x 2 seeds.
+  REQUIRE(results["eval_samples"]["tables"].size() == 1);
+  CHECK(results["eval_samples"]["tables"][0]["rows"].size() == 5);
   CHECK(report["provenance"]["threads"] == 2);
   CHECK(report["provenance"]["machine"]["logical_cores"].get<int>() > 0);
   CHECK(read_text(dir.file("out/report.md")).find("| smoke | nade-h8 | 1 | exact |") != std::string::npos);

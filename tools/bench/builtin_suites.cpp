@@ -13,7 +13,7 @@ namespace {
 // binary image dataset with labels 0..2 in splits train/valid/test.
 const char* const kSmoke = R"({
   "name": "smoke",
-  "description": "Tiny smoke suite run by the tests: closed-form and trained models, two seeds, compare, perturbed-data and one-class anomaly detection.",
+  "description": "Tiny smoke suite run by the tests: closed-form and trained models, two seeds, compare, perturbed-data and one-class anomaly detection, sample-based metrics.",
   "datasets": [{"name": "smoke", "file": "smoke-binary.h5"}],
   "models": [
     {"name": "bernoulli", "fit": {"model": "bernoulli", "alpha": 1}, "seeded": false},
@@ -25,7 +25,7 @@ const char* const kSmoke = R"({
     "compare": true,
     "perturbed_outliers": {"fraction": 0.2, "seed": 0},
     "one_class": {"classes": [0], "labels": [0, 1, 2]},
-    "eval_samples": true
+    "eval_samples": {"n": 50}
   }
 })";
 

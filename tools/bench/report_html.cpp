@@ -218,6 +218,43 @@ std::string comparison_section(const json& comparisons) {
   return out.str();
 }
 
+std::string eval_samples_section(const json& eval) {
+  if (!eval.is_object() || !eval.contains("tables")) return "";
+  std::ostringstream out;
+  out << "<section><h2>Sample-based metrics</h2>\n";
+  std::vector<std::string> headers = {"set", "n"};
+  for (const auto& [key, header] : sample_metric_columns()) headers.push_back(header);
+  for (const json& table : eval["tables"]) {
+    out << "<h3>" << escape_xml(table["dataset"].get<std::string>()) << "</h3>\n";
+    if (table["feature_space"].is_string())
+      out << "<p>Feature space: " << escape_xml(table["feature_space"]) << "; real data: " << escape_xml(table["real"])
+          << " (N=" << table["n_real"].dump() << ").</p>\n";
+    if (!table["rows"].empty()) {
+      std::vector<std::vector<Cell>> rows;
+      for (const json& row : table["rows"]) {
+        std::vector<Cell> cells = {{row["set"]}, {row["n"].dump(), true}};
+        for (const auto& [key, header] : sample_metric_columns())
+          cells.push_back({sample_metric_text(row["metrics"], key), true});
+        rows.push_back(cells);
+      }
+      out << html_table(headers, rows);
+    }
+    if (!table["skipped"].empty()) {
+      out << "<ul>\n";
+      for (const json& skipped : table["skipped"])
+        out << "<li>skipped " << escape_xml(model_label(skipped)) << ": " << escape_xml(skipped["reason"]) << "</li>\n";
+      out << "</ul>\n";
+    }
+    if (table["command"].is_string()) out << "<p class=\"note\">Command: <code>" << escape_xml(table["command"]) << "</code></p>\n";
+  }
+  out << "<p class=\"note\">value ± spread (p-value where the metric is a test); n: samples per set, "
+      << eval["n"].dump() << " drawn per model with seed " << eval["seed"].dump()
+      << "; the reference row is the training split against the test split. Parzen LL is the legacy Parzen-window "
+         "log-likelihood (nats/example), unreliable; copying z &lt;&lt; 0 means samples sit closer to the training "
+         "data than test data does.</p></section>\n";
+  return out.str();
+}
+
 std::string provenance_section(const json& report) {
   const json& p = report["provenance"];
   const json& m = p["machine"];
@@ -232,7 +269,7 @@ std::string provenance_section(const json& report) {
       << " logical cores, " << escape_xml(m["memory"]) << ", " << escape_xml(m["os"]) << "</li>\n"
       << "<li>started " << escape_xml(p["started"]) << ", finished " << escape_xml(p["finished"]) << "</li>\n";
   const json& samples = report["results"]["eval_samples"];
-  if (!samples.is_null())
+  if (samples.is_object() && samples.contains("status"))  // a report from before the runner ran eval-samples
     out << "<li>sample-based metrics: " << escape_xml(samples.value("status", "")) << " ("
         << escape_xml(samples.value("reason", "")) << ")</li>\n";
   out << "</ul>\n";
@@ -256,7 +293,7 @@ std::string render_html(const json& report) {
       << "</p>\n"
       << likelihood_section(results["likelihood"]) << roc_section(results["anomaly"])
       << training_section(results["training_curves"]) << comparison_section(results["comparisons"])
-      << provenance_section(report) << "</body></html>\n";
+      << eval_samples_section(results.value("eval_samples", json())) << provenance_section(report) << "</body></html>\n";
   return out.str();
 }
 

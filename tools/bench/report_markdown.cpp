@@ -99,6 +99,39 @@ void anomaly_section(std::ostream& out, const json& rows) {
          "test examples of the other labels. Intervals are bootstrap percentile intervals.\n\n";
 }
 
+// One table per dataset and feature space: a row per sample set (the train-vs-test reference
+// and each model's samples).
+void eval_samples_section(std::ostream& out, const json& eval) {
+  if (!eval.is_object()) return;
+  out << "## Sample-based metrics\n\n";
+  for (const json& table : eval["tables"]) {
+    out << "### " << table["dataset"].get<std::string>() << "\n\n";
+    if (table["feature_space"].is_string())
+      out << "Feature space: " << table["feature_space"].get<std::string>() << "; real data: "
+          << table["real"].get<std::string>() << " (N=" << table["n_real"].dump() << ").\n\n";
+    if (!table["rows"].empty()) {
+      std::vector<std::string> headers = {"set", "n"};
+      for (const auto& [key, header] : sample_metric_columns()) headers.push_back(header);
+      table_header(out, headers);
+      for (const json& row : table["rows"]) {
+        std::vector<std::string> cells = {row["set"], row["n"].dump()};
+        for (const auto& [key, header] : sample_metric_columns()) cells.push_back(sample_metric_text(row["metrics"], key));
+        table_row(out, cells);
+      }
+      out << "\n";
+    }
+    for (const json& skipped : table["skipped"])
+      out << "- skipped " << model_label(skipped) << ": " << skipped["reason"].get<std::string>() << "\n";
+    if (!table["skipped"].empty()) out << "\n";
+    if (table["command"].is_string()) out << "Command: `" << table["command"].get<std::string>() << "`\n\n";
+  }
+  out << "value ± spread (p-value where the metric is a test); n: samples per set, " << eval["n"].dump()
+      << " drawn per model with seed " << eval["seed"].dump()
+      << "; the reference row is the training split against the test split. Parzen LL is the legacy Parzen-window "
+         "log-likelihood (nats/example), unreliable; copying z << 0 means samples sit closer to the training data "
+         "than test data does. What each spread is: the step's details.json.\n\n";
+}
+
 void provenance_section(std::ostream& out, const json& report) {
   const json& p = report["provenance"];
   const json& m = p["machine"];
@@ -112,7 +145,7 @@ void provenance_section(std::ostream& out, const json& report) {
       << m["os"].get<std::string>() << "\n"
       << "- started " << p["started"].get<std::string>() << ", finished " << p["finished"].get<std::string>() << "\n";
   const json& samples = report["results"]["eval_samples"];
-  if (!samples.is_null())
+  if (samples.is_object() && samples.contains("status"))  // a report from before the runner ran eval-samples
     out << "- sample-based metrics: " << samples.value("status", "") << " (" << samples.value("reason", "") << ")\n";
   size_t reused = 0;
   for (const json& step : report["steps"]) reused += step["reused"].get<bool>() ? 1 : 0;
@@ -132,6 +165,8 @@ std::string render_markdown(const json& report) {
   training_section(out, results["training_curves"]);
   comparison_section(out, results["comparisons"]);
   anomaly_section(out, results["anomaly"]);
+  if (results.contains("eval_samples") && results["eval_samples"].contains("tables"))
+    eval_samples_section(out, results["eval_samples"]);
   provenance_section(out, report);
   return out.str();
 }

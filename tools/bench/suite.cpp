@@ -83,8 +83,26 @@ SuiteAnalyses parse_analyses(const json& entry, const std::string& where) {
     analyses.compare = entry["compare"].get<bool>();
   }
   if (entry.contains("eval_samples")) {
-    require(entry["eval_samples"].is_boolean(), where + ": \"eval_samples\" must be true or false");
-    analyses.eval_samples = entry["eval_samples"].get<bool>();
+    const json& samples = entry["eval_samples"];
+    const std::string at = where + ".eval_samples";
+    require(samples.is_boolean() || samples.is_object(),
+            at + ": must be true, false or an object {\"n\": N, \"seed\": S, \"features\": \"NET.h5\"}");
+    if (samples.is_boolean()) {
+      analyses.eval_samples.enabled = samples.get<bool>();
+    } else {
+      require_known_keys(samples, {"n", "seed", "features"}, at);
+      analyses.eval_samples.enabled = true;
+      if (samples.contains("n")) {
+        require(is_count(samples["n"]) && samples["n"].get<std::int64_t>() > 0,
+                at + ": \"n\" must be a positive integer, got " + samples["n"].dump());
+        analyses.eval_samples.n = samples["n"].get<std::int64_t>();
+      }
+      if (samples.contains("seed")) {
+        require(is_count(samples["seed"]), at + ": \"seed\" must be a non-negative integer");
+        analyses.eval_samples.seed = samples["seed"].get<std::uint64_t>();
+      }
+      analyses.eval_samples.features = string_field(samples, "features", at, "", false);
+    }
   }
   if (entry.contains("perturbed_outliers")) {
     const json& perturb = entry["perturbed_outliers"];

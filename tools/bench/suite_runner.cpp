@@ -78,11 +78,11 @@ std::string last_line(const std::string& text) {
   return last;
 }
 
-json file_identity(const std::string& path, const std::string& dataset_name) {
+// `what` names the file in the error when it is missing ("dataset fmnist-binary").
+json file_identity(const std::string& path, const std::string& what) {
   std::error_code ec;
   const fs::path absolute = fs::absolute(path, ec);
-  require(fs::is_regular_file(absolute, ec),
-          "dataset " + dataset_name + ": file " + absolute.string() + " does not exist (see --data-dir)");
+  require(fs::is_regular_file(absolute, ec), what + ": file " + absolute.string() + " does not exist (see --data-dir)");
   const auto modified = fs::last_write_time(absolute).time_since_epoch();
   return {{"file", absolute.string()},
           {"bytes", fs::file_size(absolute)},
@@ -156,26 +156,27 @@ class SuiteRun {
                     {"training_curves", json::array()},
                     {"comparisons", json::array()},
                     {"anomaly", json::array()}};
+    const EvalSamples& eval = suite_.analyses.eval_samples;
+    if (eval.enabled)
+      results["eval_samples"] = {{"n", eval.n}, {"seed", eval.seed}, {"tables", json::array()}};
+    else
+      results["eval_samples"] = nullptr;
     for (const SuiteDataset& dataset : suite_.datasets) {
-      const std::string file = fs::path(dataset.file).is_absolute()
-                                   ? dataset.file
-                                   : (fs::path(options_.data_dir) / dataset.file).string();
-      const DataRef base{dataset.name, file, file_identity(file, dataset.name), dataset.train, dataset.valid,
+      const std::string file = in_data_dir(dataset.file);
+      const DataRef base{dataset.name, file, file_identity(file, "dataset " + dataset.name), dataset.train, dataset.valid,
                          dataset.test};
       const std::vector<ScoredModel> scored = evaluate(base, results);
       if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
+      if (eval.enabled) {
+        evaluate_samples(base, scored, "", results);
+        if (!eval.features.empty()) evaluate_samples(base, scored, in_data_dir(eval.features), results);
+      }
       for (int inlier_class : suite_.analyses.one_class.classes) {
         const DataRef subset = select_class(base, inlier_class);
         const std::vector<ScoredModel> one_class = evaluate(subset, results);
         detect_other_classes(base, inlier_class, one_class, results);
       }
     }
-    results["eval_samples"] =
-        suite_.analyses.eval_samples
-            ? json{{"status", "not run"},
-                   {"reason", "logp eval-samples (sample-based metrics) does not exist in this build yet; the suite "
-                              "asks for it and the runner will call it when it does"}}
-            : json(nullptr);
     const unsigned cores = std::thread::hardware_concurrency();
     return {{"format", "logp-benchmark-report"},
             {"format_version", kReportFormatVersion},
@@ -201,6 +202,18 @@ class SuiteRun {
   StepResult run_step(const std::string& label, const json& config,
                       const std::function<std::vector<std::string>(const std::string&)>& arguments,
                       const std::function<void(const std::string&, json&)>& collect = nullptr) {
+    std::string failure;
+    std::optional<StepResult> result = attempt_step(label, config, arguments, collect, failure);
+    if (!result) throw Error(failure);
+    return std::move(*result);
+  }
+
+  // run_step, but a step that fails returns nothing and says why in `failure` (no record is kept,
+  // so a later run tries it again).
+  std::optional<StepResult> attempt_step(const std::string& label, const json& config,
+                                         const std::function<std::vector<std::string>(const std::string&)>& arguments,
+                                         const std::function<void(const std::string&, json&)>& collect,
+                                         std::string& failure) {
     const std::string key = step_key(config);
     const std::string dir = cache_.directory(key);
     const size_t number = steps_.size() + 1;
@@ -211,7 +224,7 @@ class SuiteRun {
                         {"seconds", (*record)["seconds"]},
                         {"command", (*record)["command"]}});
       if (options_.progress) *options_.progress << "[" << number << "] " << label << ": reused " << key << "\n";
-      return {key, dir, *record};
+      return StepResult{key, dir, *record};
     }
     remove_stale_temporaries(dir);
     std::vector<std::string> argv = {options_.logp_binary};
@@ -227,9 +240,10 @@ class SuiteRun {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (exit_code != 0) {
       if (options_.progress) *options_.progress << " failed\n";
-      throw Error("benchmark step \"" + label + "\" failed (exit " + std::to_string(exit_code) +
-                  "): " + last_line(read_text(stderr_path)) + " [command: " + shell_quoted(argv) + "; log: " +
-                  stderr_path + "]");
+      failure = "benchmark step \"" + label + "\" failed (exit " + std::to_string(exit_code) +
+                "): " + last_line(read_text(stderr_path)) + " [command: " + shell_quoted(argv) + "; log: " +
+                stderr_path + "]";
+      return std::nullopt;
     }
     const std::string out = read_text(stdout_path);
     json output = out.find_first_not_of(" \n") == std::string::npos ? json(nullptr) : json::parse(out, nullptr, false);
@@ -241,7 +255,12 @@ class SuiteRun {
     steps_.push_back(
         {{"step", label}, {"key", key}, {"reused", false}, {"seconds", seconds}, {"command", record["command"]}});
     if (options_.progress) *options_.progress << " " << std::fixed << std::setprecision(1) << seconds << " s\n";
-    return {key, dir, record};
+    return StepResult{key, dir, record};
+  }
+
+  // A suite's file name: absolute as given, relative in the data directory.
+  std::string in_data_dir(const std::string& file) const {
+    return fs::path(file).is_absolute() ? file : (fs::path(options_.data_dir) / file).string();
   }
 
   json effective_fit_options(const SuiteModel& model) const {
@@ -426,6 +445,101 @@ class SuiteRun {
                                       data, {"--outliers", outliers, "--outliers-split", data.test});
       add_anomaly_row("perturbed", data, nullptr, s, step, results);
     }
+  }
+
+  // `logp eval-samples` of the given fits against data.test (pixels, or the feature network
+  // `features` when not empty). Returns nothing when the command fails; `failure` says why.
+  std::optional<StepResult> eval_samples_step(const DataRef& data, const std::vector<const ScoredModel*>& models,
+                                              const std::string& features, const json& features_identity,
+                                              std::string& failure) {
+    const EvalSamples& eval = suite_.analyses.eval_samples;
+    json fit_keys = json::array();
+    std::vector<std::string> names;
+    for (const ScoredModel* s : models) {
+      fit_keys.push_back(s->fit.key);
+      names.push_back(display_name(*s));
+    }
+    const json config = {{"step", "eval-samples"}, {"fits", fit_keys},          {"data", data.identity},
+                         {"split", data.test},     {"train", data.train},       {"valid", data.valid},
+                         {"n", eval.n},            {"seed", eval.seed},         {"features", features_identity}};
+    const std::string space = features.empty() ? "pixels" : "features " + fs::path(features).filename().string();
+    return attempt_step(
+        "eval-samples (" + space + ") of " + join(names, ", ") + " on " + data.name, config,
+        [&](const std::string& dir) {
+          std::vector<std::string> args = {"eval-samples", "--data", data.path, "--split", data.test, "--train-split",
+                                           data.train, "--valid-split", data.valid};
+          for (const ScoredModel* s : models) args.insert(args.end(), {"--model", s->fit.dir + "/model.h5"});
+          args.insert(args.end(), {"-n", std::to_string(eval.n), "--seed", std::to_string(eval.seed), "--out",
+                                   dir + "/details.json"});
+          if (!features.empty()) args.insert(args.end(), {"--features", features});
+          return args;
+        },
+        nullptr, failure);
+  }
+
+  // Sample-based metrics of every model fitted on data: one `logp eval-samples` step over all of
+  // them. Should the command refuse, each model is tried alone; the ones it refuses are listed as
+  // skipped with the reason and the rest are evaluated together.
+  void evaluate_samples(const DataRef& data, const std::vector<ScoredModel>& scored, const std::string& features,
+                        json& results) {
+    const json features_identity = features.empty() ? json("pixels") : file_identity(features, "eval_samples features");
+    std::vector<const ScoredModel*> models;
+    for (const ScoredModel& s : scored) models.push_back(&s);
+    json skipped = json::array();
+    std::string failure;
+    std::optional<StepResult> step = eval_samples_step(data, models, features, features_identity, failure);
+    if (!step) {
+      const std::string combined_failure = failure;
+      std::vector<const ScoredModel*> accepted;
+      for (const ScoredModel* s : models) {
+        std::string alone_failure;
+        if (eval_samples_step(data, {s}, features, features_identity, alone_failure))
+          accepted.push_back(s);
+        else
+          skipped.push_back({{"model", s->model->name}, {"seed", seed_json(s->seed)}, {"reason", alone_failure}});
+      }
+      // Every model passes alone: the failure is not about one model.
+      if (skipped.empty()) throw Error(combined_failure);
+      if (!accepted.empty()) {
+        step = eval_samples_step(data, accepted, features, features_identity, failure);
+        if (!step) throw Error(failure);
+      }
+      models = accepted;
+    }
+    json table = {{"dataset", data.name},
+                  {"split", data.test},
+                  {"features", features.empty() ? json(nullptr) : json(features)},
+                  {"feature_space", nullptr},
+                  {"real", nullptr},
+                  {"n_real", nullptr},
+                  {"command", nullptr},
+                  {"step", nullptr},
+                  {"rows", json::array()},
+                  {"skipped", skipped}};
+    if (step) {
+      const json& out = step->record["output"];
+      table["feature_space"] = out["feature_space"];
+      table["real"] = out["real"];
+      table["n_real"] = out["n_real"];
+      table["command"] = step->record["command"];
+      table["step"] = step->key;
+      // eval-samples names sets by their files; the report names models as the suite does.
+      std::map<std::string, const ScoredModel*> by_file;
+      for (const ScoredModel* s : models) by_file[s->fit.dir + "/model.h5"] = s;
+      for (const json& row : out["rows"]) {
+        const auto found = by_file.find(row["set"].get<std::string>());
+        const bool is_model = found != by_file.end();
+        table["rows"].push_back(
+            {{"set", is_model ? display_name(*found->second) : "train (reference)"},
+             {"source", row["source"]},
+             {"model", is_model ? json(found->second->model->name) : json(nullptr)},
+             {"seed", is_model ? seed_json(found->second->seed) : json(nullptr)},
+             {"n", row["n_samples"]},
+             {"note", row["note"]},
+             {"metrics", row["metrics"]}});
+      }
+    }
+    results["eval_samples"]["tables"].push_back(table);
   }
 
   DataRef select_class(const DataRef& data, int inlier_class) {

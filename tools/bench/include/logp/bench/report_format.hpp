@@ -2,6 +2,8 @@
 // Number and label formatting shared by the Markdown and HTML renderings of a benchmark report.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace logp::bench {
 
@@ -13,5 +15,12 @@ std::string format_interval(const nlohmann::json& interval, int decimals);
 std::string model_label(const nlohmann::json& row);
 // "" for a null seed, else the number.
 std::string seed_text(const nlohmann::json& seed);
+
+// The sample-based metrics of `logp eval-samples` in table order: (key in a row's "metrics",
+// column header).
+const std::vector<std::pair<std::string, std::string>>& sample_metric_columns();
+// "0.1234 ± 0.012 (p=0.01)" from one metric {"value", "spread", "p_value"} (4 significant digits,
+// the spread and p-value 2); "—" for a metric that was not computed (null value) or is absent.
+std::string sample_metric_text(const nlohmann::json& metrics, const std::string& key);
 
 }  // namespace logp::bench

@@ -11,7 +11,7 @@
 //     "analyses": {"compare": true,
 //                  "perturbed_outliers": {"fraction": 0.1, "seed": 0},
 //                  "one_class": {"classes": [0, 7], "labels": [0, 1, ..., 9]},
-//                  "eval_samples": true}
+//                  "eval_samples": {"n": 2000, "seed": 0, "features": "fmnist-features.h5"}}
 //   }
 //
 // A model's "fit" object is its `logp fit` options: {"hidden": 500} -> --hidden 500, true -> a
@@ -19,6 +19,9 @@
 // sets --data, --split, --valid-split, --seed, --out, --log, --checkpoint, --resume itself.
 // "seeded": false fits the model once (closed-form fits do not use a seed).
 // Relative dataset files are resolved against the data directory the runner is given.
+// "eval_samples": true is {"n": 2000, "seed": 0} (samples per model and the seed of the samples and
+// the metrics' subsets); false or absent: off. "features" (optional) is a logp feature network
+// (.h5, relative to the data directory): the metrics are then computed in pixels and in its space.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -54,11 +57,20 @@ struct OneClass {
   std::vector<int> labels;  // every label in the data
 };
 
+// Sample-based metrics (`logp eval-samples`) of every model fitted on each suite dataset, with the
+// held-out test split as the real data and the train-vs-test reference row.
+struct EvalSamples {
+  bool enabled = false;
+  std::int64_t n = 2000;       // samples drawn per model
+  std::uint64_t seed = 0;      // of the samples and of the metrics' subsets
+  std::string features;        // a logp feature network .h5 (relative: in the data directory); "": pixels only
+};
+
 struct SuiteAnalyses {
   bool compare = true;
   PerturbedOutliers perturbed_outliers;
   OneClass one_class;          // off when classes is empty
-  bool eval_samples = false;   // sample-based metrics: `logp eval-samples` (not built yet)
+  EvalSamples eval_samples;
 };
 
 struct Suite {

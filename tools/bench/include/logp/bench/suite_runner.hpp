@@ -1,13 +1,15 @@
 #pragma once
 // Runs a suite: every step is a `logp` command run as a subprocess (fit, score, compare, anomaly,
-// data select, data perturb) with --json, its outputs kept under the run directory keyed by its
-// configuration (step_cache.hpp). Finished steps are reused, so re-running a suite after a kill
+// data select, data perturb, eval-samples) with --json, its outputs kept under the run directory
+// keyed by its configuration (step_cache.hpp). Finished steps are reused, so re-running a suite after a kill
 // runs only what is missing, and a fit that was killed mid-training resumes from its checkpoint.
 //
 // Per dataset (and per one-class subset of it): fit each model (x seeds when seeded) on train with
 // early stopping on valid, score on test, compare all models per seed; with perturbed_outliers,
 // detect a corrupted copy of the test split; with one_class, detect the other labels' test
-// examples. The report (JSON) holds every number and its provenance; report_markdown.hpp and
+// examples; with eval_samples, one `logp eval-samples` step over all the models fitted on the
+// dataset (pixels, and the suite's feature network when it names one), a model the command
+// refuses being listed as skipped with the reason. The report (JSON) holds every number and its provenance; report_markdown.hpp and
 // report_html.hpp render it.
 #include <iosfwd>
 #include <nlohmann/json.hpp>
