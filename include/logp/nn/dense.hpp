@@ -29,6 +29,7 @@ namespace detail {
 // about 256 rows, an even number of them when more than one) and the blocks run in parallel (TBB): every output element is computed by
 // the same code on the same block whatever the thread count, so results are bit-identical for
 // any number of threads, and one shard of a whole batch still uses every core.
+
 // Calls block_fn(first_row, row_count) for near-equal blocks of [0, rows), in parallel.
 template <class BlockFn>
 void for_row_blocks(Index rows, BlockFn&& block_fn) {
