@@ -40,9 +40,10 @@ void mul_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   tape.add_grad(n.inputs[1], n.grad.cwiseProduct(a));
 }
 
+// state: ScaleFactor (y = factor a): da = factor g.
 template <class T>
 void scale_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  tape.add_grad(n.inputs[0], n.real * n.grad);
+  tape.add_grad(n.inputs[0], std::get<ScaleFactor<T>>(n.state).factor * n.grad);
 }
 
 template <class T>
@@ -111,7 +112,7 @@ template <class T>
 BasicVar<T> scale(BasicVar<T> a, std::type_identity_t<T> s) {
   const BasicVar<T> out = a.tape->push(&scale_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
-  n.real = s;
+  n.state = ScaleFactor<T>{s};
   n.value = s * a.value();
   return out;
 }

@@ -17,7 +17,8 @@ using ConstMapT = Eigen::Map<const MatrixOf<T>>;
 template <class T>
 using MapT = Eigen::Map<MatrixOf<T>>;
 
-// y = gamma xhat + beta with xhat = (x - mu) inv_std (saved: xhat [C, P*N], saved2: inv_std [C,1]).
+// y = gamma xhat + beta with xhat = (x - mu) inv_std (saved: xhat [C, P*N], saved2: inv_std [C,1],
+// state: BatchNormMode).
 // d gamma = sum g xhat, d beta = sum g, per channel. Training (mu, inv_std from the batch, n = P*N):
 // dx = inv_std / n (n dxh - sum dxh - xhat sum(dxh xhat)) with dxh = g gamma. Eval: dx = dxh inv_std.
 template <class T>
@@ -32,7 +33,7 @@ void batch_norm_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const Eigen::Array<T, Eigen::Dynamic, 1> gamma = tape.node(gamma_id).value.col(0).array();
   const Eigen::Array<T, Eigen::Dynamic, 1> inv_std = n.saved2.col(0).array();
   MapT<T> gx(tape.grad_accumulator(x_id).data(), channels, count);
-  const bool training = n.ints[0] != 0;
+  const bool training = std::get<BatchNormMode>(n.state).training;
   if (!training) {
     gx.array() += g.array().colwise() * (gamma * inv_std);
     return;
@@ -65,7 +66,7 @@ BasicVar<T> batch_norm(BasicVar<T> x, BasicVar<T> gamma, BasicVar<T> beta, Basic
   BasicTape<T>& tape = *x.tape;
   const BasicVar<T> out = tape.push(&batch_norm_backward<T>, {x, gamma, beta});
   BasicNode<T>& n = tape.node(out);
-  n.ints[0] = training ? 1 : 0;
+  n.state = BatchNormMode{training};
   const ConstMapT<T> xs(x.value().data(), channels, count);
   Eigen::Matrix<T, Eigen::Dynamic, 1> mu;
   if (training) {

@@ -11,15 +11,10 @@ namespace {
 
 using detail::shape_text;
 
-// The geometry of one im2col: a "big" image (H x W x C) seen through a k x k window with
-// stride and padding, giving a "small" grid of Ho x Wo window positions.
-struct Window {
-  Index height, width, channels;  // the big image
-  Index out_height, out_width;    // the small grid
-  Index kernel, stride, padding;
-  Index patch() const { return kernel * kernel * channels; }
-  Index positions() const { return out_height * out_width; }
-};
+// The geometry of one im2col (op_state.hpp): a "big" image (H x W x C) seen through a k x k
+// window with stride and padding, giving a "small" grid of Ho x Wo window positions. It is the
+// node's state.
+using Window = ConvWindow;
 
 // columns [k*k*C, Ho*Wo*N]: column (oy*Wo + ox) + Ho*Wo*e holds the window at (oy, ox) of
 // example e, row (ky*k + kx)*C + c = image(oy*stride - padding + ky, ox*stride - padding + kx, c),
@@ -74,14 +69,6 @@ void col2im_add(const Window& w, const MatrixOf<T>& columns, Index n, T* images)
   }
 }
 
-void store(const Window& w, std::array<Index, 12>& ints) {
-  ints = {w.height, w.width, w.channels, w.out_height, w.out_width, w.kernel, w.stride, w.padding, 0, 0, 0, 0};
-}
-
-Window load(const std::array<Index, 12>& ints) {
-  return Window{ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7]};
-}
-
 template <class T>
 using MapT = Eigen::Map<MatrixOf<T>>;
 template <class T>
@@ -89,9 +76,10 @@ using ConstMapT = Eigen::Map<const MatrixOf<T>>;
 
 // conv2d: Y [C_out, Ho*Wo*N] = W [C_out, k*k*C_in] cols [k*k*C_in, Ho*Wo*N] + b.
 // dW = G cols^T, db = row sums of G, dcols = W^T G, dx = col2im(dcols).
+// saved: cols; saved2: dcols (backward scratch); state: the Window.
 template <class T>
 void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const Window w = load(n.ints);
+  const Window& w = std::get<Window>(n.state);
   const int x_id = n.inputs[0], w_id = n.inputs[1], b_id = n.inputs[2];
   const MatrixOf<T>& weight = tape.node(w_id).value;
   const Index batch = n.value.cols();
@@ -106,9 +94,10 @@ void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
 
 // conv_transpose2d: cols [k*k*C_out, H*W*N] = W^T [k*k*C_out, C_in] X [C_in, H*W*N];
 // Y = col2im(cols) + b. dX = W im2col(G), dW = X im2col(G)^T, db = row sums of G.
+// saved: cols in the forward, im2col(G) in the backward (scratch); state: the Window.
 template <class T>
 void conv_transpose2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const Window w = load(n.ints);
+  const Window& w = std::get<Window>(n.state);
   const int x_id = n.inputs[0], w_id = n.inputs[1], b_id = n.inputs[2];
   const MatrixOf<T>& weight = tape.node(w_id).value;
   const MatrixOf<T>& x = tape.node(x_id).value;
@@ -163,7 +152,7 @@ BasicVar<T> conv2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Co
   BasicTape<T>& tape = *x.tape;
   const BasicVar<T> out = tape.push(&conv2d_backward<T>, {x, weight, bias});
   BasicNode<T>& n = tape.node(out);
-  store(w, n.ints);
+  n.state = w;
   const Index batch = x.cols();
   im2col(w, x.value().data(), batch, n.saved);  // [k*k*C_in, Ho*Wo*N]
   n.value.resize(w.positions() * shape.out_channels, batch);
@@ -187,7 +176,7 @@ BasicVar<T> conv_transpose2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias
   BasicTape<T>& tape = *x.tape;
   const BasicVar<T> out = tape.push(&conv_transpose2d_backward<T>, {x, weight, bias});
   BasicNode<T>& n = tape.node(out);
-  store(w, n.ints);
+  n.state = w;
   const Index batch = x.cols();
   const ConstMapT<T> xs(x.value().data(), shape.in_channels, w.positions() * batch);
   n.saved.noalias() = weight.value().transpose() * xs;  // [k*k*C_out, H*W*N]

@@ -1,5 +1,6 @@
 // Elementwise functions (include/logp/autodiff/elementwise.hpp). Each backward reads the
-// forward's output or input; nothing extra is stored.
+// forward's output or input; nothing extra is stored but leaky_relu's slope (state: LeakySlope)
+// and the relu family's backward scratch (saved).
 #include "logp/autodiff/elementwise.hpp"
 
 #include "op_support.hpp"
@@ -50,10 +51,10 @@ void relu_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   add_sign_gated_grad(tape, n, T(0));
 }
 
-// da = g [a > 0] + slope g [a <= 0].
+// da = g [a > 0] + slope g [a <= 0]; state: LeakySlope.
 template <class T>
 void leaky_relu_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  add_sign_gated_grad(tape, n, n.real);
+  add_sign_gated_grad(tape, n, std::get<LeakySlope<T>>(n.state).negative_slope);
 }
 
 // y = log(1 + e^a): da = g sigmoid(a).
@@ -110,7 +111,7 @@ template <class T>
 BasicVar<T> leaky_relu(BasicVar<T> a, std::type_identity_t<T> slope) {
   const BasicVar<T> out = a.tape->push(&leaky_relu_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
-  n.real = slope;
+  n.state = LeakySlope<T>{slope};
   n.value = a.value().cwiseMax(T(0)) + slope * a.value().cwiseMin(T(0));  // exact: one term is 0
   return out;
 }

@@ -11,9 +11,6 @@ namespace {
 
 using detail::shape_text;
 
-// ints: length L, channels C, kernel k, pad.
-enum Slot { length_slot, channels_slot, kernel_slot, pad_slot };
-
 // columns [k*C, L*M]: column p + L*m, row t*C + c = x(p + t - pad, c) of line m, zero outside.
 template <class T>
 void line_im2col(const T* x, Index length, Index channels, Index kernel, Index pad, Index lines,
@@ -53,18 +50,20 @@ void line_col2im_add(const MatrixOf<T>& columns, Index length, Index channels, I
 }
 
 // Y [C_out, L*M] = W [C_out, k*C] cols [k*C, L*M] + b: dW = G cols^T, db = row sums of G,
-// dcols = W^T G, dx = col2im(dcols).
+// dcols = W^T G, dx = col2im(dcols). saved: cols; saved2: dcols (backward scratch);
+// state: LineConvGeometry.
 template <class T>
 void line_conv_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const int x_id = n.inputs[0], w_id = n.inputs[1], b_id = n.inputs[2];
   const MatrixOf<T>& weight = tape.node(w_id).value;
-  const Index length = n.ints[length_slot], lines = n.value.cols();
+  const LineConvGeometry& geometry = std::get<LineConvGeometry>(n.state);
+  const Index length = geometry.length, lines = n.value.cols();
   const Eigen::Map<const MatrixOf<T>> g(n.grad.data(), weight.rows(), length * lines);
   if (tape.needs_grad(w_id)) tape.add_grad(w_id, g * n.saved.transpose());
   if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
   if (tape.needs_grad(x_id)) {
     n.saved2.noalias() = weight.transpose() * g;  // d columns [k*C, L*M]
-    line_col2im_add(n.saved2, length, n.ints[channels_slot], n.ints[kernel_slot], n.ints[pad_slot], lines,
+    line_col2im_add(n.saved2, length, geometry.channels, geometry.kernel, geometry.pad, lines,
                     tape.grad_accumulator(x_id).data());
   }
 }
@@ -90,7 +89,7 @@ BasicVar<T> line_conv(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, Index
   const Index length = x.rows() / channels, lines = x.cols();
   const BasicVar<T> out = tape.push(&line_conv_backward<T>, {x, weight, bias});
   BasicNode<T>& n = tape.node(out);
-  n.ints = {length, channels, kernel, pad, 0, 0, 0, 0, 0, 0, 0, 0};
+  n.state = LineConvGeometry{length, channels, kernel, pad};
   line_im2col(x.value().data(), length, channels, kernel, pad, lines, n.saved);  // [k*C, L*M]
   n.value.resize(length * out_channels, lines);
   Eigen::Map<MatrixOf<T>> y(n.value.data(), out_channels, length * lines);

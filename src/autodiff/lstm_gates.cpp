@@ -25,11 +25,11 @@ Index position_columns(const char* op, const BasicVar<T>& pre, const BasicVar<T>
   return state.rows() / hidden * state.cols();
 }
 
-// saved: the activated gates [4h, P*N] (sigmoid i, f, o; tanh g). ints[0] = h.
+// saved: the activated gates [4h, P*N] (sigmoid i, f, o; tanh g). state: LstmWidth h.
 // dc_prev = dc f, di = dc g i(1-i), df = dc c_prev f(1-f), dg = dc i (1-g^2).
 template <class T>
 void cell_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const Index h = n.ints[0], cols = n.saved.cols();
+  const Index h = std::get<LstmWidth>(n.state).hidden, cols = n.saved.cols();
   const MatrixOf<T>& a = n.saved;  // [4h, P*N]: sigmoid(i), sigmoid(f), sigmoid(o), tanh(g)
   const ConstMapT<T> dc(n.grad.data(), h, cols);
   if (tape.needs_grad(n.inputs[0])) {
@@ -49,11 +49,11 @@ void cell_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   }
 }
 
-// saved: sigmoid(o) [h, P*N]; saved2: tanh(c) [h, P*N].
+// saved: sigmoid(o) [h, P*N]; saved2: tanh(c) [h, P*N]; state: LstmWidth h.
 // do = dh tanh(c) o(1-o), dc = dh o (1 - tanh(c)^2).
 template <class T>
 void hidden_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const Index h = n.ints[0], cols = n.saved.cols();
+  const Index h = std::get<LstmWidth>(n.state).hidden, cols = n.saved.cols();
   const ConstMapT<T> dh(n.grad.data(), h, cols);
   const MatrixOf<T>& o = n.saved;
   const MatrixOf<T>& tc = n.saved2;
@@ -76,7 +76,7 @@ BasicVar<T> lstm_cell_state(BasicVar<T> pre, BasicVar<T> c_prev, Index hidden) {
   BasicTape<T>& tape = *pre.tape;
   const BasicVar<T> out = tape.push(&cell_backward<T>, {pre, c_prev});
   BasicNode<T>& n = tape.node(out);
-  n.ints[0] = h;
+  n.state = LstmWidth{h};
   const ConstMapT<T> p(pre.value().data(), 4 * h, cols);
   n.saved.resize(4 * h, cols);
   n.saved.topRows(3 * h) = p.topRows(3 * h).array().logistic();
@@ -94,7 +94,7 @@ BasicVar<T> lstm_hidden(BasicVar<T> pre, BasicVar<T> c, Index hidden) {
   BasicTape<T>& tape = *pre.tape;
   const BasicVar<T> out = tape.push(&hidden_backward<T>, {pre, c});
   BasicNode<T>& n = tape.node(out);
-  n.ints[0] = h;
+  n.state = LstmWidth{h};
   const ConstMapT<T> p(pre.value().data(), 4 * h, cols);
   n.saved = p.middleRows(2 * h, h).array().logistic();
   n.saved2 = ConstMapT<T>(c.value().data(), h, cols).array().tanh();

@@ -54,10 +54,11 @@ void log_softmax_backward(BasicTape<T>& tape, BasicNode<T>& n) {
 }
 
 // y(j) = log mean_{i<k} e^{a(j k + i)}: d a(j k + i) = g(j) e^{a(j k + i) - y(j)} / k.
+// state: GroupSize k.
 template <class T>
 void log_mean_exp_groups_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const MatrixOf<T>& a = tape.node(n.inputs[0]).value;
-  const Index k = n.ints[0];
+  const Index k = std::get<GroupSize>(n.state).size;
   const T log_k = std::log(static_cast<T>(k));
   MatrixOf<T>& ga = tape.grad_accumulator(n.inputs[0]);
   for (Index j = 0; j < n.value.cols(); ++j) {
@@ -130,7 +131,7 @@ BasicVar<T> log_mean_exp_groups(BasicVar<T> a, Index k) {
               " and k = " + std::to_string(k));
   const BasicVar<T> out = a.tape->push(&log_mean_exp_groups_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
-  n.ints[0] = k;
+  n.state = GroupSize{k};
   const MatrixOf<T>& x = a.value();
   const Index groups = x.cols() / k;
   const T log_k = std::log(static_cast<T>(k));

@@ -20,15 +20,17 @@ void concat_rows_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   }
 }
 
-// G goes into rows begin .. begin+count-1; the other rows get nothing.
+// G goes into rows begin .. begin+count-1 (state: SliceBounds); the other rows get nothing.
 template <class T>
 void slice_rows_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  tape.grad_accumulator(n.inputs[0]).middleRows(n.ints[0], n.ints[1]) += n.grad;
+  const SliceBounds& rows = std::get<SliceBounds>(n.state);
+  tape.grad_accumulator(n.inputs[0]).middleRows(rows.begin, rows.count) += n.grad;
 }
 
 template <class T>
 void slice_cols_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  tape.grad_accumulator(n.inputs[0]).middleCols(n.ints[0], n.ints[1]) += n.grad;
+  const SliceBounds& cols = std::get<SliceBounds>(n.state);
+  tape.grad_accumulator(n.inputs[0]).middleCols(cols.begin, cols.count) += n.grad;
 }
 
 template <class T>
@@ -36,10 +38,10 @@ void transpose_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   tape.add_grad(n.inputs[0], n.grad.transpose());
 }
 
-// Column j of the input gets the sum of its k copies' gradients.
+// Column j of the input gets the sum of its k copies' gradients (state: TileCopies).
 template <class T>
 void tile_columns_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const Index k = n.ints[0];
+  const Index k = std::get<TileCopies>(n.state).copies;
   MatrixOf<T>& ga = tape.grad_accumulator(n.inputs[0]);
   for (Index j = 0; j < ga.cols(); ++j) ga.col(j) += n.grad.middleCols(j * k, k).rowwise().sum();
 }
@@ -76,8 +78,7 @@ BasicVar<T> slice_rows(BasicVar<T> a, Index begin, Index count) {
               " are outside a " + shape_text(a) + " input");
   const BasicVar<T> out = a.tape->push(&slice_rows_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
-  n.ints[0] = begin;
-  n.ints[1] = count;
+  n.state = SliceBounds{begin, count};
   n.value = a.value().middleRows(begin, count);
   return out;
 }
@@ -89,8 +90,7 @@ BasicVar<T> slice_cols(BasicVar<T> a, Index begin, Index count) {
               " are outside a " + shape_text(a) + " input");
   const BasicVar<T> out = a.tape->push(&slice_cols_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
-  n.ints[0] = begin;
-  n.ints[1] = count;
+  n.state = SliceBounds{begin, count};
   n.value = a.value().middleCols(begin, count);
   return out;
 }
@@ -107,7 +107,7 @@ BasicVar<T> tile_columns(BasicVar<T> a, Index k) {
   require(k >= 1, "autodiff tile_columns: k must be >= 1, got " + std::to_string(k));
   const BasicVar<T> out = a.tape->push(&tile_columns_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
-  n.ints[0] = k;
+  n.state = TileCopies{k};
   const MatrixOf<T>& x = a.value();
   n.value.resize(x.rows(), x.cols() * k);
   for (Index j = 0; j < x.cols(); ++j) n.value.middleCols(j * k, k) = x.col(j).replicate(1, k);

@@ -7,11 +7,14 @@ namespace logp::ad {
 
 namespace {
 
-void store(const SkewShape& s, std::array<Index, 12>& ints) {
-  ints = {s.height, s.width, s.channels, s.reverse ? 1 : 0, 0, 0, 0, 0, 0, 0, 0, 0};
-}
+// The node's state: the shape's fields as a SkewGeometry (op_state.hpp), and back.
+SkewGeometry geometry_of(const SkewShape& s) { return SkewGeometry{s.height, s.width, s.channels, s.reverse}; }
 
-SkewShape load(const std::array<Index, 12>& ints) { return SkewShape{ints[0], ints[1], ints[2], ints[3] != 0}; }
+template <class T>
+SkewShape shape_of(const BasicNode<T>& n) {
+  const SkewGeometry& g = std::get<SkewGeometry>(n.state);
+  return SkewShape{g.height, g.width, g.channels, g.reverse};
+}
 
 // For every example, pixel by pixel: f(image entry offset, skewed entry offset, C).
 template <class F>
@@ -25,7 +28,7 @@ void for_each_pixel(const SkewShape& s, Index examples, F&& f) {
 // The adjoint of skew is unskew and the other way round.
 template <class T>
 void skew_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const SkewShape s = load(n.ints);
+  const SkewShape s = shape_of(n);
   T* g = tape.grad_accumulator(n.inputs[0]).data();
   for_each_pixel(s, n.value.cols(), [&](Index image, Index skewed) {
     for (Index c = 0; c < s.channels; ++c) g[image + c] += n.grad.data()[skewed + c];
@@ -34,7 +37,7 @@ void skew_backward(BasicTape<T>& tape, BasicNode<T>& n) {
 
 template <class T>
 void unskew_backward(BasicTape<T>& tape, BasicNode<T>& n) {
-  const SkewShape s = load(n.ints);
+  const SkewShape s = shape_of(n);
   T* g = tape.grad_accumulator(n.inputs[0]).data();
   for_each_pixel(s, n.value.cols(), [&](Index image, Index skewed) {
     for (Index c = 0; c < s.channels; ++c) g[skewed + c] += n.grad.data()[image + c];
@@ -55,7 +58,7 @@ BasicVar<T> skew(BasicVar<T> image, const SkewShape& shape) {
   require_shape("skew", shape, image.rows(), shape.image_size());
   const BasicVar<T> out = image.tape->push(&skew_backward<T>, {image});
   BasicNode<T>& n = image.tape->node(out);
-  store(shape, n.ints);
+  n.state = geometry_of(shape);
   n.value.setZero(shape.skewed_size(), image.cols());
   const T* src = image.value().data();
   for_each_pixel(shape, image.cols(), [&](Index pixel, Index skewed) {
@@ -69,7 +72,7 @@ BasicVar<T> unskew(BasicVar<T> skewed, const SkewShape& shape) {
   require_shape("unskew", shape, skewed.rows(), shape.skewed_size());
   const BasicVar<T> out = skewed.tape->push(&unskew_backward<T>, {skewed});
   BasicNode<T>& n = skewed.tape->node(out);
-  store(shape, n.ints);
+  n.state = geometry_of(shape);
   n.value.resize(shape.image_size(), skewed.cols());
   const T* src = skewed.value().data();
   for_each_pixel(shape, skewed.cols(), [&](Index pixel, Index from) {

@@ -12,7 +12,7 @@ typename BasicTape<T>::Node& BasicTape<T>::fresh_node() {
   Node& n = *nodes_[static_cast<std::size_t>(size_)];
   ++size_;
   n.inputs.clear();
-  n.context = nullptr;
+  n.state = std::monostate{};  // an op that forgets to set its state fails its std::get
   n.backward = nullptr;
   n.needs_grad = false;
   n.grad_written = false;

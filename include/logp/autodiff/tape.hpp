@@ -10,7 +10,6 @@
 // (the gradient checks, tests/support/op_check.hpp): Tape and Var are the float names.
 // One tape per TBB shard; a tape is not thread-safe. clear() keeps every node's storage, so a
 // training loop that builds the same graph each step allocates nothing after the first step.
-#include <array>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -18,6 +17,7 @@
 
 #include <Eigen/Core>
 
+#include "logp/autodiff/op_state.hpp"
 #include "logp/core/error.hpp"
 #include "logp/core/types.hpp"
 
@@ -42,8 +42,11 @@ struct BasicVar {
 
 enum class NodeKind { constant, input, parameter, op };
 
-// What a node stores. Ops use `saved`, `ints` and `real` for what their backward needs (a mask,
-// normalized values, shapes); nothing here is freed by clear().
+// What a node stores. An op keeps what its backward needs in `saved` and `saved2` (matrices whose
+// use each op names beside it: a mask, normalized values, im2col columns, backward scratch) and
+// in `state`, a typed struct of its own (op_state.hpp: a slice's bounds, a convolution's window,
+// a scale factor) read back with std::get, which throws on a wrong type. Nothing here is freed by
+// clear().
 template <class T>
 struct BasicNode {
   using MatrixT = MatrixOf<T>;
@@ -54,9 +57,7 @@ struct BasicNode {
   MatrixT saved;                 // op-specific (masks, normalized inputs, im2col columns)
   MatrixT saved2;                // op-specific (per-channel statistics, backward scratch)
   std::vector<int> inputs;       // ids of the nodes this op read
-  std::array<Index, 12> ints{};  // op-specific integers (slice bounds, conv shape)
-  T real = 0;                    // op-specific scalar (scale factor, slope)
-  void* context = nullptr;       // op-specific external state (batch-norm running statistics)
+  OpState<T> state;              // op-specific typed state (op_state.hpp); monostate when unused
   Backward backward = nullptr;   // null for leaves
   NodeKind kind = NodeKind::constant;
   bool needs_grad = false;       // some parameter or input is upstream

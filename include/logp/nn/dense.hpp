@@ -6,9 +6,9 @@
 #include <tbb/partitioner.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <span>
 #include <string>
+#include <variant>
 
 #include "logp/autodiff/tape.hpp"
 #include "logp/core/error.hpp"
@@ -22,14 +22,13 @@ namespace detail {
 // flat parameter vector and whose backward adds dW = G x^T and db = row sums of G straight into
 // the gradient buffer (one GEMM accumulating into the buffer: no copy of W into a node, no
 // per-node gradient matrix to zero and add). Only x's gradient goes through the tape.
-// The node's ints hold W's and b's offsets and shape and the addresses of the two buffers
+// The node's state (ad::DenseBuffers) holds W's and b's offsets and shape and the two buffers
 // (which outlive the tape's backward pass: the caller owns both).
 //
 // Each GEMM is cut into row blocks that depend only on the matrix shape (near-equal sizes of
 // about 256 rows, an even number of them when more than one) and the blocks run in parallel (TBB): every output element is computed by
 // the same code on the same block whatever the thread count, so results are bit-identical for
 // any number of threads, and one shard of a whole batch still uses every core.
-enum DenseSlot { weight_offset, bias_offset, rows, cols, values_address, grad_address };
 
 // Calls block_fn(first_row, row_count) for near-equal blocks of [0, rows), in parallel.
 template <class BlockFn>
@@ -50,13 +49,11 @@ void for_row_blocks(Index rows, BlockFn&& block_fn) {
 template <class T>
 void dense_backward(ad::BasicTape<T>& tape, ad::BasicNode<T>& n) {
   using MatrixT = ad::MatrixOf<T>;
-  const auto address = [&](DenseSlot slot) { return reinterpret_cast<T*>(static_cast<std::uintptr_t>(n.ints[slot])); };
-  const T* values = address(values_address);
-  T* grad = address(grad_address);
-  const Index out = n.ints[rows], in = n.ints[cols];
-  const Eigen::Map<const MatrixT> w(values + n.ints[weight_offset], out, in);
-  Eigen::Map<MatrixT> dw(grad + n.ints[weight_offset], out, in);
-  Eigen::Map<MatrixT> db(grad + n.ints[bias_offset], out, 1);
+  const ad::DenseBuffers<T>& buffers = std::get<ad::DenseBuffers<T>>(n.state);
+  const Index out = buffers.rows, in = buffers.cols;
+  const Eigen::Map<const MatrixT> w(buffers.values + buffers.weight_offset, out, in);
+  Eigen::Map<MatrixT> dw(buffers.grad + buffers.weight_offset, out, in);
+  Eigen::Map<MatrixT> db(buffers.grad + buffers.bias_offset, out, 1);
   const MatrixT& x = tape.node(n.inputs[0]).value;
   for_row_blocks(out, [&](Index first, Index count) {
     dw.middleRows(first, count).noalias() += n.grad.middleRows(first, count) * x.transpose();  // [out, in]
@@ -76,17 +73,16 @@ ad::BasicVar<T> dense(ad::BasicVar<T> x, const ParameterBlock& weight, const Par
   using MatrixT = ad::MatrixOf<T>;
   require(x.rows() == weight.cols, "dense layer: input has " + std::to_string(x.rows()) + " rows, " + weight.name +
                                        " is " + std::to_string(weight.rows) + "x" + std::to_string(weight.cols));
-  static_assert(sizeof(std::uintptr_t) <= sizeof(Index), "addresses are kept in the node's Index slots");
   ad::BasicTape<T>& tape = *x.tape;
   const ad::BasicVar<T> y = tape.push(&dense_backward<T>, {x});
   ad::BasicNode<T>& n = tape.node(y);
   n.needs_grad = true;  // the parameters need it even when x does not
-  n.ints[weight_offset] = weight.offset;
-  n.ints[bias_offset] = bias.offset;
-  n.ints[rows] = weight.rows;
-  n.ints[cols] = weight.cols;
-  n.ints[values_address] = static_cast<Index>(reinterpret_cast<std::uintptr_t>(values.data()));
-  n.ints[grad_address] = static_cast<Index>(reinterpret_cast<std::uintptr_t>(grad.data()));
+  n.state = ad::DenseBuffers<T>{.values = values.data(),
+                                .grad = grad.data(),
+                                .weight_offset = weight.offset,
+                                .bias_offset = bias.offset,
+                                .rows = weight.rows,
+                                .cols = weight.cols};
   const Eigen::Map<const MatrixT> w(values.data() + weight.offset, weight.rows, weight.cols);
   const Eigen::Map<const MatrixT> b(values.data() + bias.offset, bias.rows, 1);
   const MatrixT& input = x.value();
