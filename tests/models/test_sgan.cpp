@@ -260,8 +260,12 @@ TEST_CASE("sgan: training is bit-identical for 1 and 2 threads", "[gan][sgan][th
 // non-saturating loss (0.87/0.94/0.90/0.95/0.97), so a majority-of-seeds test is not possible
 // here; on Fashion-MNIST see benchmarks/results/sgan_fmnist.md. The test pins the
 // semi-supervised path end to end: the unlabelled terms change the classifier, in a setting
-// where that helps.
-TEST_CASE("sgan: with one label per class it beats the supervised-only baseline (fixed seed)", "[gan][sgan]") {
+// where that helps. Hidden from the default run ("[.]"): its outcome depends on the training
+// trajectory, which changes with the seed and with the instruction set (Eigen's kernels round
+// differently on AVX2 and AVX-512), and the claim holds for 2 seeds of 5, so it is not a property
+// logp guarantees. Run it with: logp_tests "[seed-dependent]".
+TEST_CASE("sgan: with one label per class it beats the supervised-only baseline (fixed seed)",
+          "[.][gan][sgan][seed-dependent]") {
   TempDir dir;
   const std::string path = write_blobs(dir.file("b.h5"), 600, 4, 1.2);
   const DatasetSplit train = DatasetSplit::open(path, "train"), test = DatasetSplit::open(path, "test");
