@@ -209,6 +209,9 @@ void run_compare(const CompareOptions& options, const GlobalOptions& global) {
   for (const Entry& e : entries) mixed = mixed || e.values.kind != entries.front().values.kind;
   std::vector<Vector> log_probs;
   for (const Entry& e : entries) log_probs.push_back(e.values.values);
+  const Index n = log_probs.front().size();
+  require(n >= 2, (data_where.empty() ? std::string("the score files") : data_where) + ": " + std::to_string(n) +
+                      " examples; paired tests need at least 2");
   const Ranking ranking = rank_models(log_probs, dim, {options.confidence, options.bootstrap, options.seed});
   if (global.json)
     std::cout << to_json(entries, ranking, dim, data_where, mixed, options).dump(2) << "\n";

@@ -30,6 +30,10 @@ PairedComparison compare_paired(ConstVectorRef log_prob_a, ConstVectorRef log_pr
 
 Ranking rank_models(const std::vector<Vector>& log_probs, Index dim, const ComparisonOptions& options) {
   require(log_probs.size() >= 2, "ranking: need at least two models, got " + std::to_string(log_probs.size()));
+  for (const Vector& values : log_probs)
+    require(values.size() >= 2 && values.size() == log_probs.front().size(),
+            "ranking: paired tests need the same N >= 2 examples for every model, got " +
+                std::to_string(values.size()) + " and " + std::to_string(log_probs.front().size()));
   Ranking ranking;
   ranking.order.resize(log_probs.size());
   std::iota(ranking.order.begin(), ranking.order.end(), Index{0});

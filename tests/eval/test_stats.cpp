@@ -148,4 +148,7 @@ TEST_CASE("stats: ranking orders models by mean NLL and compares adjacent pairs"
   CHECK(ranking.adjacent[0].nats_to_bits_per_dim() == Approx(1.0 / (10.0 * std::log(2.0))));
   for (size_t k = 0; k < 2; ++k) CHECK(ranking.p_t_holm[k] >= ranking.adjacent[k].t.p);
   CHECK_THROWS_AS(compare_paired(base, base.head(10), 10, {}), Error);
+  // Empty or single-example splits are refused, not ranked (issue 16: an empty split crashed).
+  CHECK_THROWS_WITH(rank_models({Vector(0), Vector(0)}, 10, {}), Catch::Contains("N >= 2"));
+  CHECK_THROWS_WITH(rank_models({base.head(1), base.head(1)}, 10, {}), Catch::Contains("N >= 2"));
 }
