@@ -16,6 +16,7 @@
 #include "logp/eval/sample_metrics/c2st.hpp"
 #include "logp/eval/sample_metrics/data_copying.hpp"
 #include "logp/eval/sample_metrics/distances.hpp"
+#include "logp/eval/sample_metrics/exact_products.hpp"
 #include "logp/eval/sample_metrics/fid.hpp"
 #include "logp/eval/sample_metrics/kernel_mmd.hpp"
 #include "logp/eval/sample_metrics/manifold.hpp"
@@ -118,6 +119,36 @@ TEST_CASE("sample metrics: blocked k-NN equals the direct search across block ed
     }
   }
   CHECK_THROWS_AS(nearest_neighbours(bits, bits, 40, true), Error);
+}
+
+TEST_CASE("sample metrics: float32 products only where exact, and then equal to double", "[sample-metrics]") {
+  // Binary pixels: F * 1 * 1 = 784 <= 2^24, so the Gram matrices and distances run in float32
+  // and must equal the double GEMM bit for bit.
+  const MatrixD a = binary(784, 70, 31), b = binary(784, 50, 32, 0.3);
+  REQUIRE(products_exact_in_float(a, b));
+  MatrixD cross(70, 50);
+  cross.noalias() = a.transpose() * b;
+  CHECK(cross_gram(a, b) == cross);
+  MatrixD lower = MatrixD::Zero(70, 70);
+  lower.selfadjointView<Eigen::Lower>().rankUpdate(a.transpose());
+  CHECK(lower_gram(a) == lower);
+  CHECK(direct_squared_distances(b, a) == [&] {
+    MatrixD d2(70, 50);
+    for_each_distance_block(b, a, [&](Index qf, Index rf, const MatrixD& block) {
+      d2.block(rf, qf, block.rows(), block.cols()) = block;
+    });
+    return d2;
+  }());
+  // The bound: F * max|a| * max|b| <= 2^24 and integers only.
+  MatrixD edge = MatrixD::Constant(4, 3, 2048.0);  // 4 * 2048^2 = 2^24
+  CHECK(products_exact_in_float(edge, edge));
+  edge(0, 0) = 2049.0;
+  CHECK_FALSE(products_exact_in_float(edge, edge));
+  CHECK_FALSE(products_exact_in_float(MatrixD::Constant(784, 2, 255.0), MatrixD::Constant(784, 2, 255.0)));  // 8-bit
+  MatrixD halves = a;
+  halves(3, 4) = 0.5;
+  CHECK_FALSE(products_exact_in_float(halves, b));
+  CHECK(cross_gram(halves, b) == MatrixD(halves.transpose() * b));  // the double path
 }
 
 TEST_CASE("sample metrics: FID closed form of two Gaussians", "[sample-metrics]") {

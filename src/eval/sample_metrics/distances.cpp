@@ -8,6 +8,7 @@
 #include <string>
 
 #include "logp/core/error.hpp"
+#include "logp/eval/sample_metrics/exact_products.hpp"
 
 namespace logp {
 
@@ -18,9 +19,14 @@ void for_each_distance_block(MatrixDRef queries, MatrixDRef references, const Di
   const Index nq = queries.cols(), nr = references.cols();
   if (nq == 0 || nr == 0) return;
   const Vector reference_norms = references.colwise().squaredNorm().transpose();  // Nr
+  // Float32 copies when R^T Q is exact in float (exact_products.hpp): the same d2, bit for bit.
+  const bool in_float = products_exact_in_float(queries, references);
+  const Matrix queries_float = in_float ? Matrix(queries.cast<float>()) : Matrix();
+  const Matrix references_float = in_float ? Matrix(references.cast<float>()) : Matrix();
   const Index blocks = (nq + kQueryBlock - 1) / kQueryBlock;
   tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
     MatrixD d2;
+    Matrix product;
     for (Index b = range.begin(); b < range.end(); ++b) {
       const Index qf = b * kQueryBlock, qn = std::min(kQueryBlock, nq - qf);
       const Eigen::Ref<const MatrixD> query = queries.middleCols(qf, qn);  // F x qn
@@ -28,7 +34,13 @@ void for_each_distance_block(MatrixDRef queries, MatrixDRef references, const Di
       for (Index rf = 0; rf < nr; rf += kReferenceBlock) {
         const Index rn = std::min(kReferenceBlock, nr - rf);
         d2.resize(rn, qn);
-        d2.noalias() = -2.0 * references.middleCols(rf, rn).transpose() * query;  // rn x qn
+        if (in_float) {
+          product.resize(rn, qn);
+          product.noalias() = references_float.middleCols(rf, rn).transpose() * queries_float.middleCols(qf, qn);
+          d2 = -2.0 * product.cast<double>();  // rn x qn
+        } else {
+          d2.noalias() = -2.0 * references.middleCols(rf, rn).transpose() * query;  // rn x qn
+        }
         d2.colwise() += reference_norms.segment(rf, rn);
         d2.rowwise() += query_norms;
         d2 = d2.cwiseMax(0.0);  // rounding can make ||q - r||^2 slightly negative

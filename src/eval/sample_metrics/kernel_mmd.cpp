@@ -13,6 +13,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/rng.hpp"
 #include "logp/eval/sample_metrics/distances.hpp"
+#include "logp/eval/sample_metrics/exact_products.hpp"
 #include "subsets.hpp"
 
 namespace logp {
@@ -45,13 +46,11 @@ double cubic_offdiagonal_sum(const MatrixD& gram, double inv_f) {
 }
 
 // Unbiased MMD^2 of x and y (F x n each) under (x^T y / F + 1)^3. The within-set Gram matrices
-// are symmetric rank-F updates (SYRK, half a GEMM each); the cross one is a GEMM.
+// are symmetric rank-F updates (SYRK, half a GEMM each); the cross one is a GEMM; all three in
+// float32 when that is exact (exact_products.hpp).
 double cubic_kernel_mmd2(const MatrixD& x, const MatrixD& y, double inv_f) {
   const Index n = x.cols();
-  MatrixD gxx = MatrixD::Zero(n, n), gyy = MatrixD::Zero(n, n), gxy(n, n);  // n x n inner products
-  gxx.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
-  gyy.selfadjointView<Eigen::Lower>().rankUpdate(y.transpose());
-  gxy.noalias() = x.transpose() * y;
+  const MatrixD gxx = lower_gram(x), gyy = lower_gram(y), gxy = cross_gram(x, y);  // n x n inner products
   const double xy = ((gxy.array() * inv_f + 1.0).cube()).sum();
   const double nn = static_cast<double>(n);
   return (cubic_offdiagonal_sum(gxx, inv_f) + cubic_offdiagonal_sum(gyy, inv_f)) / (nn * (nn - 1.0)) -

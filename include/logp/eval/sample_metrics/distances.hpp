@@ -7,7 +7,8 @@
 // simple_partitioner; inside one query block the reference blocks are visited in ascending
 // order. A caller that accumulates per query therefore gets bit-identical results for any thread
 // count. With integer-valued features (binary or 8-bit pixels) every distance is exact in double,
-// so comparisons such as d <= r have no rounding ambiguity.
+// so comparisons such as d <= r have no rounding ambiguity; where R^T Q is also exact in float32
+// (binary pixels) the GEMM runs in float32, with the same result (exact_products.hpp).
 #include <functional>
 
 #include "logp/eval/sample_metrics/metric_value.hpp"
