@@ -21,13 +21,32 @@ draw --sample images pixel by pixel (pixel p of row i from the network on rows 0
 """
 import argparse
 import json
+import os
+import sys
 import time
 
-import h5py
-import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
+
+def _pin_blas_threads():
+    """Debian's PyTorch calls OpenBLAS, which starts its own threads (spinning on a shared machine)
+    unless OPENBLAS_NUM_THREADS is set before it loads; torch.set_num_threads does not bound them.
+    Pin them to --threads, as a PyTorch user tuning a CPU run would."""
+    threads = "1"
+    for k, a in enumerate(sys.argv):
+        if a == "--threads" and k + 1 < len(sys.argv):
+            threads = sys.argv[k + 1]
+        elif a.startswith("--threads="):
+            threads = a.split("=", 1)[1]
+    os.environ["OPENBLAS_NUM_THREADS"] = threads
+    os.environ["OMP_NUM_THREADS"] = threads
+
+
+_pin_blas_threads()
+
+import h5py  # noqa: E402  (after the thread pinning)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
 
 
 def causal_mask(out_c, in_c, kh, kw, mask_b):
@@ -66,12 +85,13 @@ class RowLstm(nn.Module):
 
     def forward(self, x):  # [N, C, H, W] -> [N, h, H, W]
         n, _, height, width = x.shape
-        gates_in = self.input_to_state(x)
+        # unbind, not gates_in[:, :, i, :]: each slice's backward would fill a whole-map zero tensor
+        gates_in = self.input_to_state(x).unbind(2)
         h = x.new_zeros(n, self.hidden, width)
         c = torch.zeros_like(h)
         rows = []
         for i in range(height):
-            gates = gates_in[:, :, i, :] if i == 0 else gates_in[:, :, i, :] + self.state_to_state(h)
+            gates = gates_in[i] if i == 0 else gates_in[i] + self.state_to_state(h)
             h, c = lstm_step(gates, c)
             rows.append(h)
         return torch.stack(rows, dim=2)
@@ -98,12 +118,12 @@ class DiagonalLstm(nn.Module):
 
     def forward(self, x):  # [N, C, H, W] -> [N, h, H, W]
         n, _, height, width = x.shape
-        gates_in = skew(self.input_to_state(x))
+        gates_in = skew(self.input_to_state(x)).unbind(3)  # one view per map column (see RowLstm)
         h = x.new_zeros(n, self.hidden, height)
         c = torch.zeros_like(h)
         columns = []
-        for j in range(gates_in.shape[3]):
-            gates = gates_in[:, :, :, j]
+        for j in range(len(gates_in)):
+            gates = gates_in[j]
             if j > 0:
                 gates = gates + self.state_to_state(F.pad(h, (1, 0)))
             h, c = lstm_step(gates, c)
@@ -218,21 +238,24 @@ def main():
 
     for k in range(2):  # warm-up
         step(k)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for k in range(args.train_batches):
         loss = step(k + 2)
     train_seconds = time.perf_counter() - start
+    train_cpu_seconds = time.process_time() - cpu_start  # all threads: robust to a loaded machine
     result = {
         "layer": args.layer, "layers": args.layers, "hidden": args.hidden, "batch": args.batch,
         "threads": args.threads, "levels": levels, "free_parameters": model.free_parameters(),
         "train_examples_per_second": args.batch * args.train_batches / train_seconds,
+        "train_examples_per_cpu_second": args.batch * args.train_batches / train_cpu_seconds,
         "last_train_nll": loss,
     }
     if args.sample > 0:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         sample(model, args.sample, side, side, generator)
         result["sample_n"] = args.sample
         result["sample_seconds"] = time.perf_counter() - start
+        result["sample_cpu_seconds"] = time.process_time() - cpu_start
     print(json.dumps(result))
 
 
