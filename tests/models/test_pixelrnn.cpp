@@ -3,7 +3,11 @@
 #include <tbb/global_control.h>
 
 #include <catch2/catch.hpp>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "logp/io/model_file.hpp"
 #include "logp/models/pixelrnn/pixelrnn.hpp"
@@ -56,12 +60,88 @@ TEST_CASE("pixelrnn: probabilities sum to 1 over every image (3x3 binary: 512; 2
   }
 }
 
-TEST_CASE("pixelrnn: the whole network is autoregressive (4x4: logits at pixel i ignore pixels j >= i)",
+namespace {
+
+// The receptive field the paper's architecture gives each output pixel, by propagating sets of
+// input pixels through its definitions (independent of the tape code): context[p] bit j set when
+// output p can depend on input pixel j. 7x7 mask A, then per layer
+//   row-lstm:    s(i,x) = r(i,x-1) | r(i,x) | s(i-1,x-1) | s(i-1,x) | s(i-1,x+1)  (1x3 input mask B, 1x3 state)
+//   diag-bilstm: l(i,x) = r(i,x) | l(i,x-1) | l(i-1,x);  b(i,x) = r(i,x) | b(i,x+1) | b(i-1,x)  (+ the pixel
+//                itself in the first layer);  f(i,x) = l(i,x) | b(i-1,x)
+//   conv:        f = 3x3 mask B of r
+// with r = r | f, then 1x1 mask-B outputs (no change). H*W <= 64.
+std::vector<std::uint64_t> paper_context(PixelRnnLayer layer, Index height, Index width, Index layers) {
+  const Index d = height * width;
+  const auto at = [&](const std::vector<std::uint64_t>& m, Index i, Index x) -> std::uint64_t {
+    return i < 0 || i >= height || x < 0 || x >= width ? 0 : m[static_cast<std::size_t>(i * width + x)];
+  };
+  const auto masked_conv = [&](const std::vector<std::uint64_t>& in, Index k, bool centre) {
+    std::vector<std::uint64_t> out(static_cast<std::size_t>(d), 0);
+    for (Index i = 0; i < height; ++i)
+      for (Index x = 0; x < width; ++x)
+        for (Index dy = -k / 2; dy <= 0; ++dy)
+          for (Index dx = -k / 2; dx <= k / 2; ++dx)
+            if (dy < 0 || dx < 0 || (dx == 0 && centre)) out[static_cast<std::size_t>(i * width + x)] |= at(in, i + dy, x + dx);
+    return out;
+  };
+  std::vector<std::uint64_t> pixel(static_cast<std::size_t>(d));
+  for (Index p = 0; p < d; ++p) pixel[static_cast<std::size_t>(p)] = std::uint64_t{1} << p;
+  std::vector<std::uint64_t> r = masked_conv(pixel, 7, false);
+  for (Index k = 0; k < layers; ++k) {
+    std::vector<std::uint64_t> f(static_cast<std::size_t>(d), 0);
+    if (layer == PixelRnnLayer::conv) f = masked_conv(r, 3, true);
+    if (layer == PixelRnnLayer::row_lstm)
+      for (Index i = 0; i < height; ++i)
+        for (Index x = 0; x < width; ++x)
+          f[static_cast<std::size_t>(i * width + x)] = at(r, i, x - 1) | at(r, i, x) | at(f, i - 1, x - 1) |
+                                                       at(f, i - 1, x) | at(f, i - 1, x + 1);
+    if (layer == PixelRnnLayer::diagonal_bilstm) {
+      std::vector<std::uint64_t> l(static_cast<std::size_t>(d), 0), b(static_cast<std::size_t>(d), 0);
+      for (Index i = 0; i < height; ++i) {
+        for (Index x = 0; x < width; ++x)
+          l[static_cast<std::size_t>(i * width + x)] = at(r, i, x) | at(l, i, x - 1) | at(l, i - 1, x);
+        for (Index x = width - 1; x >= 0; --x)
+          b[static_cast<std::size_t>(i * width + x)] =
+              at(r, i, x) | (k == 0 ? at(pixel, i, x) : 0) | at(b, i, x + 1) | at(b, i - 1, x);
+      }
+      for (Index i = 0; i < height; ++i)
+        for (Index x = 0; x < width; ++x) f[static_cast<std::size_t>(i * width + x)] = at(l, i, x) | at(b, i - 1, x);
+    }
+    for (Index p = 0; p < d; ++p) r[static_cast<std::size_t>(p)] |= f[static_cast<std::size_t>(p)];
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("pixelrnn: the receptive field of the paper's architecture (reference for the next test)",
           "[pixelrnn][autoregressive]") {
+  const Index h = 6, w = 6;
+  const auto all_before = [](Index p) { return (std::uint64_t{1} << p) - 1; };
+  // The Diagonal BiLSTM sees the whole context: every pixel before p, from one layer on.
+  for (const Index layers : {1, 2}) {
+    const std::vector<std::uint64_t> c = paper_context(PixelRnnLayer::diagonal_bilstm, h, w, layers);
+    for (Index p = 0; p < h * w; ++p) CHECK(c[static_cast<std::size_t>(p)] == all_before(p));
+  }
+  // The Row LSTM's triangle and PixelCNN's blind spot: pixel (3, 0) does not see (2, 5).
+  for (const PixelRnnLayer layer : {PixelRnnLayer::row_lstm, PixelRnnLayer::conv}) {
+    const std::vector<std::uint64_t> c = paper_context(layer, h, w, 2);
+    for (Index p = 0; p < h * w; ++p) CHECK((c[static_cast<std::size_t>(p)] & ~all_before(p)) == 0);
+    CHECK((c[3 * w] >> (2 * w + 5) & 1) == 0);
+    CHECK((c[3 * w] >> (2 * w + 3) & 1) == 1);  // inside the 7x7 window
+  }
+}
+
+TEST_CASE("pixelrnn: the whole network is autoregressive with the paper's context (6x6: logits at pixel i "
+          "depend on exactly the pixels j < i its architecture covers)",
+          "[pixelrnn][autoregressive]") {
+  // 6 columns: wider than the 7x7 input window's reach (3), so a missing context pixel in the
+  // row above shows (pixel (i-1, 5) for x < 2 in the Diagonal BiLSTM without its fix).
+  const Index h = 6, w = 6, d = h * w;
   for (const PixelRnnLayer layer : kLayers) {
     for (const int levels : {2, 3}) {
       INFO(to_string(layer) << ", " << levels << " levels");
-      const PixelRnnModel model = tiny_pixelrnn(4, 4, levels, layer, 2, 3, 12);
+      const PixelRnnModel model = tiny_pixelrnn(h, w, levels, layer, 2, 3, 12);
       const std::span<const float> v = model.parameters().values();
       const Eigen::VectorXd theta = Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
       std::vector<double> unused(v.size());
@@ -72,25 +152,65 @@ TEST_CASE("pixelrnn: the whole network is autoregressive (4x4: logits at pixel i
                                            std::span<const double>(theta.data(), theta.size()), unused)
                            .value());
       };
-      const MatrixD x = random_discrete(16, 1, levels, 3).cast<double>();
-      const MatrixD base = logits(x);
       const Index k = model.network().outputs_per_pixel();
-      Index leaks = 0, blind = 0;
-      std::vector<bool> sees_past(16, false);
-      for (Index j = 0; j < 16; ++j) {
-        MatrixD moved = x;
-        moved(j) = std::fmod(x(j) + 1.0, levels);  // another level
-        const MatrixD changed = logits(moved);
-        for (Index i = 0; i < 16; ++i) {
-          const bool differs = (changed.middleRows(i * k, k) - base.middleRows(i * k, k)).cwiseAbs().maxCoeff() > 0.0;
-          if (differs && j >= i) ++leaks;
-          if (differs && j < i) sees_past[static_cast<std::size_t>(i)] = true;
+      // seen[i] bit j: changing pixel j moved a logit of pixel i, for some of 3 base images
+      // (a dependence hidden by a dead ReLU at one image shows at another).
+      std::vector<std::uint64_t> seen(static_cast<std::size_t>(d), 0);
+      for (const std::uint64_t seed : {3, 4, 5}) {
+        const MatrixD x = random_discrete(d, 1, levels, seed).cast<double>();
+        const MatrixD base = logits(x);
+        for (Index j = 0; j < d; ++j) {
+          MatrixD moved = x;
+          moved(j) = std::fmod(x(j) + 1.0, levels);  // another level
+          const MatrixD changed = logits(moved);
+          for (Index i = 0; i < d; ++i)
+            if ((changed.middleRows(i * k, k) - base.middleRows(i * k, k)).cwiseAbs().maxCoeff() > 0.0)
+              seen[static_cast<std::size_t>(i)] |= std::uint64_t{1} << j;
         }
       }
-      for (Index i = 1; i < 16; ++i) blind += sees_past[static_cast<std::size_t>(i)] ? 0 : 1;
+      const std::vector<std::uint64_t> expected = paper_context(layer, h, w, 2);
+      Index leaks = 0, missing = 0;
+      for (Index i = 0; i < d; ++i) {
+        const std::uint64_t got = seen[static_cast<std::size_t>(i)];
+        const std::uint64_t want = expected[static_cast<std::size_t>(i)];
+        leaks += std::popcount(got & ~((std::uint64_t{1} << i) - 1));  // j >= i
+        missing += std::popcount(want & ~got);
+        INFO("pixel " << i << ": sees " << std::popcount(got) << ", expected " << std::popcount(want));
+        CHECK(got == want);
+      }
       CHECK(leaks == 0);
-      CHECK(blind == 0);
+      CHECK(missing == 0);
     }
+  }
+}
+
+TEST_CASE("pixelrnn: num_parameters counts free parameters only (masked convolution taps excluded)",
+          "[pixelrnn]") {
+  // h = 2 (4 residual maps), one layer, binary 5x5. Masked taps: 7x7 mask A keeps 24 of 49, 3x3
+  // mask B keeps 5 of 9, the Row LSTM's 1x3 input mask B keeps 2 of 3; 1x1 mask B keeps all.
+  //   input 7x7 A 1 -> 4: 4*24 + 4 = 100; outputs 1x1 4 -> 4 -> 1: 20 + 5 = 25
+  //   row-lstm: input 8*(2*4) + bias 8 + state 8*(3*2) = 120, residual 1x1 2 -> 4: 12
+  //   diag-bilstm: ltr 8*4 + 8 + 8*4 = 72, rtl 72 + image 8*1 = 80, residual 12
+  //   conv: 3x3 B 4 -> 4: 4*(5*4) + 4 = 84
+  const std::pair<PixelRnnLayer, Index> expected[] = {
+      {PixelRnnLayer::row_lstm, 100 + 25 + 120 + 12},
+      {PixelRnnLayer::diagonal_bilstm, 100 + 25 + 72 + 80 + 12},
+      {PixelRnnLayer::conv, 100 + 25 + 84}};
+  for (const auto& [layer, count] : expected) {
+    INFO(to_string(layer));
+    const PixelRnnModel model = tiny_pixelrnn(5, 5, 2, layer, 1, 2, 1);
+    CHECK(model.num_parameters() == count);
+    CHECK(model.parameters().size() > count);  // the store also holds the masked taps
+    // Every masked tap is zero after initialize() and stays zero: its gradient is exactly zero.
+    Rng rng(2);
+    PixelRnnModel fresh(model.data_spec(), model.options());
+    fresh.initialize(rng);
+    const std::span<const float> v = fresh.parameters().values();
+    std::vector<float> grad(v.size(), 0.0f);
+    fresh.objective_and_grad(random_discrete(25, 4, 2, 3), rng, grad);
+    Index zero_and_flat = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) zero_and_flat += v[k] == 0.0f && grad[k] == 0.0f ? 1 : 0;
+    CHECK(zero_and_flat >= model.parameters().size() - count);
   }
 }
 
@@ -147,6 +267,35 @@ TEST_CASE("pixelrnn: save/load gives bit-identical log_prob; samples are valid i
     CHECK(s.rows() == 12);
     CHECK((s.array() == 0.0f || s.array() == 1.0f).all());
     CHECK(loaded->sample(70, b) == s);
+  }
+}
+
+TEST_CASE("pixelrnn: the network on the first r rows gives the full network's logits of those rows (sampling "
+          "crops)",
+          "[pixelrnn][sample]") {
+  const Index h = 5, w = 4;
+  for (const PixelRnnLayer layer : kLayers) {
+    for (const int levels : {2, 3}) {
+      INFO(to_string(layer) << ", " << levels << " levels");
+      const PixelRnnModel model = tiny_pixelrnn(h, w, levels, layer, 2, 3, 21);
+      const std::span<const float> v = model.parameters().values();
+      const Eigen::VectorXd theta = Eigen::Map<const VectorF>(v.data(), static_cast<Index>(v.size())).cast<double>();
+      const std::span<const double> values(theta.data(), static_cast<std::size_t>(theta.size()));
+      std::vector<double> unused(v.size());
+      const MatrixD x = random_discrete(h * w, 3, levels, 5).cast<double>();
+      ad::BasicTape<double> tape;
+      const MatrixD full = model.network().logits<double>(tape, x, model.parameters().blocks(), values, unused).value();
+      const Index k = model.network().outputs_per_pixel();
+      for (Index rows = 1; rows < h; ++rows) {
+        ParameterStore layout;
+        const PixelRnnNetwork top =
+            PixelRnnNetwork::add_to(layout, layer, rows, w, levels, model.options().hidden, model.options().layers);
+        REQUIRE(layout.size() == model.parameters().size());
+        ad::BasicTape<double> t;
+        const MatrixD cropped = top.logits<double>(t, x.topRows(rows * w), layout.blocks(), values, unused).value();
+        CHECK((cropped - full.topRows(rows * w * k)).cwiseAbs().maxCoeff() < 1e-12 * (1.0 + full.cwiseAbs().maxCoeff()));
+      }
+    }
   }
 }
 

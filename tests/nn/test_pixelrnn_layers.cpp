@@ -3,6 +3,9 @@
 // every layer's gradient (parameters and input) against central differences in double.
 #include <catch2/catch.hpp>
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "logp/autodiff/ops.hpp"
 #include "logp/nn/pixelrnn/diagonal_bilstm.hpp"
@@ -23,6 +26,10 @@ using VarD = ad::BasicVar<double>;
 // through the store's blocks.
 using Build = std::function<VarD(TapeD&, VarD x, const std::vector<ParameterBlock>& blocks,
                                  std::span<const double> values, std::span<double> grad)>;
+// A layer on top of the input layer: its input map and the image itself (the Diagonal BiLSTM's
+// first layer reads both).
+using StackedBuild = std::function<VarD(TapeD&, VarD map, VarD image, const std::vector<ParameterBlock>& blocks,
+                                        std::span<const double> values, std::span<double> grad)>;
 
 // A layer under test: its parameters and how to run it, for an H x W x C input image.
 struct Subject {
@@ -94,17 +101,27 @@ void check_autoregressive(const MatrixD& d, Index in_channels, Index groups, boo
   }
 }
 
+// The pairs (i, j), j < i, where output pixel i does NOT depend on input pixel j (one channel):
+// empty when every pixel sees its whole context.
+std::vector<std::pair<Index, Index>> missing_context(const MatrixD& d) {
+  std::vector<std::pair<Index, Index>> missing;
+  for (Index i = 0; i < d.rows(); ++i)
+    for (Index j = 0; j < i; ++j)
+      if (d(i, j) == 0.0) missing.emplace_back(i, j);
+  return missing;
+}
+
 constexpr Index kH = 5, kW = 5, kF = 4, kHidden = 3;
 
-// The mask-A 7x7 input layer (1 -> kF channels), then `next` on its output.
-Subject stack(const std::function<Build(ParameterStore&)>& add_next,
+// The mask-A 7x7 input layer (1 -> kF channels), then `next` on its output (and the image).
+Subject stack(const std::function<StackedBuild(ParameterStore&)>& add_next,
               const std::function<void(ParameterStore&, Rng&)>& init_next) {
   Subject s;
   const nn::MaskedConvLayer in = nn::MaskedConvLayer::add_to(s.store, "in", kH, kW, 1, kF, 7, ad::MaskType::a);
-  const Build next = add_next(s.store);
+  const StackedBuild next = add_next(s.store);
   s.build = [in, next](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> values,
                        std::span<double> grad) {
-    return next(tape, in.forward(tape, x, blocks, values, grad), blocks, values, grad);
+    return next(tape, in.forward(tape, x, blocks, values, grad), x, blocks, values, grad);
   };
   finish(
       s,
@@ -174,35 +191,54 @@ TEST_CASE("pixelrnn layers: output pixel i depends on input pixels < i only, for
     Subject s = stack(
         [&](ParameterStore& store) {
           l = nn::RowLstm::add_to(store, "row", kH, kW, kF, kHidden);
-          return Build([l](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks, std::span<const double> v,
-                           std::span<double> g) { return l.forward(tape, x, blocks, v, g); });
+          return StackedBuild([l](TapeD& tape, VarD x, VarD /*image*/, const std::vector<ParameterBlock>& blocks,
+                                  std::span<const double> v, std::span<double> g) { return l.forward(tape, x, blocks, v, g); });
         },
         [&](ParameterStore& p, Rng& rng) { l.initialize(p, rng); });
     check_autoregressive(dependence(s, pixels, 1, 1), 1, 1);
   }
   SECTION("Diagonal LSTM, each direction, and the BiLSTM") {
-    for (const int variant : {0, 1, 2, 3}) {  // ltr, rtl shifted, both, rtl NOT shifted (must leak)
+    // Variants: 0 ltr, 1 rtl shifted, 2 both, 3 rtl NOT shifted (must leak), 4 both without the
+    // image input of the first layer's rtl direction (causal, but blind to one context pixel).
+    for (const int variant : {0, 1, 2, 3, 4}) {
       INFO("variant " << variant);
       nn::DiagonalBiLstm l;
       Subject s = stack(
           [&](ParameterStore& store) {
-            l = nn::DiagonalBiLstm::add_to(store, "diag", kH, kW, kF, kHidden);
-            return Build([l, variant](TapeD& tape, VarD x, const std::vector<ParameterBlock>& blocks,
-                                      std::span<const double> v, std::span<double> g) {
+            l = nn::DiagonalBiLstm::add_to(store, "diag", kH, kW, kF, kHidden, variant == 4 ? 0 : 1);
+            return StackedBuild([l, variant](TapeD& tape, VarD x, VarD image, const std::vector<ParameterBlock>& blocks,
+                                             std::span<const double> v, std::span<double> g) {
               switch (variant) {
                 case 0:
-                  return l.left_to_right.forward(tape, x, blocks, v, g);
+                  return l.left_to_right.forward(tape, x, image, blocks, v, g);
                 case 1:
-                  return nn::shift_down_one_row(l.right_to_left.forward(tape, x, blocks, v, g), kH, kW, kHidden);
+                  return nn::shift_down_one_row(l.right_to_left.forward(tape, x, image, blocks, v, g), kH, kW,
+                                                kHidden);
                 case 2:
-                  return l.forward(tape, x, blocks, v, g);
+                case 4:
+                  return l.forward(tape, x, image, blocks, v, g);
                 default:
-                  return l.right_to_left.forward(tape, x, blocks, v, g);
+                  return l.right_to_left.forward(tape, x, image, blocks, v, g);
               }
             });
           },
           [&](ParameterStore& p, Rng& rng) { l.initialize(p, rng); });
-      check_autoregressive(dependence(s, pixels, 1, 1), 1, 1, variant != 3, variant == 1 ? kW : 1);
+      const MatrixD d = dependence(s, pixels, 1, 1);
+      check_autoregressive(d, 1, 1, variant != 3, variant == 1 ? kW : 1);
+      if (variant == 2) {
+        // The paper's claim: the BiLSTM sees every pixel before i, from the first layer on.
+        std::string missing;
+        for (const auto& [i, j] : missing_context(d)) missing += " " + std::to_string(i) + "<-" + std::to_string(j);
+        INFO("output pixel <- unseen earlier pixel:" << missing);
+        CHECK(missing.empty());
+      }
+      if (variant == 4) {
+        // Without the image, pixel (i, x) misses (i-1, W-1) for x < W-4 (beyond the 7x7 window's
+        // reach of 3): with W = 5, pixel (i, 0) misses (i-1, 4), and nothing else is missing.
+        std::vector<std::pair<Index, Index>> expected;
+        for (Index i = 1; i < kH; ++i) expected.emplace_back(i * kW, i * kW - 1);
+        CHECK(missing_context(d) == expected);
+      }
     }
   }
 }
@@ -235,9 +271,10 @@ TEST_CASE("pixelrnn layers: gradients of parameters and input match central diff
        [&](ParameterStore& p, Rng& rng) { row.initialize(p, rng); }},
       {"diagonal bilstm",
        [&](ParameterStore& s) {
-         diag = nn::DiagonalBiLstm::add_to(s, "diag", h, w, c, hidden);
+         // The image input (first layer) is the layer's own input here: its gradient is checked too.
+         diag = nn::DiagonalBiLstm::add_to(s, "diag", h, w, c, hidden, c);
          return Build([l = diag](TapeD& t, VarD x, const std::vector<ParameterBlock>& b, std::span<const double> v,
-                                 std::span<double> g) { return l.forward(t, x, b, v, g); });
+                                 std::span<double> g) { return l.forward(t, x, x, b, v, g); });
        },
        [&](ParameterStore& p, Rng& rng) { diag.initialize(p, rng); }},
   };

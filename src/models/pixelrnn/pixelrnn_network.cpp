@@ -53,8 +53,9 @@ PixelRnnNetwork PixelRnnNetwork::add_to(ParameterStore& store, PixelRnnLayer lay
             nn::MaskedConvLayer::add_to(store, name + ".out", height, width, hidden, features, 1, MaskType::b));
         break;
       case PixelRnnLayer::diagonal_bilstm:
+        // The first layer's right-to-left direction also reads the image (diagonal_bilstm.hpp).
         net.diagonal_lstms.push_back(
-            nn::DiagonalBiLstm::add_to(store, name + ".bilstm", height, width, features, hidden));
+            nn::DiagonalBiLstm::add_to(store, name + ".bilstm", height, width, features, hidden, k == 0 ? 1 : 0));
         net.residual.push_back(
             nn::MaskedConvLayer::add_to(store, name + ".out", height, width, hidden, features, 1, MaskType::b));
         break;
@@ -80,6 +81,14 @@ void PixelRnnNetwork::initialize(ParameterStore& params, Rng& rng) const {
   output.initialize(params, rng);
 }
 
+Index PixelRnnNetwork::free_parameters() const {
+  Index total = input.free_parameters() + output_hidden.free_parameters() + output.free_parameters();
+  for (const nn::RowLstm& l : row_lstms) total += l.free_parameters();
+  for (const nn::DiagonalBiLstm& l : diagonal_lstms) total += l.free_parameters();
+  for (const nn::MaskedConvLayer& l : residual) total += l.free_parameters();
+  return total;
+}
+
 template <class T>
 ad::BasicVar<T> PixelRnnNetwork::logits(ad::BasicTape<T>& tape, const Eigen::Ref<const ad::MatrixOf<T>>& x,
                                         const std::vector<ParameterBlock>& blocks, std::span<const T> values,
@@ -95,7 +104,7 @@ ad::BasicVar<T> PixelRnnNetwork::logits(ad::BasicTape<T>& tape, const Eigen::Ref
         f = residual[k].forward(tape, row_lstms[k].forward(tape, r, blocks, values, grad), blocks, values, grad);
         break;
       case PixelRnnLayer::diagonal_bilstm:
-        f = residual[k].forward(tape, diagonal_lstms[k].forward(tape, r, blocks, values, grad), blocks, values,
+        f = residual[k].forward(tape, diagonal_lstms[k].forward(tape, r, in, blocks, values, grad), blocks, values,
                                 grad);
         break;
       case PixelRnnLayer::conv:

@@ -28,11 +28,18 @@ ad::BasicVar<T> MaskedConvLayer::forward(ad::BasicTape<T>& tape, ad::BasicVar<T>
                            tape_parameter(tape, blocks[bias], values, grad), shape, type, groups);
 }
 
-void MaskedConvLayer::initialize(ParameterStore& params, Rng& rng) const {
+MatrixD MaskedConvLayer::mask() const {
   const Index centre = shape.kernel / 2;
-  const MatrixD mask = ad::causal_mask(shape.kernel, shape.kernel, centre, centre, shape.in_channels,
-                                       shape.out_channels, groups, type);
-  masked_uniform(params.matrix(weight), mask, rng);
+  return ad::causal_mask(shape.kernel, shape.kernel, centre, centre, shape.in_channels, shape.out_channels, groups,
+                         type);
+}
+
+Index MaskedConvLayer::free_parameters() const {
+  return static_cast<Index>(mask().sum()) + shape.out_channels;
+}
+
+void MaskedConvLayer::initialize(ParameterStore& params, Rng& rng) const {
+  masked_uniform(params.matrix(weight), mask(), rng);
   params.matrix(bias).setZero();
 }
 

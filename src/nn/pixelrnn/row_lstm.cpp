@@ -72,6 +72,10 @@ void RowLstm::initialize(ParameterStore& params, Rng& rng) const {
   lstm_gate_bias(params.matrix(input_bias));
 }
 
+Index RowLstm::free_parameters() const {
+  return static_cast<Index>(input_mask(*this).sum()) + 4 * hidden + 4 * hidden * kernel * hidden;
+}
+
 template ad::BasicVar<float> RowLstm::forward(ad::BasicTape<float>&, ad::BasicVar<float>,
                                               const std::vector<ParameterBlock>&, std::span<const float>,
                                               std::span<float>) const;

@@ -30,9 +30,12 @@ class PixelRnnModel : public TrainableDensity {
 
   std::string_view type() const override { return "pixelrnn"; }
   std::string hyperparameters() const override;  // "layer=diag-bilstm, layers=7, hidden=16"
-  // Ancestral sampling, pixel by pixel in raster order: D passes of the network over the batch.
+  // Ancestral sampling, pixel by pixel in raster order: D passes of the network over the batch,
+  // a pixel of row i on the image's first i+1 rows only (the rows below cannot matter).
   Matrix sample(Index n, Rng& rng) const override;
   void save(const H5Group& g) const override;
+  // Free parameters only: the masked (always zero) convolution taps are stored but not counted.
+  Index num_parameters() const override { return network_.free_parameters(); }
 
   double objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float> grad) const override;
   void initialize(Rng& rng) override;

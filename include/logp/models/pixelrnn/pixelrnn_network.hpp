@@ -48,6 +48,8 @@ struct PixelRnnNetwork {
   Index outputs_per_pixel() const { return levels == 2 ? 1 : levels; }
   Index layers() const { return static_cast<Index>(residual.size()); }
   void initialize(ParameterStore& params, Rng& rng) const;
+  // The parameters that can be non-zero: the store's size less the masked convolution taps.
+  Index free_parameters() const;
 
   // x: [H*W, N] (levels as numbers) -> logits [H*W*outputs_per_pixel(), N].
   template <class T>

@@ -28,6 +28,10 @@ struct MaskedConvLayer {
                           std::span<const T> values, std::span<T> grad) const;
   // Uniform weights on +-sqrt(3 / fan_in), fan_in = the taps the mask keeps per output; zero bias.
   void initialize(ParameterStore& params, Rng& rng) const;
+  // [C_out, k*k*C_in], 0 or 1: the taps the mask keeps.
+  MatrixD mask() const;
+  // The weights the mask keeps plus the bias (masked taps are always zero and not counted).
+  Index free_parameters() const;
 };
 
 }  // namespace logp::nn

@@ -33,6 +33,8 @@ struct RowLstm {
                           std::span<const T> values, std::span<T> grad) const;
   // Uniform weights on +-sqrt(3 / fan_in) (masked taps zero), forget-gate bias 1, other biases 0.
   void initialize(ParameterStore& params, Rng& rng) const;
+  // The parameters less the masked (always zero) input-to-state taps.
+  Index free_parameters() const;
 };
 
 }  // namespace logp::nn
