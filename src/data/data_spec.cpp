@@ -73,7 +73,11 @@ DataSpec DataSpec::load(const H5Group& g) {
                 " (binary: 2, categorical: 2..65536, real: 0)");
   spec.levels = static_cast<int>(levels);
   spec.dim = g.attr_int("dim");
-  if (spec.dim <= 0) throw Error(here + ": attribute dim = " + std::to_string(spec.dim) + " must be positive");
+  // Some models store nothing of size D (pixelrnn's weights depend on channels, not on H x W), so
+  // D is bounded here: 2^26 values per example is 4096 x 4096 x 4, far beyond any logp dataset.
+  constexpr Index kMaxDim = Index{1} << 26;
+  if (spec.dim <= 0 || spec.dim > kMaxDim)
+    throw Error(here + ": attribute dim = " + std::to_string(spec.dim) + " must be in 1.." + std::to_string(kMaxDim));
   if (g.has_attr("shape")) {  // absent: not an image
     const std::vector<std::int64_t> shape = g.attr_ints("shape");
     std::int64_t product = 1;

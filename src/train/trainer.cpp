@@ -92,6 +92,11 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
   if (valid) described.data_spec().check_accepts(valid->spec(), valid->where());
   if (valid) require(valid->size() > 0, valid->where() + ": the validation split is empty (use --valid-split none)");
   require(options.max_epochs > 0, "--epochs must be positive, got " + std::to_string(options.max_epochs));
+  // patience 0 would stop before the first epoch and return the untrained model.
+  require(options.patience > 0, "--patience must be positive, got " + std::to_string(options.patience));
+  require(options.batch_size > 0 && options.shard_size > 0,
+          "--batch-size and --shard-size must be positive, got " + std::to_string(options.batch_size) + " and " +
+              std::to_string(options.shard_size));
   require(options.valid_examples >= 0,
           "--valid-examples must be 0 (all) or positive, got " + std::to_string(options.valid_examples));
 

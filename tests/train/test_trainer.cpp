@@ -251,3 +251,13 @@ TEST_CASE("trainer: temporary files of killed runs are removed when the checkpoi
   CHECK(std::filesystem::exists(live));
   CHECK(std::filesystem::exists(options.checkpoint));
 }
+
+TEST_CASE("trainer: patience 0 is refused, never an untrained model", "[trainer][errors]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 20, 2);
+  const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
+  TrainOptions options = tiny_options();
+  options.patience = 0;
+  NadeModel model = tiny_nade(10);
+  CHECK_THROWS_WITH(train_model(model, train, &valid, options), Catch::Equals("--patience must be positive, got 0"));
+}

@@ -423,10 +423,11 @@ std::unique_ptr<Model> MarkovModel::load(const H5Group& g, const DataSpec& spec)
   if (tied != 0 && tied != 1)
     throw Error(here + ": attribute tied=" + std::to_string(tied) + " is not 0 or 1 (corrupt model file?)");
   options.tied = tied == 1;
-  // Untied, every position's table holds at least one context: D is bounded by what is stored
-  // before any per-position memory is allocated.
+  // Untied and fitted on N > 0 examples, every position's table holds a context: D is bounded by
+  // what is stored before any per-position memory is allocated. (N = 0 stores no counts at all.)
   const std::vector<std::uint64_t> stored_contexts = g.dims("context_table");
-  if (!options.tied && (stored_contexts.size() != 1 || stored_contexts[0] < static_cast<std::uint64_t>(spec.dim)))
+  if (!options.tied && (stored_contexts.size() != 1 ||
+                        (stored_contexts[0] > 0 && stored_contexts[0] < static_cast<std::uint64_t>(spec.dim))))
     throw Error(g.where("context_table") + ": " + (stored_contexts.size() == 1 ? std::to_string(stored_contexts[0]) : "?") +
                 " contexts stored, fewer than the D = " + std::to_string(spec.dim) +
                 " position tables of /data dim (corrupt model file?)");
