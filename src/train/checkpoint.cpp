@@ -1,5 +1,6 @@
 #include "logp/train/checkpoint.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,10 +46,11 @@ void truncate_log_after(const std::string& path, int epochs_done) {
 
 namespace {
 
+// The shortest text that reads back as the same double ("0.0002", not "0.00020000000000000001").
 std::string real_text(double value) {
-  std::ostringstream out;
-  out << std::setprecision(17) << value;
-  return out.str();
+  char text[32];
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, ec == std::errc() ? end : text);
 }
 
 }  // namespace
