@@ -96,8 +96,34 @@ void require_stored_dims(const H5Group& g, const std::string& dataset, const std
 void require_finite(std::span<const float> values, const std::string& where) { require_finite_impl(values, where); }
 void require_finite(std::span<const double> values, const std::string& where) { require_finite_impl(values, where); }
 
+// "hidden = 1048576, latent = 2": the size attributes a model group holds, for messages.
+std::string size_attributes(const H5Group& g) {
+  static const char* const kSizes[] = {"hidden",     "latent",     "code",    "layers",   "channels", "components",
+                                       "categories", "continuous", "classes", "orderings", "discriminator_hidden"};
+  std::string text;
+  for (const char* name : kSizes) {
+    if (!g.has_attr(name)) continue;
+    std::string value;
+    try {
+      value = std::to_string(g.attr_int(name));
+    } catch (const Error&) {
+      try {
+        value = "'" + g.attr_string(name) + "'";
+      } catch (const Error&) {
+        std::string list;
+        for (const std::int64_t v : g.attr_ints(name)) list += (list.empty() ? "" : ",") + std::to_string(v);
+        value = "[" + list + "]";
+      }
+    }
+    text += (text.empty() ? "" : ", ") + std::string(name) + " = " + value;
+  }
+  return text;
+}
+
 StoredBlocksGuard::StoredBlocksGuard(const H5Group& model_group)
     : where_(where_group(model_group)), previous_(active_guard) {
+  const std::string sizes = size_attributes(model_group);
+  asking_ = "the attributes of " + model_group.path() + (sizes.empty() ? "" : " (" + sizes + ")");
   index_datasets(model_group, stored_, 0);
   active_guard = this;
 }
@@ -113,8 +139,8 @@ void StoredBlocksGuard::check_block(const std::string& name, Index rows, Index c
   if (first == last)
     throw Error(active_guard->where_ + ": parameter block '" + name + "' (" + std::to_string(rows) + " x " +
                 std::to_string(cols) + ") is not stored (corrupt model file, or attributes that contradict it?)");
-  throw Error(first->second.first + ": stored as " + dims_text(first->second.second) + " but the attributes of " +
-              active_guard->where_ + " ask for " + dims_text(wanted) + " (corrupt model file?)");
+  throw Error(first->second.first + ": stored as " + dims_text(first->second.second) + " but " + active_guard->asking_ +
+              " ask for " + dims_text(wanted) + " (corrupt model file?)");
 }
 
 }  // namespace logp

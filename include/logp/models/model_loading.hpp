@@ -7,7 +7,8 @@
 // attribute says hidden = 2^20 next to a 64-unit weight matrix is refused in microseconds
 // instead of allocating gigabytes. Errors are one line naming the file, object and value:
 //   "m.h5:/model: attribute hidden = -3 must be in 1..1048576"
-//   "m.h5:/model/parameters/W: stored as 64 x 784 but the attributes of /model ask for 1048576 x 784"
+//   "m.h5:/model/parameters/W: stored as 784 x 64 but the attributes of /model (hidden = 1048576)
+//    ask for 784 x 1048576"
 #include <cstdint>
 #include <map>
 #include <span>
@@ -53,6 +54,7 @@ class StoredBlocksGuard {
 
  private:
   std::string where_;                                            // "m.h5:/model"
+  std::string asking_;  // "the attributes of /model (hidden = 64)"
   std::multimap<std::string, std::pair<std::string, std::vector<std::uint64_t>>> stored_;  // name -> (where, dims)
   StoredBlocksGuard* previous_;
 };
