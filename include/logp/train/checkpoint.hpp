@@ -37,7 +37,7 @@ struct CheckpointKey {
   void add(std::string name, std::string value) { settings.emplace_back(std::move(name), std::move(value)); }
 };
 
-// "N x D, kind, fnv1a64 <hex>" of a split's examples (one streamed pass): equal for the same data
+// "N x D, kind, fnv1a64 <hex>" (FNV-1a over the float32 values) of a split's examples (one streamed pass): equal for the same data
 // wherever the file lies, different for other examples, another order or another shape.
 std::string data_fingerprint(const DatasetSplit& split);
 
