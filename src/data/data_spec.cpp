@@ -40,8 +40,12 @@ void DataSpec::check_accepts(const DataSpec& data, const std::string& where) con
   if (data.dim != dim)
     throw Error(where + ": examples have D=" + std::to_string(data.dim) + " but the model expects D=" +
                 std::to_string(dim));
-  if (data.kind != kind || (is_discrete() && data.levels != levels))
-    throw Error(where + ": data is " + data.describe() + " but the model is for " + describe());
+  if (data.kind != kind)
+    throw Error(where + ": data is " + std::string(to_string(data.kind)) + " but the model is for " +
+                std::string(to_string(kind)) + " data");
+  if (is_discrete() && data.levels != levels)
+    throw Error(where + ": data has " + std::to_string(data.levels) + " levels but the model is for " +
+                std::to_string(levels) + " levels");
 }
 
 void DataSpec::save(const H5Group& g) const {
@@ -52,12 +56,43 @@ void DataSpec::save(const H5Group& g) const {
 }
 
 DataSpec DataSpec::load(const H5Group& g) {
+  const std::string here = g.file() + ":" + g.path();
   DataSpec spec;
-  spec.kind = parse_data_kind(g.attr_string("kind"));
-  spec.levels = static_cast<int>(g.attr_int("levels"));
+  const std::string kind = g.attr_string("kind");
+  try {
+    spec.kind = parse_data_kind(kind);
+  } catch (const Error& e) {
+    throw Error(here + ": attribute kind: " + e.what());
+  }
+  const std::int64_t levels = g.attr_int("levels");
+  const bool levels_ok = spec.kind == DataKind::binary        ? levels == 2
+                         : spec.kind == DataKind::categorical ? levels >= 2 && levels <= 65536
+                                                              : levels == 0;
+  if (!levels_ok)
+    throw Error(here + ": attribute levels = " + std::to_string(levels) + " does not fit kind " + kind +
+                " (binary: 2, categorical: 2..65536, real: 0)");
+  spec.levels = static_cast<int>(levels);
   spec.dim = g.attr_int("dim");
+  // Some models store nothing of size D (pixelrnn's weights depend on channels, not on H x W), so
+  // D is bounded here: 2^26 values per example is 4096 x 4096 x 4, far beyond any logp dataset.
+  constexpr Index kMaxDim = Index{1} << 26;
+  if (spec.dim <= 0 || spec.dim > kMaxDim)
+    throw Error(here + ": attribute dim = " + std::to_string(spec.dim) + " must be in 1.." + std::to_string(kMaxDim));
   if (g.has_attr("shape")) {  // absent: not an image
     const std::vector<std::int64_t> shape = g.attr_ints("shape");
+    std::int64_t product = 1;
+    bool positive = shape.size() == 3;
+    for (const std::int64_t size : shape) {
+      positive = positive && size > 0 && size <= spec.dim;
+      if (positive) product *= size;  // each factor <= dim, so no overflow before the test below
+      positive = positive && product <= spec.dim;
+    }
+    if (!positive || product != spec.dim) {
+      std::string text;
+      for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
+      throw Error(here + ": attribute shape = " + text + " does not match dim = " + std::to_string(spec.dim) +
+                  " (expected H x W x C with H*W*C = D)");
+    }
     spec.shape.assign(shape.begin(), shape.end());
   }
   return spec;

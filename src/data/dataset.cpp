@@ -1,6 +1,7 @@
 #include "logp/data/dataset.hpp"
 
 #include <cmath>
+#include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
@@ -100,10 +101,27 @@ Matrix DatasetSplit::read(Index first, Index count) const {
 bool DatasetSplit::has_labels() const { return group_.has("y"); }
 
 std::vector<std::int64_t> DatasetSplit::read_labels() const {
-  std::vector<std::uint64_t> dims;
-  std::vector<std::int64_t> labels = group_.read<std::int64_t>("y", &dims);
+  const std::vector<std::uint64_t> dims = group_.dims("y");  // checked before anything is read
   if (dims.size() != 1 || static_cast<Index>(dims[0]) != stored_size_)
     throw Error(group_.where("y") + ": expected " + std::to_string(stored_size_) + " labels");
+  std::vector<std::int64_t> labels;
+  const H5Type type = group_.type("y");
+  if (type == H5Type::float32 || type == H5Type::float64) {
+    // Labels stored as floats (numpy's default) are accepted when every value is an integer;
+    // casting 2.5 to 2 would silently relabel an example.
+    const std::vector<double> values = group_.read<double>("y");
+    labels.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!std::isfinite(values[i]) || values[i] != std::nearbyint(values[i]) || std::abs(values[i]) > 9.0e15) {
+        std::ostringstream text;
+        text << group_.where("y") << ": label " << values[i] << " of example " << i << " is not an integer";
+        throw Error(text.str());
+      }
+      labels.push_back(static_cast<std::int64_t>(values[i]));
+    }
+  } else {
+    labels = group_.read<std::int64_t>("y");
+  }
   labels.resize(static_cast<std::size_t>(size_));
   return labels;
 }

@@ -1,6 +1,7 @@
 #include "logp/eval/likelihood_summary.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "logp/core/math.hpp"
 
@@ -14,7 +15,8 @@ void RunningMean::add(double value) {
 }
 
 double RunningMean::std_error() const {
-  return n_ > 1 ? std::sqrt(m2_ / static_cast<double>(n_ - 1) / static_cast<double>(n_)) : 0.0;
+  if (n_ < 2) return std::numeric_limits<double>::quiet_NaN();  // undefined: no spread from one value
+  return std::sqrt(m2_ / static_cast<double>(n_ - 1) / static_cast<double>(n_));
 }
 
 void LikelihoodAccumulator::add(const Vector& log_probs) {

@@ -4,7 +4,17 @@
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 
+#include "logp/core/error.hpp"
+
 namespace logp {
+namespace {
+
+// A mean over no examples is not a number: an empty split is refused, not summarized as 0.
+void require_examples(const DatasetSplit& data) {
+  if (data.size() == 0) throw Error(data.where() + ": the split is empty (N = 0); there is nothing to score");
+}
+
+}  // namespace
 
 Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index block) {
   Vector out(x.cols());
@@ -25,6 +35,7 @@ Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index bloc
 LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& data, Index chunk,
                               const std::function<void(Index first, const Vector& log_probs)>& sink) {
   model.data_spec().check_accepts(data.spec(), data.where());
+  require_examples(data);
   LikelihoodAccumulator accumulator;
   for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
     const Vector log_probs = parallel_log_prob(model, batch);
@@ -43,6 +54,7 @@ ExampleValues score_values(const DensityModel& model, const DatasetSplit& data, 
 
 ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, Index chunk) {
   model.data_spec().check_accepts(data.spec(), data.where());
+  require_examples(data);
   ExampleValues out = empty_values_of(model);
   out.values.resize(data.size());
   for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {

@@ -1,13 +1,34 @@
 #include "logp/io/atomic_output.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <system_error>
 
 #include "logp/core/error.hpp"
 
 namespace logp {
+namespace {
+
+// Removes ".NAME.tmp-PID" siblings left by killed runs (PID no longer running) when NAME is
+// written again. A temporary of a live process (another run writing the same target) is kept.
+void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& prefix) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    std::filesystem::remove(entry.path(), ignored);
+  }
+}
+
+}  // namespace
 
 AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
   const std::filesystem::path path(target_);
@@ -17,6 +38,7 @@ AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
   std::string name = ".";
   name += path.filename().string();
   name += ".tmp-";
+  remove_stale_temporaries(dir, name);
   name += std::to_string(::getpid());
   temp_ = (dir / name).string();
 }

@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "logp/core/error.hpp"
+#include "logp/io/h5_edit.hpp"
 
 namespace logp {
 
@@ -329,13 +331,42 @@ H5Type H5Group::type(const std::string& name) const {
   return H5Type::other;
 }
 
+namespace {
+
+// A dataset's dataspace may declare far more values than the file stores (unallocated chunks,
+// a crafted header): refuse before allocating them. Compressed data may store less, but not by
+// more than deflate's ~1032:1.
+void check_stored_size(hid_t ds, std::uint64_t count, std::uint64_t element_size, const std::string& where) {
+  if (count == 0) return;
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() / element_size;
+  if (count > limit) throw Error(where + ": declares " + std::to_string(count) + " values, too many to read");
+  const std::uint64_t needed = count * element_size;
+  const std::uint64_t stored = H5Dget_storage_size(ds);
+  Scoped plist(H5Dget_create_plist(ds), H5Pclose);
+  const bool filtered = plist.ok() && H5Pget_nfilters(plist.get()) > 0;
+  const std::uint64_t ratio = filtered ? 1032 : 1;  // most values one stored byte can stand for
+  if (stored >= needed / ratio) return;
+  throw Error(where + ": declares " + std::to_string(count) + " values (" + std::to_string(needed) +
+              " bytes) but stores " + std::to_string(stored) + " bytes (truncated or crafted file?)");
+}
+
+}  // namespace
+
 template <typename T>
 std::vector<T> H5Group::read(const std::string& name, std::vector<std::uint64_t>* out_dims) const {
   const std::vector<std::uint64_t> shape = dims(name);
   std::uint64_t count = 1;
-  for (std::uint64_t d : shape) count *= d;
-  std::vector<T> values(count);
+  for (std::uint64_t d : shape) {
+    if (d != 0 && count > std::numeric_limits<std::uint64_t>::max() / d)
+      throw Error(where(name) + ": declares a shape too large to read");
+    count *= d;
+  }
   Scoped ds = open_dataset(handle_->id(), name, where(name));
+  {
+    Scoped type(H5Dget_type(ds.get()), H5Tclose);
+    check_stored_size(ds.get(), count, std::max<std::uint64_t>(H5Tget_size(type.get()), 1), where(name));
+  }
+  std::vector<T> values(count);
   if (count > 0)
     check(H5Dread(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           where(name) + ": cannot read dataset (truncated or corrupt file?)");
@@ -398,5 +429,13 @@ LOGP_H5_INSTANTIATE(std::uint64_t)
 LOGP_H5_INSTANTIATE(float)
 LOGP_H5_INSTANTIATE(double)
 #undef LOGP_H5_INSTANTIATE
+
+void h5_remove(const H5Group& g, const std::string& name) {
+  // Reopening a file this process holds open gives another handle to the same open file.
+  Scoped file(H5Fopen(g.file().c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) throw Error(g.file() + ": cannot open for writing");
+  const std::string path = (g.path() == "/" ? "" : g.path()) + "/" + name;
+  check(H5Ldelete(file.get(), path.c_str(), H5P_DEFAULT), g.where(name) + ": cannot remove");
+}
 
 }  // namespace logp

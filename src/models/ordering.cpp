@@ -32,12 +32,17 @@ void check_permutation(const std::vector<Index>& order, Index dim, const std::st
   if (static_cast<Index>(order.size()) != dim)
     throw Error(where + ": the ordering has " + std::to_string(order.size()) + " entries, the data has D=" +
                 std::to_string(dim));
-  std::vector<bool> seen(static_cast<size_t>(dim), false);
-  for (Index d : order) {
-    if (d < 0 || d >= dim || seen[static_cast<size_t>(d)])
-      throw Error(where + ": the ordering is not a permutation of 0.." + std::to_string(dim - 1) + " (entry " +
-                  std::to_string(d) + ")");
-    seen[static_cast<size_t>(d)] = true;
+  std::vector<Index> first_seen(static_cast<size_t>(dim), -1);  // position where each dimension appeared
+  for (Index position = 0; position < dim; ++position) {
+    const Index d = order[static_cast<size_t>(position)];
+    if (d < 0 || d >= dim)
+      throw Error(where + ": the ordering is not a permutation of 0.." + std::to_string(dim - 1) + ": position " +
+                  std::to_string(position) + " holds " + std::to_string(d) + ", outside that range");
+    if (first_seen[static_cast<size_t>(d)] >= 0)
+      throw Error(where + ": the ordering is not a permutation of 0.." + std::to_string(dim - 1) + ": position " +
+                  std::to_string(position) + " repeats " + std::to_string(d) + " (first at position " +
+                  std::to_string(first_seen[static_cast<size_t>(d)]) + ")");
+    first_seen[static_cast<size_t>(d)] = position;
   }
 }
 
@@ -70,7 +75,7 @@ Ordering Ordering::from_option(const std::string& option, std::uint64_t seed, In
   }
   const bool from_file = !option.empty() && option[0] == '@';
   std::vector<Index> order = from_file ? read_list_file(option.substr(1)) : parse_index_list(option, "--ordering");
-  check_permutation(order, dim, option);
+  check_permutation(order, dim, from_file ? option.substr(1) : std::string("--ordering"));  // never echo the list
   return Ordering(std::move(order), "given", seed);
 }
 

@@ -12,6 +12,7 @@
 #include "logp/models/gan/infogan_entry.hpp"
 #include "logp/models/gan/sgan_entry.hpp"
 #include "logp/models/markov/markov_entry.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/nade/nade_entry.hpp"
 #include "logp/models/pixelrnn/pixelrnn_entry.hpp"
 #include "logp/models/rnade/rnade_entry.hpp"
@@ -50,7 +51,17 @@ const ModelEntry& model_entry(std::string_view type) {
 
 std::unique_ptr<Model> load_model_of_type(std::string_view type, const H5Group& g, const DataSpec& spec) {
   for (const ModelEntry& entry : model_entries())
-    if (entry.type == type) return entry.load(g, spec);
+    if (entry.type == type) {
+      const StoredBlocksGuard stored(g);  // parameter blocks are checked against the file before allocation
+      try {
+        return entry.load(g, spec);
+      } catch (const Error& e) {
+        // A check inside a model's constructor speaks of options; say which file holds the values.
+        const std::string message = e.what();
+        if (message.find(g.file()) != std::string::npos) throw;
+        throw Error(g.file() + ":" + g.path() + ": invalid stored model: " + message);
+      }
+    }
   throw Error(g.file() + ": unknown model type '" + std::string(type) + "' (this logp knows: " +
               join(registered_model_types(), ", ") + ")");
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
+#include <sstream>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -29,8 +31,24 @@ double scheduled_learning_rate(const OptimizerOptions& options, int epoch) {
 Optimizer::Optimizer(OptimizerOptions options, Index parameters) : options_(std::move(options)) {
   if (options_.kind != "adam" && options_.kind != "sgd")
     throw Error("unknown optimizer '" + options_.kind + "' (expected adam or sgd)");
-  require(options_.learning_rate > 0, "--learning-rate must be > 0, got " + std::to_string(options_.learning_rate));
-  require(options_.clip_norm >= 0, "--clip-norm must be >= 0, got " + std::to_string(options_.clip_norm));
+  // Every setting finite and in range: a NaN or inf here would train a NaN model without an error.
+  const auto in_range = [](double value, double low, double high, bool low_open) {
+    return std::isfinite(value) && value <= high && (low_open ? value > low : value >= low);
+  };
+  const auto refuse = [](const std::string& option, double value, const std::string& range) {
+    std::ostringstream text;
+    text << "--" << option << " must be " << range << ", got " << value;
+    throw Error(text.str());
+  };
+  const double huge = std::numeric_limits<double>::max();
+  if (!in_range(options_.learning_rate, 0, huge, true)) refuse("learning-rate", options_.learning_rate, "finite and > 0");
+  if (!in_range(options_.clip_norm, 0, huge, false)) refuse("clip-norm", options_.clip_norm, "finite and >= 0");
+  if (!in_range(options_.l2, 0, huge, false)) refuse("l2", options_.l2, "finite and >= 0");
+  if (!in_range(options_.momentum, 0, 1, false) || options_.momentum == 1) refuse("momentum", options_.momentum, "in [0, 1)");
+  if (!in_range(options_.beta1, 0, 1, false) || options_.beta1 == 1) refuse("beta1", options_.beta1, "in [0, 1)");
+  if (!in_range(options_.beta2, 0, 1, false) || options_.beta2 == 1) refuse("beta2", options_.beta2, "in [0, 1)");
+  if (!in_range(options_.epsilon, 0, huge, true)) refuse("epsilon", options_.epsilon, "finite and > 0");
+  if (!in_range(options_.step_gamma, 0, huge, true)) refuse("step-gamma", options_.step_gamma, "finite and > 0");
   first_.assign(static_cast<size_t>(parameters), 0.0f);
   if (options_.kind == "adam") second_.assign(static_cast<size_t>(parameters), 0.0f);
 }

@@ -48,6 +48,35 @@ void append_log_line(const std::string& path, int epoch, double train_nll, doubl
       << ", \"learning_rate\": " << learning_rate << "}\n";
 }
 
+// Every setting that changes the trained model, for the checkpoint (see CheckpointKey).
+CheckpointKey training_key(const Model& described, const DatasetSplit& train, const DatasetSplit* valid,
+                           const TrainOptions& options) {
+  CheckpointKey key;
+  key.add("model", std::string(described.type()));
+  key.add("hyperparameters", described.hyperparameters());
+  key.add("seed", std::to_string(options.seed));
+  key.add("batch size", std::to_string(options.batch_size));
+  key.add("shard size", std::to_string(options.shard_size));
+  key.add("block examples", std::to_string(options.block_examples));
+  key.add("training data", data_fingerprint(train));
+  key.add("validation data", valid ? data_fingerprint(valid->head(options.valid_examples > 0
+                                                                       ? std::min(options.valid_examples, valid->size())
+                                                                       : valid->size()))
+                                   : std::string("none"));
+  add_optimizer_settings(key, "", options.optimizer);
+  return key;
+}
+
+void require_finite_parameters(const Trainable& model, int epoch, const std::string& checkpoint) {
+  const std::span<const float> values = model.parameters().values();
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw Error("training diverged at epoch " + std::to_string(epoch + 1) + ": parameter " + std::to_string(i) +
+                  " is not finite; " +
+                  (checkpoint.empty() ? std::string("no checkpoint was kept") : "the last good checkpoint is " + checkpoint) +
+                  "; try a lower --learning-rate or --clip-norm");
+}
+
 void show_progress(int epoch, Index batch, Index batches, double train_nll, double rate) {
   std::fprintf(stderr, "\repoch %d  batch %ld/%ld  train NLL %.2f  %.0f examples/s   ", epoch + 1,
                static_cast<long>(batch + 1), static_cast<long>(batches), train_nll, rate);
@@ -63,15 +92,20 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
   if (valid) described.data_spec().check_accepts(valid->spec(), valid->where());
   if (valid) require(valid->size() > 0, valid->where() + ": the validation split is empty (use --valid-split none)");
   require(options.max_epochs > 0, "--epochs must be positive, got " + std::to_string(options.max_epochs));
+  // patience 0 would stop before the first epoch and return the untrained model.
+  require(options.patience > 0, "--patience must be positive, got " + std::to_string(options.patience));
+  require(options.batch_size > 0 && options.shard_size > 0,
+          "--batch-size and --shard-size must be positive, got " + std::to_string(options.batch_size) + " and " +
+              std::to_string(options.shard_size));
   require(options.valid_examples >= 0,
           "--valid-examples must be 0 (all) or positive, got " + std::to_string(options.valid_examples));
 
-  const CheckpointKey key{std::string(described.type()), described.hyperparameters(), options.seed, options.batch_size,
-                          options.shard_size};
+  const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : training_key(described, train, valid, options);
   Optimizer optimizer(options.optimizer, model.parameters().size());
   TrainerState state;
   if (options.resume && !options.checkpoint.empty() && std::filesystem::exists(options.checkpoint)) {
     state = load_checkpoint(options.checkpoint, key, model, optimizer);
+    truncate_log_after(options.log, state.epochs_done);
   } else if (!options.log.empty()) {
     std::ofstream truncate(options.log, std::ios::trunc);
     if (!truncate) throw Error(options.log + ": cannot write the training log");
@@ -121,9 +155,13 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
     train_seconds_total += train_seconds;
     result.final_train_nll = objective_sum / static_cast<double>(epoch_examples);
 
+    require_finite_parameters(model, epoch, options.checkpoint);  // never validated, logged or saved
     double valid_nll = 0.0;
     if (valid) {
       valid_nll = validation_objective(model, *valid, options.valid_examples);
+      if (std::isnan(valid_nll))
+        throw Error("training diverged at epoch " + std::to_string(epoch + 1) + ": the validation objective is NaN on " +
+                    valid->where());
       if (state.best_epoch < 0 || valid_nll < state.best_valid_nll) {
         state.best_epoch = epoch;
         state.best_valid_nll = valid_nll;

@@ -81,3 +81,28 @@ TEST_CASE("score: data of another D or kind is refused, naming the data", "[scor
   const BernoulliModel wrong_dim = BernoulliModel::fit(Matrix::Zero(4, 2), discrete_spec(4, 2), 1.0);
   CHECK_THROWS_WITH(score_split(wrong_dim, split, 10, nullptr), Catch::Contains("D=3") && Catch::Contains("D=4"));
 }
+
+TEST_CASE("score: the standard error of one value is undefined (NaN), never 0", "[score]") {
+  Vector lp(1);
+  lp << -2.0;
+  const LikelihoodSummary s = summarize_log_probs(lp, 3, LikelihoodKind::exact);
+  CHECK(s.n == 1);
+  CHECK(s.mean_nll == 2.0);
+  CHECK(std::isnan(s.std_error));
+  CHECK(std::isnan(s.bits_per_dim_se));
+  CHECK(std::isnan(summarize_scores(lp).std_error));
+}
+
+TEST_CASE("score: an empty split is refused, naming it, not summarized as NLL 0", "[score][errors]") {
+  TempDir dir;
+  const std::string path = dir.file("empty.h5");
+  DatasetWriter writer(path, discrete_spec(4, 2), {{"source", "test"}});
+  writer.add_split("train", std::vector<std::uint8_t>{0, 1, 1, 0}, {});
+  writer.add_split("test", std::vector<std::uint8_t>{}, {});
+  writer.commit();
+  const BernoulliModel model = BernoulliModel::fit(DatasetSplit::open(path, "train"), 1.0);
+  const DatasetSplit empty = DatasetSplit::open(path, "test");
+  CHECK_THROWS_WITH(score_split(model, empty, 100, nullptr),
+                    Catch::Equals(empty.where() + ": the split is empty (N = 0); there is nothing to score"));
+  CHECK_THROWS_WITH(score_values(model, empty, 100), Catch::Contains("the split is empty"));
+}

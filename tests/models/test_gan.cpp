@@ -114,8 +114,15 @@ TEST_CASE("gan: a run resumed from its checkpoint ends where the unbroken run do
   options.stop_after_epochs = 0;
   CHECK(game_state(trained_dcgan(train, options)) == unbroken);
   // Other settings are refused, naming the checkpoint.
-  options.batch_size = 8;
-  CHECK_THROWS_WITH(trained_dcgan(train, options), Catch::Contains("ckpt.h5") && Catch::Contains("batch size"));
+  AdversarialTrainOptions batch = options;
+  batch.batch_size = 8;
+  CHECK_THROWS_WITH(trained_dcgan(train, batch), Catch::Contains("ckpt.h5") && Catch::Contains("batch size"));
+  AdversarialTrainOptions rate = options;
+  rate.generator_optimizer.learning_rate = 1e-3;
+  CHECK_THROWS_WITH(trained_dcgan(train, rate), Catch::Contains("with generator learning rate '2e-04'"));
+  const std::string other = write_discrete_dataset(dir.file("other.h5"), 16, 49, 2, {4, 4, 1});
+  CHECK_THROWS_WITH(trained_dcgan(DatasetSplit::open(other, "train"), options),
+                    Catch::Contains("with training data '48 x 16"));
 }
 
 TEST_CASE("gan: a diverging game stops with an error naming the epoch", "[gan]") {

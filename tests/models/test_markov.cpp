@@ -296,9 +296,9 @@ TEST_CASE("markov: refuses bad options and data with a message that names the pr
 
 TEST_CASE("markov: load refuses corrupt counts and names the dataset", "[markov][io][errors]") {
   TempDir dir;
-  const DataSpec spec = discrete_spec(3, 2);
-  // Order 1, D = 3: pixel 0 saw value 1 four times after padding (code 2); pixel 1 saw `value`
-  // `count` times after a 0.
+  const DataSpec spec = discrete_spec(2, 2);
+  // Order 1, D = 2, N = 4: pixel 0 saw value 1 four times after padding (code 2); pixel 1 saw
+  // `value` `count` times after a 1 (code 1).
   const auto write_model = [&](const std::string& name, std::uint8_t value, std::int64_t count) {
     const H5File file = H5File::create(dir.file(name));
     const H5Group g = file.root().create_group("model");
@@ -307,7 +307,7 @@ TEST_CASE("markov: load refuses corrupt counts and names the dataset", "[markov]
     g.set_attr("alpha", 1.0);
     g.set_attr("tied", std::int64_t{0});
     const std::vector<std::int64_t> tables{0, 1};
-    const std::vector<std::uint64_t> codes{2, 0};
+    const std::vector<std::uint64_t> codes{2, 1};
     const std::vector<std::int64_t> sizes{1, 1};
     const std::vector<std::uint8_t> values{1, value};
     const std::vector<std::int64_t> counts{4, count};
@@ -321,12 +321,16 @@ TEST_CASE("markov: load refuses corrupt counts and names the dataset", "[markov]
   const auto load = [&](const std::string& name) {
     return MarkovModel::load(H5File::open(dir.file(name)).root().group("model"), spec);
   };
-  write_model("good.h5", 1, 3);
+  write_model("good.h5", 1, 4);
   const std::unique_ptr<Model> good = load("good.h5");
-  CHECK(dynamic_cast<const MarkovModel&>(*good).conditional(1, {0}, 1) == Approx(4.0 / 5.0).epsilon(1e-15));
+  CHECK(dynamic_cast<const MarkovModel&>(*good).conditional(1, {1}, 1) == Approx(5.0 / 6.0).epsilon(1e-15));
   CHECK(dynamic_cast<const MarkovModel&>(*good).conditional(0, {2}, 1) == Approx(5.0 / 6.0).epsilon(1e-15));
-  write_model("value.h5", 2, 3);
+  write_model("value.h5", 2, 4);
   CHECK_THROWS_WITH(load("value.h5"), Catch::Contains("value.h5:/model/value") && Catch::Contains("value 2"));
   write_model("count.h5", 1, 0);
   CHECK_THROWS_WITH(load("count.h5"), Catch::Contains("count.h5:/model/count"));
+  // Every position of every training example is counted once: totals that differ are corrupt.
+  write_model("totals.h5", 1, 3);
+  CHECK_THROWS_WITH(load("totals.h5"), Catch::Equals(dir.file("totals.h5") + ":/model/count: position 1 counts 3 "
+                                                                              "examples, position 0 counts 4 (corrupt model file?)"));
 }

@@ -5,58 +5,16 @@
 #include "logp/models/nade/nade.hpp"
 #include "logp/models/registry.hpp"
 #include "logp/models/rnade/rnade.hpp"
+#include "support/checker_cases.hpp"
 #include "support/model_checker.hpp"
 
 namespace logp::testing {
-namespace {
-
-const std::vector<std::pair<std::string, std::string>> kTinyTraining = {
-    {"epochs", "2"}, {"batch-size", "20"}, {"shard-size", "5"}};
-
-std::vector<std::pair<std::string, std::string>> with_training(std::vector<std::pair<std::string, std::string>> options) {
-  options.insert(options.end(), kTinyTraining.begin(), kTinyTraining.end());
-  return options;
-}
-
-const std::vector<CheckerCase>& checker_cases() {
-  static const std::vector<CheckerCase> cases = {
-      {"bernoulli", "bernoulli", CheckerData::binary_3x3, {}},
-      {"markov", "markov", CheckerData::binary_3x3, {{"order", "2"}}},
-      {"nade", "nade", CheckerData::binary_3x3, with_training({{"hidden", "5"}, {"ordering", "random"}})},
-      {"nade-oa", "nade-oa", CheckerData::binary_3x3,
-       with_training({{"hidden", "5"}, {"activation", "sigmoid"}, {"orderings", "3"}})},
-      {"rnade", "rnade", CheckerData::real_4,
-       with_training({{"hidden", "5"}, {"components", "2"}, {"activation", "sigmoid"}})},
-      {"gaussian", "gaussian", CheckerData::real_4, {{"ridge", "1e-3"}}},
-      {"gmm", "gmm", CheckerData::real_4, {{"components", "2"}}},
-      {"kde", "kde", CheckerData::real_4, {{"bandwidth", "scott"}}},
-      {"transformed", "gaussian", CheckerData::real_4, {{"standardize", ""}}},
-      {"vae", "vae", CheckerData::binary_3x3,
-       with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"activation", "tanh"}})},
-      {"autoencoder", "autoencoder", CheckerData::binary_3x3,
-       with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"activation", "tanh"}}), false},
-      {"pixelrnn", "pixelrnn", CheckerData::binary_3x3,
-       with_training({{"layer", "diag-bilstm"}, {"layers", "1"}, {"hidden", "2"}})},
-      {"gan", "gan", CheckerData::real_4, with_training({{"hidden-layers", "8"}, {"latent", "3"}})},
-      {"dcgan", "dcgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
-      {"lsgan", "lsgan", CheckerData::binary_4x4, with_training({{"channels", "2"}, {"latent", "3"}})},
-      {"sgan", "sgan", CheckerData::real_4,
-       with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"labels-per-class", "5"}})},
-      {"infogan", "infogan", CheckerData::binary_4x4,
-       with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"categories", "3"}, {"continuous", "1"}})},
-      {"aae", "aae", CheckerData::binary_3x3,
-       with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"discriminator-hidden", "4"}})},
-  };
-  return cases;
-}
-
-}  // namespace
 
 TEST_CASE("model checker: every registered model type has a case", "[checker]") {
   for (const ModelEntry& entry : model_entries()) {
     bool found = false;
     for (const CheckerCase& c : checker_cases()) found = found || c.type == entry.type;
-    INFO("registered model type '" << entry.type << "' has no case in tests/models/test_model_checker.cpp");
+    INFO("registered model type '" << entry.type << "' has no case in tests/support/checker_cases.hpp");
     CHECK(found);
   }
 }

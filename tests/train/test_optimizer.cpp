@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
+#include <string>
 
 #include "logp/core/error.hpp"
 #include "logp/models/training_fit.hpp"
@@ -89,4 +91,26 @@ TEST_CASE("optimizer: learning-rate schedules", "[optimizer]") {
   OptimizerOptions bad;
   bad.kind = "rmsprop";
   CHECK_THROWS_WITH(Optimizer(bad, 1), Catch::Contains("rmsprop"));
+}
+
+TEST_CASE("optimizer: a non-finite or out-of-range setting is refused, naming the option", "[optimizer][errors]") {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  const auto refused = [](auto change) {
+    OptimizerOptions options;
+    change(options);
+    try {
+      Optimizer optimizer(options, 3);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(refused([&](OptimizerOptions& o) { o.learning_rate = inf; }) == "--learning-rate must be finite and > 0, got inf");
+  CHECK(refused([&](OptimizerOptions& o) { o.learning_rate = nan; }).rfind("--learning-rate", 0) == 0);
+  CHECK(refused([&](OptimizerOptions& o) { o.l2 = -1; }) == "--l2 must be finite and >= 0, got -1");
+  CHECK(refused([&](OptimizerOptions& o) { o.l2 = nan; }).rfind("--l2", 0) == 0);
+  CHECK(refused([&](OptimizerOptions& o) { o.clip_norm = inf; }).rfind("--clip-norm", 0) == 0);
+  CHECK(refused([&](OptimizerOptions& o) { o.momentum = 1; }).rfind("--momentum", 0) == 0);
+  CHECK(refused([&](OptimizerOptions& o) { o.step_gamma = nan; }).rfind("--step-gamma", 0) == 0);
+  CHECK(refused([&](OptimizerOptions& o) { o.learning_rate = 1e-3; }) == "accepted");
 }

@@ -1,3 +1,6 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <tbb/global_control.h>
 
 #include <catch2/catch.hpp>
@@ -8,6 +11,7 @@
 #include "logp/models/nade/nade.hpp"
 #include "logp/train/parallel_gradient.hpp"
 #include "logp/train/trainer.hpp"
+#include "logp/data/dataset_writer.hpp"
 #include "support/dataset_file.hpp"
 #include "support/temp_dir.hpp"
 
@@ -113,14 +117,105 @@ TEST_CASE("trainer: divergence is reported with epoch and batch, the last good c
   train_model(model, train, &valid, options);
   const auto written = std::filesystem::last_write_time(options.checkpoint);
 
-  // Resumed with an absurd step size, the parameters overflow to inf and the objective to NaN.
+  // With an absurd step size the parameters overflow to inf and the objective to NaN. (A resume
+  // with another learning rate is refused, so this is a fresh run onto the same checkpoint path.)
   options.max_epochs = 3;
-  options.resume = true;
   options.optimizer.learning_rate = 1e38;
   NadeModel diverging = tiny_nade(10);
   CHECK_THROWS_WITH(train_model(diverging, train, &valid, options),
-                    Catch::Contains("diverged at epoch 2, batch") && Catch::Contains("ckpt.h5"));
+                    Catch::Contains("diverged at epoch 1, batch") && Catch::Contains("ckpt.h5"));
   CHECK(std::filesystem::last_write_time(options.checkpoint) == written);
+}
+
+TEST_CASE("trainer: parameters that overflow in an epoch's last step stop training, naming the epoch",
+          "[trainer][errors]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 16, 2);
+  const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
+  TrainOptions options = tiny_options();
+  options.max_epochs = 1;            // one epoch of one batch: no later objective would show it
+  options.optimizer.learning_rate = 1e39;  // finite in double, inf once applied in float
+  NadeModel model = tiny_nade(10);
+  CHECK_THROWS_WITH(train_model(model, train, &valid, options),
+                    Catch::StartsWith("training diverged at epoch 1: parameter") && Catch::Contains("not finite"));
+}
+
+TEST_CASE("trainer: a resume with any setting that changes the result is refused, naming it", "[trainer][checkpoint]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 150, 2);
+  const std::string other = write_discrete_dataset(dir.file("other.h5"), 10, 150, 2);
+  {  // other.h5: the same shape, one example changed
+    DatasetWriter writer(other, discrete_spec(10, 2), {{"source", "test"}});
+    std::uint64_t seed = 100;
+    for (const char* split : {"train", "valid", "test"}) {
+      Matrix x = random_discrete(10, 150, 2, seed++);
+      if (std::string(split) == "train") x(0, 0) = 1.0f - x(0, 0);
+      writer.add_split(split, std::vector<std::uint8_t>(x.data(), x.data() + x.size()), {});
+    }
+    writer.commit();
+  }
+  const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
+  TrainOptions options = tiny_options();
+  options.checkpoint = dir.file("ckpt.h5");
+  options.stop_after_epochs = 1;
+  NadeModel first = tiny_nade(10);
+  train_model(first, train, &valid, options);
+  options.stop_after_epochs = 0;
+  options.resume = true;
+
+  const auto refused = [&](TrainOptions changed, const DatasetSplit& t, const DatasetSplit* v) {
+    NadeModel model = tiny_nade(10);
+    try {
+      train_model(model, t, v, changed);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("resumed");
+  };
+  TrainOptions lr = options;
+  lr.optimizer.learning_rate = 0.02;
+  CHECK_THAT(refused(lr, train, &valid), Catch::Contains("ckpt.h5: the checkpoint was made with learning rate '0.01"));
+  TrainOptions l2 = options;
+  l2.optimizer.l2 = 1e-4;
+  CHECK_THAT(refused(l2, train, &valid), Catch::Contains("with l2 '0'"));
+  const DatasetSplit other_train = DatasetSplit::open(other, "train");
+  CHECK_THAT(refused(options, other_train, &valid), Catch::Contains("with training data '150 x 10"));
+  const DatasetSplit test = DatasetSplit::open(data, "test");
+  CHECK_THAT(refused(options, train, &test), Catch::Contains("with validation data"));
+  CHECK_THAT(refused(options, train, nullptr), Catch::Contains("this run has 'none'"));
+  TrainOptions fewer = options;
+  fewer.valid_examples = 50;
+  CHECK_THAT(refused(fewer, train, &valid), Catch::Contains("with validation data '150 x 10"));
+  // What only says where to stop may change.
+  TrainOptions longer = options;
+  longer.max_epochs = 5;
+  longer.patience = 7;
+  CHECK(refused(longer, train, &valid) == "resumed");
+}
+
+TEST_CASE("trainer: a resume after a kill between the log line and the checkpoint logs each epoch once",
+          "[trainer][checkpoint]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 150, 2);
+  const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
+  TrainOptions options = tiny_options();
+  options.checkpoint = dir.file("ckpt.h5");
+  options.log = dir.file("log.jsonl");
+  options.stop_after_epochs = 2;
+  NadeModel first = tiny_nade(10);
+  train_model(first, train, &valid, options);
+  {  // killed after epoch 3's line was written, before its checkpoint was renamed into place
+    std::ofstream log(options.log, std::ios::app);
+    log << "{\"epoch\": 3, \"train_nll\": 1}\n";
+  }
+  options.stop_after_epochs = 0;
+  options.resume = true;
+  NadeModel resumed = tiny_nade(10);
+  train_model(resumed, train, &valid, options);
+  std::ifstream in(options.log);
+  std::vector<int> epochs;
+  for (std::string line; std::getline(in, line);) epochs.push_back(std::stoi(line.substr(line.find(':') + 1)));
+  CHECK(epochs == std::vector<int>{1, 2, 3, 4});
 }
 
 TEST_CASE("trainer: the sharded gradient is the sum of the shards' gradients", "[trainer][gradient]") {
@@ -132,4 +227,37 @@ TEST_CASE("trainer: the sharded gradient is the sum of the shards' gradients", "
   const double got = parallel_objective_and_grad(model, x, 5, rng, sharded);
   CHECK(got == Approx(expected).epsilon(1e-6));
   for (size_t k = 0; k < whole.size(); ++k) CHECK(sharded[k] == Approx(whole[k]).margin(1e-4));
+}
+
+TEST_CASE("trainer: temporary files of killed runs are removed when the checkpoint is written again",
+          "[trainer][checkpoint]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 20, 2);
+  const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
+  const pid_t dead = ::fork();  // a process that has exited: its PID no longer runs
+  if (dead == 0) ::_exit(0);
+  REQUIRE(dead > 0);
+  ::waitpid(dead, nullptr, 0);
+  const std::string stale = dir.file(".ckpt.h5.tmp-" + std::to_string(dead));
+  const std::string live = dir.file(".ckpt.h5.tmp-" + std::to_string(::getppid()));  // a running process
+  std::ofstream(stale) << "half-written";
+  std::ofstream(live) << "being written";
+  TrainOptions options = tiny_options();
+  options.checkpoint = dir.file("ckpt.h5");
+  options.max_epochs = 1;
+  NadeModel model = tiny_nade(10);
+  train_model(model, train, &valid, options);
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(live));
+  CHECK(std::filesystem::exists(options.checkpoint));
+}
+
+TEST_CASE("trainer: patience 0 is refused, never an untrained model", "[trainer][errors]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 20, 2);
+  const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
+  TrainOptions options = tiny_options();
+  options.patience = 0;
+  NadeModel model = tiny_nade(10);
+  CHECK_THROWS_WITH(train_model(model, train, &valid, options), Catch::Equals("--patience must be positive, got 0"));
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Summaries of per-example values: for log-likelihoods the mean NLL in nats per example with its
 // standard error (sample std / sqrt(N)) and bits per dimension = nats / (D ln 2); for scores their
-// mean and standard error. Sums are in double and accumulated in input order, so the result does
+// mean and standard error. The standard error of fewer than two values is undefined: NaN, which
+// JSON writes as null and tables should print as "n/a", never as a misleading 0. Sums are in double and accumulated in input order, so the result does
 // not depend on thread counts.
 #include "logp/core/types.hpp"
 #include "logp/model.hpp"
@@ -12,7 +13,7 @@ struct LikelihoodSummary {
   Index n = 0;                 // examples
   Index dim = 0;               // D
   double mean_nll = 0.0;       // nats per example
-  double std_error = 0.0;      // of mean_nll, nats
+  double std_error = 0.0;      // of mean_nll, nats; NaN (undefined) when n < 2
   double bits_per_dim = 0.0;   // mean_nll / (D ln 2)
   double bits_per_dim_se = 0.0;
   LikelihoodKind kind = LikelihoodKind::exact;
@@ -21,7 +22,7 @@ struct LikelihoodSummary {
 struct ScoreSummary {
   Index n = 0;
   double mean = 0.0;       // in the score's unit
-  double std_error = 0.0;  // of mean
+  double std_error = 0.0;  // of mean; NaN (undefined) when n < 2
 };
 
 // Welford's running mean and variance, one value at a time in input order.
@@ -30,7 +31,7 @@ class RunningMean {
   void add(double value);
   Index count() const { return n_; }
   double mean() const { return mean_; }
-  double std_error() const;  // sample std / sqrt(n); 0 below two values
+  double std_error() const;  // sample std / sqrt(n); NaN (undefined) below two values
 
  private:
   Index n_ = 0;

@@ -21,13 +21,14 @@ Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index blo
 Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block = 4 * kEvaluationBlock);
 
 // Streams `data` through the model `chunk` examples at a time (each chunk scored in parallel)
-// and calls sink(first, log_probs) in input order. Checks that the data fits the model first.
+// and calls sink(first, log_probs) in input order. Checks that the data fits the model and is not
+// empty (a mean over no examples is refused, never reported as 0) first.
 LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& data, Index chunk,
                               const std::function<void(Index first, const Vector& log_probs)>& sink);
 
 // All N values of a split in input order, read `chunk` examples at a time and scored in
 // parallel: a density model's log-likelihoods (named and kinded as the model says, nats), or a
-// scoring model's scores. Checks that the data fits the model first.
+// scoring model's scores. Checks that the data fits the model and is not empty first.
 ExampleValues score_values(const DensityModel& model, const DatasetSplit& data, Index chunk);
 ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, Index chunk);
 

@@ -4,6 +4,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/vae/vae.hpp"
 
 namespace logp {
@@ -79,8 +80,8 @@ std::string_view AutoencoderModel::score_unit() const {
 
 std::unique_ptr<Model> AutoencoderModel::load(const H5Group& g, const DataSpec& spec) {
   AutoencoderOptions options;
-  options.hidden = parse_layer_sizes(g.attr_string("hidden"), g.file() + ": /model hidden");
-  options.code = g.attr_int("code");
+  options.hidden = parse_layer_sizes(g.attr_string("hidden"), g.file() + ":" + g.path() + ": attribute hidden");
+  options.code = read_int_attr(g, "code", 1, INT64_MAX);  // sizes are checked against the stored blocks
   options.activation = parse_activation(g.attr_string("activation"));
   auto model = std::make_unique<AutoencoderModel>(spec, options);
   model->parameters_.load(g.group("parameters"));

@@ -7,6 +7,7 @@
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 
 namespace logp {
 namespace {
@@ -18,7 +19,8 @@ void check_binary(const DataSpec& spec, const std::string& where) {
 }
 
 Vector posterior_mean(const Vector& ones, Index n, double alpha) {
-  if (alpha < 0) throw Error("bernoulli: --alpha must be >= 0, got " + std::to_string(alpha));
+  if (!(alpha >= 0) || !std::isfinite(alpha))
+    throw Error("bernoulli: --alpha must be a finite number >= 0, got " + std::to_string(alpha));
   if (n == 0 && alpha == 0) throw Error("bernoulli: no training examples and alpha = 0");
   return (ones.array() + alpha) / (static_cast<double>(n) + 2.0 * alpha);
 }
@@ -97,12 +99,19 @@ void BernoulliModel::save(const H5Group& g) const {
 }
 
 std::unique_ptr<Model> BernoulliModel::load(const H5Group& g, const DataSpec& spec) {
+  check_binary(spec, g.file() + ":/data");
+  require_stored_dims(g, "p", {static_cast<std::uint64_t>(spec.dim)}, "data dim = " + std::to_string(spec.dim));
+  const double alpha = read_real_attr(g, "alpha", 0.0, std::numeric_limits<double>::max());
   Vector p = g.read_vector("p");
-  if (p.size() != spec.dim)
-    throw Error(g.where("p") + ": " + std::to_string(p.size()) + " probabilities for D=" + std::to_string(spec.dim));
-  if ((p.array() < 0).any() || (p.array() > 1).any() || !p.allFinite())
-    throw Error(g.where("p") + ": probabilities outside [0, 1] (corrupt model file?)");
-  return std::unique_ptr<Model>(new BernoulliModel(spec, std::move(p), g.attr_double("alpha")));
+  // alpha > 0 keeps every probability strictly inside (0, 1); only alpha = 0 allows 0 and 1.
+  for (Index i = 0; i < p.size(); ++i)
+    if (!(p(i) >= 0.0 && p(i) <= 1.0) || (alpha > 0 && (p(i) == 0.0 || p(i) == 1.0))) {
+      std::ostringstream text;
+      text << g.where("p") << ": p[" << i << "] = " << p(i) << " is outside " << (alpha > 0 ? "(0, 1)" : "[0, 1]")
+           << " for alpha = " << alpha << " (corrupt model file?)";
+      throw Error(text.str());
+    }
+  return std::unique_ptr<Model>(new BernoulliModel(spec, std::move(p), alpha));
 }
 
 }  // namespace logp

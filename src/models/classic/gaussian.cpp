@@ -1,9 +1,11 @@
 #include "logp/models/classic/gaussian.hpp"
 
+#include <limits>
 #include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 
 namespace logp {
 
@@ -46,11 +48,14 @@ void GaussianModel::save(const H5Group& g) const {
 }
 
 std::unique_ptr<Model> GaussianModel::load(const H5Group& g, const DataSpec& spec) {
+  const auto d = static_cast<std::uint64_t>(spec.dim);
+  require_stored_dims(g, "mean", {d}, "data dim = " + std::to_string(d));
+  require_stored_dims(g, "cholesky", {d, d}, "data dim = " + std::to_string(d));
   Vector mean = g.read_vector("mean");
-  require(mean.size() == spec.dim, g.where("mean") + ": D=" + std::to_string(mean.size()) + ", the model's data has D=" +
-                                       std::to_string(spec.dim));
+  require_finite(std::span<const double>(mean.data(), static_cast<std::size_t>(mean.size())), g.where("mean"));
+  const double ridge = read_real_attr(g, "ridge", 0.0, std::numeric_limits<double>::max());
   GaussianFactor factor = GaussianFactor::from_cholesky(std::move(mean), g.read_matrix("cholesky"), g.where("cholesky"));
-  return std::make_unique<GaussianModel>(spec, std::move(factor), g.attr_double("ridge"));
+  return std::make_unique<GaussianModel>(spec, std::move(factor), ridge);
 }
 
 }  // namespace logp

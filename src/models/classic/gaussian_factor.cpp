@@ -30,7 +30,12 @@ GaussianFactor GaussianFactor::from_cholesky(Vector mean, MatrixD chol, const st
   require(chol.rows() == factor.dim() && chol.cols() == factor.dim() && chol.allFinite() && factor.mean_.allFinite(),
           where + ": a Cholesky factor of D=" + std::to_string(factor.dim()) + " finite values is needed, got " +
               std::to_string(chol.rows()) + "x" + std::to_string(chol.cols()));
-  factor.set_cholesky(chol.triangularView<Eigen::Lower>(), where);
+  for (Index col = 1; col < chol.cols(); ++col)
+    for (Index row = 0; row < col; ++row)
+      if (chol(row, col) != 0.0)
+        throw Error(where + ": the Cholesky factor is not lower triangular (entry " + std::to_string(row) + "," +
+                    std::to_string(col) + " above the diagonal is nonzero)");
+  factor.set_cholesky(std::move(chol), where);
   return factor;
 }
 

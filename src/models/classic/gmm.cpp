@@ -1,11 +1,13 @@
 #include "logp/models/classic/gmm.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/core/math.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 
 namespace logp {
 
@@ -119,31 +121,44 @@ void GmmModel::save(const H5Group& g) const {
 std::unique_ptr<Model> GmmModel::load(const H5Group& g, const DataSpec& spec) {
   GmmOptions options;
   options.covariance = parse_covariance_type(g.attr_string("covariance"));
-  options.ridge = g.attr_double("ridge");
-  options.restarts = static_cast<int>(g.attr_int("restarts"));
-  options.max_iterations = static_cast<int>(g.attr_int("max_iterations"));
-  options.tolerance = g.attr_double("tolerance");
+  options.ridge = read_real_attr(g, "ridge", 0.0, std::numeric_limits<double>::max());
+  options.restarts = static_cast<int>(read_int_attr(g, "restarts", 1, 1'000'000));
+  options.max_iterations = static_cast<int>(read_int_attr(g, "max_iterations", 1, 1'000'000'000));
+  options.tolerance = read_real_attr(g, "tolerance", 0.0, std::numeric_limits<double>::max());
   options.seed = static_cast<std::uint64_t>(g.attr_int("seed"));
+  // Shapes first (from the dataspaces, nothing read yet): K from the weights, D from the data spec.
+  const std::vector<std::uint64_t> weight_dims = g.dims("log_weights");
+  require(weight_dims.size() == 1 && weight_dims[0] >= 1,
+          g.where("log_weights") + ": expected a vector of K >= 1 log-weights (corrupt model file?)");
+  const std::uint64_t k64 = weight_dims[0], d64 = static_cast<std::uint64_t>(spec.dim);
+  const std::string implied = "K = " + std::to_string(k64) + " log-weights and data dim = " + std::to_string(d64);
+  require_stored_dims(g, "means", {k64, d64}, implied);
+  if (options.covariance == CovarianceType::diag)
+    require_stored_dims(g, "variances", {k64, d64}, implied);
+  else
+    require_stored_dims(g, "cholesky", {k64, d64, d64}, implied);
   Vector log_weights = g.read_vector("log_weights");
   MatrixD means = g.read_matrix("means");
   const Index k = log_weights.size(), d = spec.dim;
-  require(means.rows() == d && means.cols() == k, g.where("means") + ": expected " + std::to_string(d) + "x" +
-                                                      std::to_string(k) + " (corrupt model file?)");
+  require_finite(std::span<const double>(log_weights.data(), static_cast<std::size_t>(k)), g.where("log_weights"));
+  require_finite(std::span<const double>(means.data(), static_cast<std::size_t>(means.size())), g.where("means"));
+  const double log_total = log_sum_exp(log_weights);
+  if (std::abs(log_total) > 1e-6)
+    throw Error(g.where("log_weights") + ": the mixture weights sum to " + std::to_string(std::exp(log_total)) +
+                ", not 1 (corrupt model file?)");
   std::vector<GaussianFactor> factors;
   MatrixD variances;
   if (options.covariance == CovarianceType::diag) {
     variances = g.read_matrix("variances");
+    if (!variances.allFinite() || !(variances.array() > 0).all())
+      throw Error(g.where("variances") + ": variances must be finite and positive (corrupt model file?)");
   } else {
-    std::vector<std::uint64_t> dims;
-    const std::vector<double> chol = g.read<double>("cholesky", &dims);
-    require(dims.size() == 3 && dims[0] == static_cast<std::uint64_t>(k) && dims[1] == static_cast<std::uint64_t>(d) &&
-                dims[2] == static_cast<std::uint64_t>(d),
-            g.where("cholesky") + ": expected K x D x D = " + std::to_string(k) + "x" + std::to_string(d) + "x" +
-                std::to_string(d));
+    const std::vector<double> chol = g.read<double>("cholesky");
     for (Index c = 0; c < k; ++c) {
       const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> rows(
           chol.data() + c * d * d, d, d);
-      factors.push_back(GaussianFactor::from_cholesky(means.col(c), MatrixD(rows), g.where("cholesky")));
+      factors.push_back(GaussianFactor::from_cholesky(means.col(c), MatrixD(rows),
+                                                      g.where("cholesky") + " component " + std::to_string(c)));
     }
   }
   return std::make_unique<GmmModel>(spec, options, std::move(log_weights), std::move(means), std::move(factors),

@@ -11,6 +11,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/math.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 
 namespace logp {
 namespace {
@@ -106,12 +107,14 @@ void KdeModel::save(const H5Group& g) const {
 }
 
 std::unique_ptr<Model> KdeModel::load(const H5Group& g, const DataSpec& spec) {
-  std::vector<std::uint64_t> dims;
-  const std::vector<float> values = g.read<float>("points", &dims);
+  const std::vector<std::uint64_t> dims = g.dims("points");  // checked before anything is read
   require(dims.size() == 2 && dims[1] == static_cast<std::uint64_t>(spec.dim) && dims[0] >= 1,
-          g.where("points") + ": expected N x " + std::to_string(spec.dim) + " points");
+          g.where("points") + ": expected N x " + std::to_string(spec.dim) + " points (N >= 1, D from /data)");
+  const double bandwidth = read_real_attr(g, "bandwidth", 0.0, std::numeric_limits<double>::max(), true);
+  const std::vector<float> values = g.read<float>("points");
+  require_finite(values, g.where("points"));
   const Matrix points = Eigen::Map<const Matrix>(values.data(), spec.dim, static_cast<Index>(dims[0]));
-  return std::make_unique<KdeModel>(spec, points, g.attr_double("bandwidth"), g.attr_string("bandwidth_rule"));
+  return std::make_unique<KdeModel>(spec, points, bandwidth, g.attr_string("bandwidth_rule"));
 }
 
 }  // namespace logp

@@ -14,6 +14,7 @@
 #include "logp/core/error.hpp"
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/nn/conv_stack.hpp"
 #include "logp/nn/linear.hpp"
 #include "logp/train/optimizer.hpp"
@@ -220,12 +221,13 @@ FeatureNetwork FeatureNetwork::load(const std::string& path) {
   require(root.has_attr("format") && root.attr_string("format") == "logp-feature-network",
           path + ": not a logp feature network (no format=logp-feature-network)");
   FeatureNetworkOptions options;
-  options.channels1 = root.attr_int("channels1");
-  options.channels2 = root.attr_int("channels2");
-  options.features = root.attr_int("features");
-  options.epochs = static_cast<int>(root.attr_int("epochs"));
+  options.channels1 = read_int_attr(root, "channels1", 1, INT64_MAX);  // checked against the stored blocks
+  options.channels2 = read_int_attr(root, "channels2", 1, INT64_MAX);
+  options.features = read_int_attr(root, "features", 1, INT64_MAX);
+  options.epochs = static_cast<int>(read_int_attr(root, "epochs", 0, INT32_MAX));
   options.seed = static_cast<std::uint64_t>(root.attr_int("seed"));
-  FeatureNetwork network(DataSpec::load(root.group("data")), root.attr_int("classes"), options);
+  const StoredBlocksGuard stored(root.group("parameters"));
+  FeatureNetwork network(DataSpec::load(root.group("data")), read_int_attr(root, "classes", 2, INT64_MAX), options);
   network.impl_->store.load(root.group("parameters"));
   FeatureNetworkRecord record;
   record.data_file = root.attr_string("data_file");

@@ -1,12 +1,14 @@
 // The adversarial autoencoder (include/logp/models/gan/aae.hpp).
 #include "logp/models/gan/aae.hpp"
 
+#include <limits>
 #include <sstream>
 
 #include "logp/autodiff/ops.hpp"
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/gan/adversarial_loss.hpp"
 
 namespace logp {
@@ -169,11 +171,10 @@ void AaeModel::save(const H5Group& g) const {
 
 std::unique_ptr<Model> AaeModel::load(const H5Group& g, const DataSpec& spec) {
   AaeOptions options;
-  options.latent = g.attr_int("latent");
-  const std::vector<std::int64_t> hidden = g.attr_ints("hidden"), d_hidden = g.attr_ints("discriminator_hidden");
-  options.hidden.assign(hidden.begin(), hidden.end());
-  options.discriminator_hidden.assign(d_hidden.begin(), d_hidden.end());
-  options.adversarial_weight = g.attr_double("adversarial_weight");
+  options.latent = read_int_attr(g, "latent", 1, INT64_MAX);  // sizes are checked against the stored blocks
+  options.hidden = read_sizes_attr(g, "hidden");
+  options.discriminator_hidden = read_sizes_attr(g, "discriminator_hidden");
+  options.adversarial_weight = read_real_attr(g, "adversarial_weight", 0.0, std::numeric_limits<double>::max());
   auto model = std::make_unique<AaeModel>("aae", spec, options);
   model->generator_store_.load(g.group("autoencoder"));
   model->discriminator_store_.load(g.group("discriminator"));

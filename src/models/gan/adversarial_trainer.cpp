@@ -17,6 +17,7 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/nn/layer_stack.hpp"
+#include "logp/train/checkpoint.hpp"
 #include "logp/train/epoch_batches.hpp"
 
 namespace logp {
@@ -109,18 +110,30 @@ void load_norms(const H5Group& g, GameNorms& norms) {
   for (Player p : kPlayers) nn::LayerStack::load_norm_states(g.group(player_name(p)), norms[static_cast<std::size_t>(p)]);
 }
 
-void save_checkpoint(const std::string& path, const AdversarialGame& game, const AdversarialTrainOptions& options,
+// Every setting that changes the trained game (see CheckpointKey); --epochs and --max-steps only
+// say where to stop.
+CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& train, const AdversarialTrainOptions& options) {
+  CheckpointKey key;
+  key.add("model", std::string(game.trained_model().type()));
+  key.add("hyperparameters", game.trained_model().hyperparameters());
+  key.add("seed", std::to_string(options.seed));
+  key.add("batch size", std::to_string(options.batch_size));
+  key.add("shard size", std::to_string(options.shard_size));
+  key.add("discriminator steps", std::to_string(options.discriminator_steps));
+  key.add("training data", data_fingerprint(train));
+  add_optimizer_settings(key, "discriminator ", options.discriminator_optimizer);
+  add_optimizer_settings(key, "generator ", options.generator_optimizer);
+  return key;
+}
+
+void save_checkpoint(const std::string& path, const AdversarialGame& game, const CheckpointKey& key,
                      std::array<PlayerStep*, 2> steps, const Checkpoint& state) {
   AtomicOutput output(path);
   {
     const H5File file = H5File::create(output.temp_path());
     const H5Group root = file.root();
     root.set_attr("format", std::string("logp-adversarial-checkpoint"));
-    root.set_attr("model_type", std::string(game.trained_model().type()));
-    root.set_attr("hyperparameters", game.trained_model().hyperparameters());
-    root.set_attr("seed", static_cast<std::int64_t>(options.seed));
-    root.set_attr("batch_size", static_cast<std::int64_t>(options.batch_size));
-    root.set_attr("shard_size", static_cast<std::int64_t>(options.shard_size));
+    save_key(root.create_group("settings"), key);
     root.set_attr("epochs_done", static_cast<std::int64_t>(state.epochs_done));
     root.set_attr("steps", static_cast<std::int64_t>(state.steps));
     for (Player p : kPlayers) {
@@ -134,24 +147,15 @@ void save_checkpoint(const std::string& path, const AdversarialGame& game, const
   output.commit();
 }
 
-Checkpoint load_checkpoint(const std::string& path, AdversarialGame& game, const AdversarialTrainOptions& options,
+Checkpoint load_checkpoint(const std::string& path, AdversarialGame& game, const CheckpointKey& key,
                            std::array<PlayerStep*, 2> steps) {
   const H5File file = H5File::open(path);
   const H5Group root = file.root();
   require(root.has_attr("format") && root.attr_string("format") == "logp-adversarial-checkpoint",
           path + ": not a logp adversarial-training checkpoint");
-  const auto refuse_unless = [&](bool same, const std::string& what, const std::string& stored) {
-    if (!same)
-      throw Error(path + ": the checkpoint was made with " + what + " " + stored +
-                  "; resume with the same settings or start afresh without --resume");
-  };
-  refuse_unless(root.attr_string("model_type") == game.trained_model().type(), "model", root.attr_string("model_type"));
-  refuse_unless(root.attr_string("hyperparameters") == game.trained_model().hyperparameters(), "hyperparameters",
-                root.attr_string("hyperparameters"));
-  refuse_unless(root.attr_int("seed") == static_cast<std::int64_t>(options.seed), "seed",
-                std::to_string(root.attr_int("seed")));
-  refuse_unless(root.attr_int("batch_size") == options.batch_size, "batch size", std::to_string(root.attr_int("batch_size")));
-  refuse_unless(root.attr_int("shard_size") == options.shard_size, "shard size", std::to_string(root.attr_int("shard_size")));
+  require(root.has("settings"),
+          path + ": the checkpoint does not record its settings (an older logp?); start afresh without --resume");
+  check_key(root.group("settings"), key, path);
   for (Player p : kPlayers) {
     const H5Group g = root.group(player_name(p));
     game.parameters(p).load(g.group("parameters"));
@@ -201,8 +205,10 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
                            options.discriminator_optimizer);
   PlayerStep generator(Player::generator, game.parameters(Player::generator).size(), options.generator_optimizer);
   Checkpoint state;
+  const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : adversarial_key(game, train, options);
   if (options.resume && !options.checkpoint.empty() && std::filesystem::exists(options.checkpoint)) {
-    state = load_checkpoint(options.checkpoint, game, options, {&discriminator, &generator});
+    state = load_checkpoint(options.checkpoint, game, key, {&discriminator, &generator});
+    if (!options.log.empty()) truncate_log_after(options.log, state.epochs_done);
     if (progress) *progress << "resumed from " << options.checkpoint << " after epoch " << state.epochs_done << "\n";
   }
   const Matrix reference =
@@ -269,7 +275,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
                   << e.diversity_ratio << " times as spread as the data (below " << options.collapse_ratio << ")\n";
     }
     if (!options.log.empty()) write_log_line(options.log, e, game.extra_name());
-    if (!options.checkpoint.empty()) save_checkpoint(options.checkpoint, game, options, {&discriminator, &generator}, state);
+    if (!options.checkpoint.empty()) save_checkpoint(options.checkpoint, game, key, {&discriminator, &generator}, state);
     ++epochs_this_run;
     if (options.stop_after_epochs > 0 && epochs_this_run >= options.stop_after_epochs) break;
   }

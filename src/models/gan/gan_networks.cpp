@@ -9,6 +9,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/model.hpp"
 
 namespace logp {
@@ -183,11 +184,9 @@ void save_network_options(const H5Group& g, const GanNetworkOptions& options) {
 GanNetworkOptions load_network_options(const H5Group& g) {
   GanNetworkOptions options;
   options.architecture = parse_architecture(g.attr_string("architecture"));
-  options.latent = g.attr_int("latent");
-  options.channels = g.attr_int("channels");
-  const std::vector<std::int64_t> hidden = g.attr_ints("hidden");
-  options.hidden.assign(hidden.begin(), hidden.end());
-  for (Index h : options.hidden) require(h >= 1, g.where("hidden") + ": hidden sizes must be positive");
+  options.latent = read_int_attr(g, "latent", 1, INT64_MAX);  // sizes are checked against the stored blocks
+  options.channels = read_int_attr(g, "channels", 1, INT64_MAX);
+  options.hidden = read_sizes_attr(g, "hidden");
   return options;
 }
 

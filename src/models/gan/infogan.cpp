@@ -2,12 +2,14 @@
 #include "logp/models/gan/infogan.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "logp/autodiff/ops.hpp"
 #include "logp/core/error.hpp"
 #include "logp/eval/assignment.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/gan/adversarial_loss.hpp"
 
 namespace logp {
@@ -154,10 +156,10 @@ void InfoGanModel::save(const H5Group& g) const {
 std::unique_ptr<Model> InfoGanModel::load(const H5Group& g, const DataSpec& spec) {
   InfoGanOptions options;
   options.network = load_network_options(g);
-  options.categories = g.attr_int("categories");
-  options.continuous = g.attr_int("continuous");
-  options.info_weight = g.attr_double("info_weight");
-  options.continuous_weight = g.attr_double("continuous_weight");
+  options.categories = read_int_attr(g, "categories", 0, INT64_MAX);  // sizes are checked against the stored blocks
+  options.continuous = read_int_attr(g, "continuous", 0, INT64_MAX);
+  options.info_weight = read_real_attr(g, "info_weight", 0.0, std::numeric_limits<double>::max());
+  options.continuous_weight = read_real_attr(g, "continuous_weight", 0.0, std::numeric_limits<double>::max());
   auto model = std::make_unique<InfoGanModel>("infogan", spec, options);
   model->networks_.load(g);
   return model;

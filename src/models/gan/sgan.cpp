@@ -6,6 +6,7 @@
 #include "logp/autodiff/ops.hpp"
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/gan/adversarial_loss.hpp"
 
 namespace logp {
@@ -249,17 +250,18 @@ std::unique_ptr<Model> SganModel::load(std::string type, const H5Group& g, const
   // Files written before the option existed trained with the non-saturating loss.
   options.generator_loss = g.has_attr("generator_loss") ? parse_sgan_generator_loss(g.attr_string("generator_loss"))
                                                         : SganGeneratorLoss::non_saturating;
-  options.classes = g.attr_int("classes");
-  options.labels_per_class = g.attr_int("labels_per_class");
+  options.classes = read_int_attr(g, "classes", 2, INT64_MAX);  // sizes are checked against the stored blocks
+  options.labels_per_class = read_int_attr(g, "labels_per_class", 0, INT64_MAX);
   options.label_seed = static_cast<std::uint64_t>(g.attr_int("label_seed"));
   options.supervised_only = g.attr_int("supervised_only") != 0;
   auto model = std::make_unique<SganModel>(std::move(type), spec, options);
   model->networks_.load(g);
+  const std::int64_t labelled_count = read_int_attr(g, "labelled_count", 0, INT64_MAX);
+  if (labelled_count > 0 || g.has("labelled_indices"))
+    require_stored_dims(g, "labelled_indices", {static_cast<std::uint64_t>(labelled_count)},
+                        "attribute labelled_count = " + std::to_string(labelled_count));
   const std::vector<std::int64_t> indices =
       g.has("labelled_indices") ? g.read<std::int64_t>("labelled_indices") : std::vector<std::int64_t>{};
-  require(static_cast<std::int64_t>(indices.size()) == g.attr_int("labelled_count"),
-          g.where("labelled_indices") + ": " + std::to_string(indices.size()) + " indices, labelled_count says " +
-              std::to_string(g.attr_int("labelled_count")));
   model->labelled_indices_.assign(indices.begin(), indices.end());
   return model;
 }

@@ -362,6 +362,8 @@ void MarkovModel::save(const H5Group& g) const {
   g.set_attr("context", format_context(options_.context));
   g.set_attr("alpha", options_.alpha);
   g.set_attr("tied", static_cast<std::int64_t>(options_.tied ? 1 : 0));
+  // What order and context imply, so a load can tell when they no longer match the tables.
+  g.set_attr("context_codes", static_cast<std::int64_t>(tables_->layout.num_codes()));
   // Per observed context: its table, code and number of observed values; per observed value: the
   // value and its count (layout in markov.hpp).
   std::vector<std::int64_t> context_tables, context_sizes, counts;
@@ -389,6 +391,23 @@ void MarkovModel::save(const H5Group& g) const {
   g.write<std::int64_t>("count", entries, counts.data());
 }
 
+namespace {
+
+// Untied, table t counts position t of every training example once: all D tables hold the same
+// total N. A table missing or off by a count means the file no longer describes one training set.
+void check_table_totals(const H5Group& g, const SavedCounts& saved, Index dim) {
+  std::vector<std::int64_t> totals(static_cast<std::size_t>(dim), 0);
+  std::size_t k = 0;
+  for (std::size_t c = 0; c < saved.tables.size(); ++c)
+    for (std::int64_t v = 0; v < saved.sizes[c]; ++v, ++k) totals[static_cast<std::size_t>(saved.tables[c])] += saved.counts[k];
+  for (std::size_t t = 0; t < totals.size(); ++t)
+    if (totals[t] != totals[0])
+      throw Error(g.where("count") + ": position " + std::to_string(t) + " counts " + std::to_string(totals[t]) +
+                  " examples, position 0 counts " + std::to_string(totals[0]) + " (corrupt model file?)");
+}
+
+}  // namespace
+
 std::unique_ptr<Model> MarkovModel::load(const H5Group& g, const DataSpec& spec) {
   const std::string here = g.file() + ":" + g.path();  // "model.h5:/model"
   check_spec(spec, here);
@@ -404,10 +423,34 @@ std::unique_ptr<Model> MarkovModel::load(const H5Group& g, const DataSpec& spec)
   if (tied != 0 && tied != 1)
     throw Error(here + ": attribute tied=" + std::to_string(tied) + " is not 0 or 1 (corrupt model file?)");
   options.tied = tied == 1;
+  // Untied and fitted on N > 0 examples, every position's table holds a context: D is bounded by
+  // what is stored before any per-position memory is allocated. (N = 0 stores no counts at all.)
+  const std::vector<std::uint64_t> stored_contexts = g.dims("context_table");
+  if (!options.tied && (stored_contexts.size() != 1 ||
+                        (stored_contexts[0] > 0 && stored_contexts[0] < static_cast<std::uint64_t>(spec.dim))))
+    throw Error(g.where("context_table") + ": " + (stored_contexts.size() == 1 ? std::to_string(stored_contexts[0]) : "?") +
+                " contexts stored, fewer than the D = " + std::to_string(spec.dim) +
+                " position tables of /data dim (corrupt model file?)");
   ContextLayout layout = with_where(here, [&] { return make_layout(spec, options); });
+  if (g.has_attr("context_codes") && g.attr_int("context_codes") != static_cast<std::int64_t>(layout.num_codes()))
+    throw Error(here + ": attributes order = " + std::to_string(options.order) + " and context = '" +
+                g.attr_string("context") + "' give " + std::to_string(layout.num_codes()) +
+                " context codes, but the tables were saved with " + std::to_string(g.attr_int("context_codes")) +
+                " (attribute context_codes; corrupt model file?)");
   std::variant<DenseTable, SparseTable> counts = empty_table(layout, options);
   const SavedCounts saved = read_saved_counts(g);
   std::visit([&](auto& table) { add_saved_counts(g, saved, layout, options.tied, table); }, counts);
+  if (!options.tied) {
+    // Each stored context must be one its position can see: a table saved for another order or
+    // template holds contexts whose padded slots are in the wrong places.
+    for (std::size_t c = 0; c < saved.tables.size(); ++c)
+      if (!layout.can_occur(static_cast<Index>(saved.tables[c]), saved.codes[c]))
+        throw Error(g.where("context_code") + ": entry " + std::to_string(c) + " (position " +
+                    std::to_string(saved.tables[c]) + ", code " + std::to_string(saved.codes[c]) +
+                    ") cannot occur with attributes order = " + std::to_string(options.order) + ", context = '" +
+                    g.attr_string("context") + "' (corrupt model file?)");
+    check_table_totals(g, saved, spec.dim);
+  }
   auto tables = std::make_unique<Tables>(Tables{std::move(layout), options.tied, std::move(counts)});
   return std::unique_ptr<Model>(new MarkovModel(spec, std::move(options), std::move(tables)));
 }

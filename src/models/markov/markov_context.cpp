@@ -173,6 +173,17 @@ std::uint64_t ContextLayout::padding_mask(Index i) const {
   return mask;
 }
 
+bool ContextLayout::can_occur(Index i, std::uint64_t code) const {
+  // Digit j (slot j, least significant first) is the padding value exactly where slot j of pixel
+  // i is padding.
+  const std::uint64_t mask = padding_mask(i);
+  for (int j = 0; j < slots_; ++j, code /= radix_) {
+    const bool padded = (mask >> j) & 1U;
+    if ((code % radix_ == static_cast<std::uint64_t>(levels_)) != padded) return false;
+  }
+  return code == 0;
+}
+
 std::uint64_t ContextLayout::reachable_codes(Index i) const {
   // slots_ <= 40 (radix >= 3 and radix^slots fits in 64 bits), so the mask has room.
   const int padded = std::popcount(padding_mask(i));

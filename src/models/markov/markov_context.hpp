@@ -35,6 +35,8 @@ class ContextLayout {
   // The code of explicit slot values, each 0..levels; `what` names the caller in errors.
   std::uint64_t code_of(const std::vector<int>& slot_values, const std::string& what) const;
 
+  // Whether `code` can occur at pixel i: padded slots hold the padding value, the others a level.
+  bool can_occur(Index i, std::uint64_t code) const;
   // The number of context codes that can occur at pixel i: levels^(slots not padded at i).
   std::uint64_t reachable_codes(Index i) const;
   // The number of distinct codes that can occur at some pixel (what a tied table can see).

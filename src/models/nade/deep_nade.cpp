@@ -7,6 +7,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/math.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/nade/nade.hpp"
 #include "logp/train/epoch_batches.hpp"
 
@@ -203,21 +204,33 @@ void DeepNadeModel::save(const H5Group& g) const {
   parameters_.save(g.create_group("parameters"));
 }
 
+// A file's ensemble size bounds the K x D orderings derived at load (10,000 x 784 is 63 MB).
+constexpr std::int64_t kMaxEnsembleOrderings = 10'000;
+
 std::unique_ptr<Model> DeepNadeModel::load(const H5Group& g, const DataSpec& spec) {
   DeepNadeOptions options;
-  options.hidden = g.attr_int("hidden");
-  options.layers = static_cast<int>(g.attr_int("layers"));
+  options.hidden = read_int_attr(g, "hidden", 1, INT64_MAX);  // checked against the stored blocks when added
+  options.layers = static_cast<int>(read_int_attr(g, "layers", 1, 2));
   options.activation = parse_activation(g.attr_string("activation"));
-  options.orderings = static_cast<int>(g.attr_int("orderings"));
+  // The K ensemble orderings are derived (K x D indices): bounded here, as they are not stored.
+  options.orderings = static_cast<int>(read_int_attr(g, "orderings", 1, kMaxEnsembleOrderings));
   options.ordering_seed = static_cast<std::uint64_t>(g.attr_int("ordering_seed"));
   options.ordering = "raster";  // replaced below by the saved ordering, which is authoritative
-  auto model = std::make_unique<DeepNadeModel>(spec, options);
-  if (g.has("ordering")) {
-    model->first_ = Ordering::load(g, spec.dim);
+  const bool has_ordering = g.has("ordering");
+  if (has_ordering) {
+    const Ordering first = Ordering::load(g, spec.dim);  // checks D against the stored ordering first
+    auto model = std::make_unique<DeepNadeModel>(spec, options);
+    model->first_ = first;
     model->set_ensemble_size(options.orderings);
-  } else {
-    model->load_stored_orderings(g);
+    model->options_.ordering = model->first_.rule();
+    model->parameters_.load(g.group("parameters"));
+    return model;
   }
+  require_stored_dims(g, "orderings", {static_cast<std::uint64_t>(options.orderings), static_cast<std::uint64_t>(spec.dim)},
+                      "attribute orderings = " + std::to_string(options.orderings) + " and data dim = " +
+                          std::to_string(spec.dim));
+  auto model = std::make_unique<DeepNadeModel>(spec, options);
+  model->load_stored_orderings(g);
   model->options_.ordering = model->first_.rule();
   model->parameters_.load(g.group("parameters"));
   return model;

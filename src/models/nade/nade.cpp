@@ -6,6 +6,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/nn/init.hpp"
 #include "logp/train/epoch_batches.hpp"
 
@@ -103,7 +104,7 @@ void NadeModel::save(const H5Group& g) const {
 
 std::unique_ptr<Model> NadeModel::load(const H5Group& g, const DataSpec& spec) {
   NadeOptions options;
-  options.hidden = g.attr_int("hidden");
+  options.hidden = read_int_attr(g, "hidden", 1, INT64_MAX);  // checked against the stored blocks when added
   options.activation = parse_activation(g.attr_string("activation"));
   const Ordering order = Ordering::load(g, spec.dim);  // the saved permutation is authoritative
   options.ordering = "raster";                          // replaced below

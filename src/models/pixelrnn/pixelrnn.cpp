@@ -7,6 +7,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 
 namespace logp {
 
@@ -121,8 +122,8 @@ void PixelRnnModel::save(const H5Group& g) const {
 std::unique_ptr<Model> PixelRnnModel::load(const H5Group& g, const DataSpec& spec) {
   PixelRnnOptions options;
   options.layer = parse_pixelrnn_layer(g.attr_string("layer"));
-  options.layers = g.attr_int("layers");
-  options.hidden = g.attr_int("hidden");
+  options.layers = read_int_attr(g, "layers", 1, INT64_MAX);  // sizes are checked against the stored blocks
+  options.hidden = read_int_attr(g, "hidden", 1, INT64_MAX);
   auto model = std::make_unique<PixelRnnModel>(spec, options);
   model->parameters_.load(g.group("parameters"));
   return model;

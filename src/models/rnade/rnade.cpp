@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/nade/nade.hpp"
 
 namespace logp {
@@ -116,10 +118,10 @@ void RnadeModel::save(const H5Group& g) const {
 
 std::unique_ptr<Model> RnadeModel::load(const H5Group& g, const DataSpec& spec) {
   RnadeOptions options;
-  options.hidden = g.attr_int("hidden");
-  options.components = g.attr_int("components");
+  options.hidden = read_int_attr(g, "hidden", 1, INT64_MAX);  // checked against the stored blocks when added
+  options.components = read_int_attr(g, "components", 1, INT64_MAX);
   options.activation = parse_activation(g.attr_string("activation"));
-  options.min_scale = g.attr_double("min_scale");
+  options.min_scale = read_real_attr(g, "min_scale", 0.0, std::numeric_limits<double>::max(), true);
   const Ordering order = Ordering::load(g, spec.dim);  // the saved permutation is authoritative
   options.ordering = "raster";                          // replaced below
   options.ordering_seed = order.seed();

@@ -52,8 +52,11 @@ void TransformedModel::save(const H5Group& g) const {
 std::unique_ptr<Model> TransformedModel::load(const H5Group& g, const DataSpec& spec) {
   DataTransform transform = DataTransform::load(g.group("transform"), spec);
   const H5Group inner_group = g.group("inner");
-  std::unique_ptr<Model> inner =
-      load_model_of_type(g.attr_string("inner_type"), inner_group, DataSpec::load(inner_group));
+  const DataSpec inner_spec = DataSpec::load(inner_group);
+  if (inner_spec.dim != spec.dim || inner_spec.is_discrete())
+    throw Error(inner_group.file() + ":" + inner_group.path() + ": the inner model is for " + inner_spec.describe() +
+                ", expected " + transform.output_spec().describe() + " (corrupt model file?)");
+  std::unique_ptr<Model> inner = load_model_of_type(g.attr_string("inner_type"), inner_group, inner_spec);
   if (auto* trainable = dynamic_cast<TrainableDensity*>(inner.get())) {
     inner.release();
     return std::make_unique<TrainableTransformedModel>(std::move(transform), std::unique_ptr<TrainableDensity>(trainable));

@@ -8,6 +8,7 @@
 #include "logp/core/example_rng.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 
 namespace logp {
 namespace {
@@ -190,9 +191,12 @@ DataTransform DataTransform::load(const H5Group& g, const DataSpec& data) {
   check_options(o, data, g.file());
   Vector mean, std;
   if (o.standardize) {
+    const auto d = static_cast<std::uint64_t>(data.dim);
+    require_stored_dims(g, "mean", {d}, "data dim = " + std::to_string(d));
+    require_stored_dims(g, "std", {d}, "data dim = " + std::to_string(d));
     mean = g.read_vector("mean");
     std = g.read_vector("std");
-    if (mean.size() != data.dim || std.size() != data.dim || !mean.allFinite() || !(std.array() > 0).all())
+    if (!mean.allFinite() || !std.allFinite() || !(std.array() > 0).all())
       throw Error(g.where("std") + ": standardization needs D=" + std::to_string(data.dim) +
                   " finite means and positive stds (corrupt model file?)");
   }

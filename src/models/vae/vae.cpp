@@ -6,6 +6,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/model_loading.hpp"
 #include "logp/models/vae/vae_estimate.hpp"
 
 namespace logp {
@@ -15,7 +16,6 @@ std::vector<Index> parse_layer_sizes(const std::string& text, const std::string&
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item.empty()) continue;
     std::size_t used = 0;
     long value = 0;
     try {
@@ -23,8 +23,8 @@ std::vector<Index> parse_layer_sizes(const std::string& text, const std::string&
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != item.size() || value <= 0)
-      throw Error(option + " " + text + ": '" + item + "' is not a positive layer size");
+    if (item.empty() || used != item.size() || value <= 0)
+      throw Error(option + " = '" + text + "': '" + item + "' is not a positive layer size");
     sizes.push_back(value);
   }
   return sizes;
@@ -156,12 +156,12 @@ void VaeModel::save(const H5Group& g) const {
 
 std::unique_ptr<Model> VaeModel::load(const H5Group& g, const DataSpec& spec) {
   VaeOptions options;
-  options.hidden = parse_layer_sizes(g.attr_string("hidden"), g.file() + ": /model hidden");
-  options.latent = g.attr_int("latent");
+  options.hidden = parse_layer_sizes(g.attr_string("hidden"), g.file() + ":" + g.path() + ": attribute hidden");
+  options.latent = read_int_attr(g, "latent", 1, INT64_MAX);  // sizes are checked against the stored blocks
   options.activation = parse_activation(g.attr_string("activation"));
   options.likelihood = g.attr_string("likelihood");
   options.objective = parse_vae_bound(g.attr_string("objective"));
-  options.train_samples = g.attr_int("train_samples");
+  options.train_samples = read_int_attr(g, "train_samples", 1, INT64_MAX);
   auto model = std::make_unique<VaeModel>(spec, options);
   model->parameters_.load(g.group("parameters"));
   return model;
