@@ -1,6 +1,9 @@
 // A feed-forward stack of layers (include/logp/nn/layer_stack.hpp).
 #include "logp/nn/layer_stack.hpp"
 
+#include <cmath>
+#include <numbers>
+
 #include "logp/autodiff/arithmetic.hpp"
 #include "logp/autodiff/dropout.hpp"
 #include "logp/autodiff/elementwise.hpp"
@@ -10,6 +13,23 @@
 #include "logp/nn/mlp.hpp"
 
 namespace logp::nn {
+namespace {
+
+// N(0, std^2) entries in storage order (column by column, each in row order), two per pair of
+// uniforms (Box-Muller's cosine and sine outputs: the noise layers draw millions per step, and
+// Rng::normal uses only one).
+void fill_gaussian(Matrix& out, double std, Rng& rng) {
+  float* values = out.data();
+  const Index size = out.size();
+  for (Index k = 0; k < size; k += 2) {
+    const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();  // u1 in (0, 1]: a finite log
+    const double radius = std * std::sqrt(-2.0 * std::log(u1)), angle = 2.0 * std::numbers::pi * u2;
+    values[k] = static_cast<float>(radius * std::cos(angle));
+    if (k + 1 < size) values[k + 1] = static_cast<float>(radius * std::sin(angle));
+  }
+}
+
+}  // namespace
 
 void LayerStack::add_linear(ParameterStore& store, Index out) {
   StackLayer layer;
@@ -172,9 +192,8 @@ Var LayerStack::forward_range(Tape& tape, Var h, const ParameterStore& params, s
           h = ad::dropout(h, layer.noise, *rng, true);
           break;
         }
-        Matrix noise(h.rows(), h.cols());  // column by column, each in row order
-        for (Index j = 0; j < noise.cols(); ++j)
-          for (Index i = 0; i < noise.rows(); ++i) noise(i, j) = static_cast<float>(layer.noise * rng->normal());
+        Matrix noise(h.rows(), h.cols());
+        fill_gaussian(noise, layer.noise, *rng);
         h = ad::add(h, tape.constant(noise));
         break;
       }

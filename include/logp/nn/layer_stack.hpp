@@ -61,7 +61,8 @@ class LayerStack {
   // otherwise the running ones. Gradients are ADDED into grad (the store's layout); an empty grad
   // freezes the stack (its parameters enter the tape as constants: no gradient is computed for
   // them, while one still flows back to x when x needs one). rng: the draws of the noise and
-  // dropout layers, in layer order, each column's entries in row order (then the next column);
+  // dropout layers, in layer order, each layer's entries column by column (a noise layer: two
+  // normals per pair of uniforms, Box-Muller);
   // needed when training a stack that has such layers, ignored otherwise. The noise enters the
   // tape as a constant, so the gradient through a noise layer is the identity.
   Var forward(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
