@@ -1,7 +1,11 @@
 // A feed-forward stack of layers (include/logp/nn/layer_stack.hpp).
 #include "logp/nn/layer_stack.hpp"
 
+#include <cmath>
+#include <numbers>
+
 #include "logp/autodiff/arithmetic.hpp"
+#include "logp/autodiff/dropout.hpp"
 #include "logp/autodiff/elementwise.hpp"
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
@@ -9,6 +13,23 @@
 #include "logp/nn/mlp.hpp"
 
 namespace logp::nn {
+namespace {
+
+// N(0, std^2) entries in storage order (column by column, each in row order), two per pair of
+// uniforms (Box-Muller's cosine and sine outputs: the noise layers draw millions per step, and
+// Rng::normal uses only one).
+void fill_gaussian(Matrix& out, double std, Rng& rng) {
+  float* values = out.data();
+  const Index size = out.size();
+  for (Index k = 0; k < size; k += 2) {
+    const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();  // u1 in (0, 1]: a finite log
+    const double radius = std * std::sqrt(-2.0 * std::log(u1)), angle = 2.0 * std::numbers::pi * u2;
+    values[k] = static_cast<float>(radius * std::cos(angle));
+    if (k + 1 < size) values[k + 1] = static_cast<float>(radius * std::sin(angle));
+  }
+}
+
+}  // namespace
 
 void LayerStack::add_linear(ParameterStore& store, Index out) {
   StackLayer layer;
@@ -76,29 +97,60 @@ void LayerStack::add_activation(Activation activation, float leaky_slope) {
   layers_.push_back(layer);
 }
 
+void LayerStack::add_gaussian_noise(double std) {
+  require(std > 0.0, "layer " + next_name() + ": Gaussian noise needs a positive standard deviation, got " +
+                         std::to_string(std));
+  add_regularizer(LayerKind::gaussian_noise, std);
+}
+
+void LayerStack::add_dropout(double p) {
+  require(p > 0.0 && p < 1.0, "layer " + next_name() + ": dropout probability must be in (0, 1), got " +
+                                  std::to_string(p));
+  add_regularizer(LayerKind::dropout, p);
+}
+
+void LayerStack::add_regularizer(LayerKind kind, double noise) {
+  StackLayer layer;
+  layer.kind = kind;
+  layer.noise = noise;
+  layer.out_size = out_size();
+  layers_.push_back(layer);
+}
+
+Index LayerStack::penultimate_layers() const {
+  auto k = static_cast<Index>(layers_.size()) - 1;
+  while (k > 0 && (layers_[static_cast<std::size_t>(k - 1)].kind == LayerKind::gaussian_noise ||
+                   layers_[static_cast<std::size_t>(k - 1)].kind == LayerKind::dropout))
+    --k;
+  return std::max<Index>(k, 0);
+}
+
 Var LayerStack::forward(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
-                        std::span<ad::BatchNormState> norms, bool training) const {
-  return forward_range(tape, x, params, grad, norms, training, 0, static_cast<Index>(layers_.size()));
+                        std::span<ad::BatchNormState> norms, bool training, Rng* rng) const {
+  return forward_range(tape, x, params, grad, norms, training, 0, static_cast<Index>(layers_.size()), rng);
 }
 
 Var LayerStack::forward_prefix(Tape& tape, Var x, const ParameterStore& params, std::span<float> grad,
-                               std::span<ad::BatchNormState> norms, bool training, Index layer_count) const {
+                               std::span<ad::BatchNormState> norms, bool training, Index layer_count,
+                               Rng* rng) const {
   require(layer_count >= 0 && layer_count <= static_cast<Index>(layers_.size()),
           "network " + prefix_ + ": a prefix of " + std::to_string(layer_count) + " layers, the network has " +
               std::to_string(layers_.size()));
-  return forward_range(tape, x, params, grad, norms, training, 0, layer_count);
+  return forward_range(tape, x, params, grad, norms, training, 0, layer_count, rng);
 }
 
 Var LayerStack::forward_suffix(Tape& tape, Var h, const ParameterStore& params, std::span<float> grad,
-                               std::span<ad::BatchNormState> norms, bool training, Index first_layer) const {
+                               std::span<ad::BatchNormState> norms, bool training, Index first_layer,
+                               Rng* rng) const {
   require(first_layer >= 0 && first_layer <= static_cast<Index>(layers_.size()),
           "network " + prefix_ + ": layers from " + std::to_string(first_layer) + " on, the network has " +
               std::to_string(layers_.size()));
-  return forward_range(tape, h, params, grad, norms, training, first_layer, static_cast<Index>(layers_.size()));
+  return forward_range(tape, h, params, grad, norms, training, first_layer, static_cast<Index>(layers_.size()), rng);
 }
 
 Var LayerStack::forward_range(Tape& tape, Var h, const ParameterStore& params, std::span<float> grad,
-                              std::span<ad::BatchNormState> norms, bool training, Index first, Index last) const {
+                              std::span<ad::BatchNormState> norms, bool training, Index first, Index last,
+                              Rng* rng) const {
   const Index expected = first == 0 ? in_size_ : layers_[static_cast<std::size_t>(first - 1)].out_size;
   require(h.rows() == expected, "network " + prefix_ + ": input has " + std::to_string(h.rows()) + " rows, " +
                                     (first == 0 ? std::string("the network takes ")
@@ -131,6 +183,20 @@ Var LayerStack::forward_range(Tape& tape, Var h, const ParameterStore& params, s
       case LayerKind::activation:
         h = layer.activation == Activation::leaky_relu ? ad::leaky_relu(h, layer.slope) : activate(h, layer.activation);
         break;
+      case LayerKind::gaussian_noise:
+      case LayerKind::dropout: {
+        if (!training) break;
+        require(rng != nullptr, "network " + prefix_ + ": layer " + std::to_string(k) +
+                                    " draws noise in training, and no random stream was given");
+        if (layer.kind == LayerKind::dropout) {
+          h = ad::dropout(h, layer.noise, *rng, true);
+          break;
+        }
+        Matrix noise(h.rows(), h.cols());
+        fill_gaussian(noise, layer.noise, *rng);
+        h = ad::add(h, tape.constant(noise));
+        break;
+      }
     }
   }
   return h;
@@ -149,7 +215,9 @@ void LayerStack::initialize(ParameterStore& params, Rng& rng, float weight_std) 
     // Relu-like: the next activation after this layer (past any batch norm) is relu or leaky relu.
     bool relu_like = false;
     for (std::size_t j = k + 1; j < layers_.size(); ++j) {
-      if (layers_[j].kind == LayerKind::batch_norm) continue;
+      if (layers_[j].kind == LayerKind::batch_norm || layers_[j].kind == LayerKind::gaussian_noise ||
+          layers_[j].kind == LayerKind::dropout)
+        continue;
       relu_like = layers_[j].kind == LayerKind::activation &&
                   (layers_[j].activation == Activation::relu || layers_[j].activation == Activation::leaky_relu);
       break;
@@ -179,7 +247,9 @@ void LayerStack::initialize(ParameterStore& params, Rng& rng, float weight_std) 
         }
         params.matrix(layer.beta).setZero();
         break;
-      case LayerKind::activation: break;
+      case LayerKind::activation:
+      case LayerKind::gaussian_noise:
+      case LayerKind::dropout: break;
     }
   }
 }

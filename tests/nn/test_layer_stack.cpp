@@ -78,3 +78,65 @@ TEST_CASE("nn: LayerStack forward_prefix passes the layer checker", "[nn]") {
                        },
                        x);
 }
+
+namespace {
+// 5 -> dropout 0.3 -> noise 0.3 -> linear 6 -> leaky relu -> noise 0.5 -> linear 3; `regularized`
+// false: the same weight layers without the regularizers (the same parameter layout).
+nn::LayerStack make_noisy_stack(ParameterStore& params, bool regularized) {
+  nn::LayerStack stack("s", 5);
+  if (regularized) {
+    stack.add_dropout(0.3);
+    stack.add_gaussian_noise(0.3);
+  }
+  stack.add_linear(params, 6);
+  stack.add_activation(Activation::leaky_relu, 0.2f);
+  if (regularized) stack.add_gaussian_noise(0.5);
+  stack.add_linear(params, 3);
+  return stack;
+}
+}  // namespace
+
+TEST_CASE("nn: LayerStack noise and dropout act in training only, drawn from the given stream", "[nn]") {
+  Rng rng(25);
+  ParameterStore params, plain_params;
+  const nn::LayerStack stack = make_noisy_stack(params, true), plain = make_noisy_stack(plain_params, false);
+  stack.initialize(params, rng, 0.0f);
+  REQUIRE(plain_params.size() == params.size());  // the regularizers have no parameters
+  std::copy(params.values().begin(), params.values().end(), plain_params.values().begin());
+  CHECK(stack.penultimate_layers() == 4);  // the features before the last layer's noise
+  CHECK(plain.penultimate_layers() == 2);
+  const Matrix x = testing::random_matrix(5, 7, rng).cast<float>();
+  ad::Tape tape;
+  const auto run = [&](bool training, std::uint64_t seed) {
+    Rng draws(seed);
+    return Matrix(stack.forward(tape, tape.constant(x), params, {}, {}, training, &draws).value());
+  };
+  const Matrix clean = plain.forward(tape, tape.constant(x), plain_params, {}, {}, false).value();
+  CHECK(stack.forward(tape, tape.constant(x), params, {}, {}, false).value() == clean);  // evaluation: clean
+  CHECK(run(false, 1) == clean);
+  CHECK(run(true, 1) == run(true, 1));  // a function of the stream
+  CHECK(run(true, 1) != run(true, 2));
+  CHECK((run(true, 1) - clean).cwiseAbs().maxCoeff() > 0.1f);
+  CHECK_THROWS_WITH(stack.forward(tape, tape.constant(x), params, {}, {}, true),
+                    Catch::Contains("layer 0 draws noise in training, and no random stream was given"));
+  nn::LayerStack refused("r", 2);
+  CHECK_THROWS_WITH(refused.add_gaussian_noise(0.0), Catch::Contains("positive standard deviation"));
+  CHECK_THROWS_WITH(refused.add_dropout(1.0), Catch::Contains("dropout probability must be in (0, 1)"));
+}
+
+TEST_CASE("nn: LayerStack with noise and dropout in training passes the layer checker", "[nn][gradient]") {
+  Rng rng(26);
+  ParameterStore params;
+  const nn::LayerStack stack = make_noisy_stack(params, true);
+  stack.initialize(params, rng, 0.0f);
+  for (float& v : params.values()) v += 0.1f * static_cast<float>(rng.normal());
+  const Matrix x = testing::random_matrix(5, 3, rng).cast<float>();
+  // The same draws on every pass (a fresh stream each time), so the check sees one function:
+  // the noise is a constant shift and the dropout mask a constant scaling.
+  testing::check_layer("noisy layer stack", params,
+                       [&](ad::Tape& tape, ad::Var in, const ParameterStore& p, std::span<float> g) {
+                         Rng draws(7);
+                         return stack.forward(tape, in, p, g, {}, true, &draws);
+                       },
+                       x);
+}

@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
@@ -18,16 +19,27 @@ namespace {
 constexpr float kLeakySlope = 0.2f;
 constexpr float kDcganWeightStd = 0.02f;
 
+// The regularizers before one of the discriminator's weight layers (the first: on the example).
+void add_discriminator_regularizers(GanNetworks& n, bool first) {
+  if (n.options.dropout > 0.0) n.discriminator.add_dropout(n.options.dropout);
+  const double noise = first ? n.options.input_noise : n.options.hidden_noise;
+  if (noise > 0.0) n.discriminator.add_gaussian_noise(noise);
+}
+
 void build_mlp(GanNetworks& n, Index outputs) {
   for (Index h : n.options.hidden) {
     n.generator.add_linear(n.generator_store, h);
     n.generator.add_activation(Activation::relu);
   }
   n.generator.add_linear(n.generator_store, n.spec.dim);
-  for (auto h = n.options.hidden.rbegin(); h != n.options.hidden.rend(); ++h) {
-    n.discriminator.add_linear(n.discriminator_store, *h);
+  bool first = true;
+  for (Index h : n.options.discriminator_sizes()) {
+    add_discriminator_regularizers(n, first);
+    first = false;
+    n.discriminator.add_linear(n.discriminator_store, h);
     n.discriminator.add_activation(Activation::leaky_relu, kLeakySlope);
   }
+  add_discriminator_regularizers(n, first);
   n.discriminator.add_linear(n.discriminator_store, outputs);
 }
 
@@ -47,11 +59,14 @@ void build_dcgan(GanNetworks& n, Index outputs) {
   n.generator.add_activation(Activation::relu);
   n.generator.add_conv_transpose(n.generator_store, height / 2, width / 2, colors, 4, 2, 1);
   // Discriminator: (H, W, colors) -> (H/2, W/2, C) -> (H/4, W/4, 2C) -> outputs.
+  add_discriminator_regularizers(n, true);
   n.discriminator.add_conv(n.discriminator_store, height, width, c, 4, 2, 1);
   n.discriminator.add_activation(Activation::leaky_relu, kLeakySlope);
+  add_discriminator_regularizers(n, false);
   n.discriminator.add_conv(n.discriminator_store, height / 2, width / 2, 2 * c, 4, 2, 1);
   n.discriminator.add_batch_norm(n.discriminator_store, 2 * c);
   n.discriminator.add_activation(Activation::leaky_relu, kLeakySlope);
+  add_discriminator_regularizers(n, false);
   n.discriminator.add_linear(n.discriminator_store, outputs);
 }
 
@@ -75,6 +90,11 @@ Matrix evaluate_network(const nn::LayerStack& network, const ParameterStore& sto
     }
   });
   return out;
+}
+
+std::vector<Index> GanNetworkOptions::discriminator_sizes() const {
+  if (!discriminator_hidden.empty()) return discriminator_hidden;
+  return {hidden.rbegin(), hidden.rend()};
 }
 
 std::string architecture_name(GanArchitecture architecture) {
@@ -117,6 +137,11 @@ GanNetworks::GanNetworks(const DataSpec& data_spec, const GanNetworkOptions& net
       discriminator("discriminator", data_spec.dim) {
   require(options.latent >= 1, "GAN: latent size must be positive, got " + std::to_string(options.latent));
   require(options.channels >= 1, "GAN: channels must be positive, got " + std::to_string(options.channels));
+  require(options.input_noise >= 0.0 && options.hidden_noise >= 0.0,
+          "GAN: discriminator noise must be non-negative, got " + std::to_string(options.input_noise) + " and " +
+              std::to_string(options.hidden_noise));
+  require(options.dropout >= 0.0 && options.dropout < 1.0,
+          "GAN: discriminator dropout must be in [0, 1), got " + std::to_string(options.dropout));
   if (options.architecture == GanArchitecture::dcgan) {
     build_dcgan(*this, discriminator_outputs);
   } else {
@@ -151,11 +176,23 @@ void GanNetworks::initialize(Rng& rng) {
 }
 
 std::string GanNetworks::describe() const {
-  std::string text = "architecture=" + architecture_name(options.architecture) + ", latent=" + std::to_string(options.latent);
-  if (options.architecture == GanArchitecture::dcgan) return text + ", channels=" + std::to_string(options.channels);
-  std::vector<std::string> sizes;
-  for (Index h : options.hidden) sizes.push_back(std::to_string(h));
-  return text + ", hidden=" + join(sizes, ",");
+  const auto list = [](const std::vector<Index>& values) {
+    std::vector<std::string> sizes;
+    for (Index h : values) sizes.push_back(std::to_string(h));
+    return join(sizes, ",");
+  };
+  std::ostringstream text;
+  text << "architecture=" << architecture_name(options.architecture) << ", latent=" << options.latent;
+  if (options.architecture == GanArchitecture::dcgan) {
+    text << ", channels=" << options.channels;
+  } else {
+    text << ", hidden=" << list(options.hidden);
+    if (!options.discriminator_hidden.empty()) text << ", discriminator_hidden=" << list(options.discriminator_hidden);
+  }
+  if (options.input_noise > 0.0) text << ", input_noise=" << options.input_noise;
+  if (options.hidden_noise > 0.0) text << ", hidden_noise=" << options.hidden_noise;
+  if (options.dropout > 0.0) text << ", dropout=" << options.dropout;
+  return text.str();
 }
 
 void GanNetworks::save(const H5Group& g) const {
@@ -179,6 +216,12 @@ void save_network_options(const H5Group& g, const GanNetworkOptions& options) {
   g.set_attr("latent", static_cast<std::int64_t>(options.latent));
   g.set_attr("channels", static_cast<std::int64_t>(options.channels));
   g.set_attr("hidden", std::vector<std::int64_t>(options.hidden.begin(), options.hidden.end()));
+  if (!options.discriminator_hidden.empty())
+    g.set_attr("discriminator_hidden",
+               std::vector<std::int64_t>(options.discriminator_hidden.begin(), options.discriminator_hidden.end()));
+  g.set_attr("input_noise", options.input_noise);
+  g.set_attr("hidden_noise", options.hidden_noise);
+  g.set_attr("dropout", options.dropout);
 }
 
 GanNetworkOptions load_network_options(const H5Group& g) {
@@ -187,6 +230,11 @@ GanNetworkOptions load_network_options(const H5Group& g) {
   options.latent = read_int_attr(g, "latent", 1, INT64_MAX);  // sizes are checked against the stored blocks
   options.channels = read_int_attr(g, "channels", 1, INT64_MAX);
   options.hidden = read_sizes_attr(g, "hidden");
+  // Files written before the discriminator's own sizes and the regularizers existed have none.
+  if (g.has_attr("discriminator_hidden")) options.discriminator_hidden = read_sizes_attr(g, "discriminator_hidden");
+  if (g.has_attr("input_noise")) options.input_noise = read_real_attr(g, "input_noise", 0.0, 1e6);
+  if (g.has_attr("hidden_noise")) options.hidden_noise = read_real_attr(g, "hidden_noise", 0.0, 1e6);
+  if (g.has_attr("dropout")) options.dropout = read_real_attr(g, "dropout", 0.0, 1.0);
   return options;
 }
 

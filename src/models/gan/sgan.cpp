@@ -10,6 +10,12 @@
 #include "logp/models/gan/adversarial_loss.hpp"
 
 namespace logp {
+namespace {
+
+// The stream (split of the shard's) of the discriminator's Gaussian noise and dropout masks.
+constexpr std::uint64_t kNoiseStream = 0x4E4F495345ULL;  // "NOISE"
+
+}  // namespace
 
 template <class T>
 ad::BasicVar<T> sgan_unsupervised_loss(ad::BasicVar<T> real, ad::BasicVar<T> fake) {
@@ -174,21 +180,23 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
   if (player == Player::generator) {
     if (options_.supervised_only) return out;  // the baseline leaves the generator alone
     const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]
+    Rng noise = rng.split(kNoiseStream);  // the discriminator's noise and dropout, after the latents
     const ad::Var fake = networks_.generator.forward(tape, z, networks_.generator_store, grad, g_norms, true);
-    // D frozen. Feature matching stops at the penultimate layer; the last layer still runs on the
-    // generated features for the progress lines' D(G(z)) (its node gets no gradient).
-    const Index penultimate = static_cast<Index>(d_net.layers().size()) - 1;
+    // D frozen. Feature matching stops at the penultimate features (before the regularizers of the
+    // last layer); the rest still runs on the generated features for the progress lines' D(G(z))
+    // (its node gets no gradient).
+    const Index penultimate = d_net.penultimate_layers();
     ad::Var loss;
     ad::Var logits;  // [K, n]
     if (options_.generator_loss == SganGeneratorLoss::feature_matching) {
       const ad::Var real_features = tape.constant(  // [F, n], no gradient
-          d_net.forward_prefix(tape, tape.constant(real), d_store, {}, d_norms, true, penultimate).value());
-      const ad::Var fake_features = d_net.forward_prefix(tape, fake, d_store, {}, d_norms, true, penultimate);
+          d_net.forward_prefix(tape, tape.constant(real), d_store, {}, d_norms, true, penultimate, &noise).value());
+      const ad::Var fake_features = d_net.forward_prefix(tape, fake, d_store, {}, d_norms, true, penultimate, &noise);
       loss = sgan_feature_matching_loss(real_features, fake_features);
       logits = d_net.forward_suffix(tape, tape.constant(fake_features.value()), d_store, {}, d_norms, true,
-                                    penultimate);
+                                    penultimate, &noise);
     } else {
-      logits = d_net.forward(tape, fake, d_store, {}, d_norms, true);
+      logits = d_net.forward(tape, fake, d_store, {}, d_norms, true, &noise);
       loss = sgan_generator_loss(logits);
     }
     tape.backward(loss);
@@ -206,7 +214,11 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
     labelled.col(j) = labelled_x_.col(i);
     labels[static_cast<std::size_t>(j)] = labelled_y_[static_cast<std::size_t>(i)];
   }
-  const ad::Var labelled_logits = d_net.forward(tape, tape.constant(labelled), d_store, grad, d_norms, true);
+  // The discriminator's noise and dropout, after those draws: the labelled examples' first, so the
+  // supervised-only baseline draws the same noise on them as the semi-supervised model.
+  Rng noise = rng.split(kNoiseStream);
+  const ad::Var labelled_logits =
+      d_net.forward(tape, tape.constant(labelled), d_store, grad, d_norms, true, &noise);
   const ad::Var supervised = sgan_supervised_loss(labelled_logits, labels);
   ad::Var loss = supervised;
   if (options_.supervised_only) {  // D(x) of the progress lines: on the labelled examples
@@ -216,8 +228,8 @@ ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng,
     // The generator is frozen: its fakes enter as values.
     const ad::Var fake =
         networks_.generator.forward(tape, tape.constant(z), networks_.generator_store, {}, g_norms, true);
-    const ad::Var real_logits = d_net.forward(tape, tape.constant(real), d_store, grad, d_norms, true);
-    const ad::Var fake_logits = d_net.forward(tape, fake, d_store, grad, d_norms, true);
+    const ad::Var real_logits = d_net.forward(tape, tape.constant(real), d_store, grad, d_norms, true, &noise);
+    const ad::Var fake_logits = d_net.forward(tape, fake, d_store, grad, d_norms, true, &noise);
     loss = ad::add(supervised, sgan_unsupervised_loss(real_logits, fake_logits));
     out.real_output = discriminator_output_sum(ad::log_sum_exp(real_logits).value(), AdversarialLoss::non_saturating);
     out.fake_output = discriminator_output_sum(ad::log_sum_exp(fake_logits).value(), AdversarialLoss::non_saturating);

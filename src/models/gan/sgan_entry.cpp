@@ -10,6 +10,19 @@ class SganFit final : public AdversarialModelFit<SganModel, SganOptions> {
  public:
   SganFit() : AdversarialModelFit("sgan") {
     declare_network_options(options_, model_options_.network);
+    GanNetworkOptions& network = model_options_.network;
+    options_.add("discriminator-layers",
+                 "mlp: the discriminator's hidden sizes, e.g. 1000,500,250,250,250 (default: --hidden-layers "
+                 "reversed)",
+                 network.discriminator_hidden);
+    options_.add("input-noise", "discriminator: std of the Gaussian noise on its input in training (0: none)",
+                 network.input_noise, Range::non_negative);
+    options_.add("hidden-noise",
+                 "discriminator: std of the Gaussian noise on each hidden layer's input in training (0: none)",
+                 network.hidden_noise, Range::non_negative);
+    options_.add("discriminator-dropout",
+                 "discriminator: dropout probability before each weight layer in training (0: none)",
+                 network.dropout, Range::probability);
     options_.add_choice("generator-loss",
                         "the generator's loss: feature-matching (Salimans et al. 2016: the discriminator's "
                         "penultimate-layer means) or non-saturating",

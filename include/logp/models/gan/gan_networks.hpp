@@ -12,6 +12,13 @@
 //   (strided convolutions, no pooling; weights N(0, 0.02^2)).
 // Discrete data (binary, L levels) trains on x' = 2x/(L-1) - 1 with a tanh generator output;
 // real data trains on its own values with a linear output.
+//
+// Discriminator regularizers (Salimans et al. 2016, the semi-supervised GAN; off by default, and
+// only the sgan declares them): before each of the discriminator's weight layers, inverted
+// dropout with probability p (`dropout`), then Gaussian noise of standard deviation
+// `input_noise` on the input of the first weight layer (the example) and `hidden_noise` on the
+// input of every later one. Training only: the networks evaluate (classify, progress checks)
+// without them.
 #include <string>
 #include <vector>
 
@@ -31,6 +38,14 @@ struct GanNetworkOptions {
   Index latent = 64;                    // z ~ N(0, I_latent)
   std::vector<Index> hidden = {256, 512};  // mlp: the generator's hidden sizes (the discriminator's, reversed)
   Index channels = 32;                  // dcgan: C
+  std::vector<Index> discriminator_hidden;  // mlp: the discriminator's hidden sizes; empty: `hidden` reversed
+  double input_noise = 0.0;             // discriminator: std of the Gaussian noise on its input (0: none)
+  double hidden_noise = 0.0;            // discriminator: std of the noise on each later weight layer's input
+  double dropout = 0.0;                 // discriminator: drop probability before each weight layer (0: none)
+
+  // The discriminator's hidden sizes (mlp): discriminator_hidden, or hidden reversed.
+  std::vector<Index> discriminator_sizes() const;
+  bool regularized() const { return input_noise > 0.0 || hidden_noise > 0.0 || dropout > 0.0; }
 };
 
 std::string architecture_name(GanArchitecture architecture);  // "mlp" | "dcgan"
@@ -77,7 +92,9 @@ struct GanNetworks {
   Matrix discriminate(const Matrix& x) const;
 
   void initialize(Rng& rng);
-  // "architecture=dcgan, latent=64, channels=32" (or "hidden=256,512" for mlp).
+  // "architecture=dcgan, latent=64, channels=32" (or "hidden=256,512" for mlp), then any
+  // discriminator sizes and regularizers that are set ("discriminator_hidden=...,
+  // input_noise=0.3, hidden_noise=0.5, dropout=0.5").
   std::string describe() const;
   // Groups generator/, discriminator/ (parameters) and norms/ (running statistics) of g.
   void save(const H5Group& g) const;
@@ -90,7 +107,8 @@ struct GanNetworks {
 Matrix evaluate_network(const nn::LayerStack& network, const ParameterStore& store,
                         const std::vector<ad::BatchNormState>& norms, const Matrix& x);
 
-// Saves GanNetworkOptions as attributes of g and reads them back.
+// Saves GanNetworkOptions as attributes of g and reads them back (files without the
+// discriminator's sizes and regularizers read as `hidden` reversed and none).
 void save_network_options(const H5Group& g, const GanNetworkOptions& options);
 GanNetworkOptions load_network_options(const H5Group& g);
 

@@ -31,6 +31,14 @@
 // --supervised-only is the baseline of the same discriminator on the same labelled examples and
 // seed: the discriminator's loss is the supervised term alone, the generator is left as
 // initialized (its loss is 0 and its gradient empty).
+//
+// The discriminator's regularizers (Salimans et al. 2016: Gaussian noise on its input and on each
+// hidden layer's input, dropout; GanNetworkOptions) act in training only, in every one of its
+// passes (labelled, real, generated, the generator's feature matching) and in the baseline's
+// alike; classify() uses the clean network. Their draws come from split "NOISE" of the shard's
+// stream, taken after the shard's latents and labelled draws, in the order the passes run
+// (labelled, real, generated), so they are fixed by (seed, step, shard) for any thread count, and
+// the baseline draws the same noise on its labelled examples as the semi-supervised model.
 #include <cstdint>
 #include <memory>
 #include <span>
