@@ -3,11 +3,27 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <system_error>
 
 #include "logp/core/error.hpp"
 
 namespace logp {
+namespace {
+
+// Temporary path -> target of every AtomicOutput alive in this process.
+struct LiveOutputs {
+  std::mutex mutex;
+  std::map<std::string, std::string> targets;
+};
+
+LiveOutputs& live_outputs() {
+  static LiveOutputs outputs;
+  return outputs;
+}
+
+}  // namespace
 
 AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
   const std::filesystem::path path(target_);
@@ -19,6 +35,9 @@ AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
   name += ".tmp-";
   name += std::to_string(::getpid());
   temp_ = (dir / name).string();
+  LiveOutputs& live = live_outputs();
+  const std::lock_guard<std::mutex> lock(live.mutex);
+  live.targets[temp_] = target_;
 }
 
 AtomicOutput::~AtomicOutput() {
@@ -26,6 +45,16 @@ AtomicOutput::~AtomicOutput() {
     std::error_code ignored;
     std::filesystem::remove(temp_, ignored);
   }
+  LiveOutputs& live = live_outputs();
+  const std::lock_guard<std::mutex> lock(live.mutex);
+  live.targets.erase(temp_);
+}
+
+std::string AtomicOutput::target_of(const std::string& path) {
+  LiveOutputs& live = live_outputs();
+  const std::lock_guard<std::mutex> lock(live.mutex);
+  const auto found = live.targets.find(path);
+  return found == live.targets.end() ? path : found->second;
 }
 
 void AtomicOutput::commit() {

@@ -1,29 +1,39 @@
 #include "logp/io/h5.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "logp/core/error.hpp"
+#include "logp/io/atomic_output.hpp"
 
 namespace logp {
 
-// Owns one hid_t and closes it with the right H5*close.
+// Owns one hid_t and closes it with the right H5*close. For a file made by H5File::create,
+// disk_path is where flush() writes the in-memory image.
 class H5Object {
  public:
   using Closer = herr_t (*)(hid_t);
-  H5Object(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  H5Object(hid_t id, Closer closer, std::string disk_path = "")
+      : id_(id), closer_(closer), disk_path_(std::move(disk_path)) {}
   ~H5Object() {
     if (id_ >= 0) closer_(id_);
   }
   H5Object(const H5Object&) = delete;
   H5Object& operator=(const H5Object&) = delete;
   hid_t id() const { return id_; }
+  const std::string& disk_path() const { return disk_path_; }
 
  private:
   hid_t id_;
   Closer closer_;
+  std::string disk_path_;
 };
 
 namespace {
@@ -157,6 +167,51 @@ hid_t open_target(hid_t group, const std::string& dataset, const std::string& wh
 
 // ---- H5File ----
 
+namespace {
+
+// A file descriptor closed on every path.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+int open_for_writing(const std::string& disk_path, const std::string& name) {
+  const int fd = ::open(disk_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error(name + ": cannot create the file (" + std::strerror(errno) + ")");
+  return fd;
+}
+
+// Writes all of `bytes` to a new file at disk_path; errors name the file as `name`.
+void write_whole_file(const std::string& disk_path, const std::vector<char>& bytes, const std::string& name) {
+  Fd fd(open_for_writing(disk_path, name));
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t wrote = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0)
+      throw Error(name + ": cannot write the file (" + std::string(wrote < 0 ? std::strerror(errno) : "no progress") +
+                  "); nothing was written");
+    done += static_cast<std::size_t>(wrote);
+  }
+  if (::close(fd.release()) != 0)
+    throw Error(name + ": cannot write the file (" + std::strerror(errno) + "); nothing was written");
+}
+
+}  // namespace
+
 H5File::H5File(std::shared_ptr<H5Object> handle, std::string path)
     : handle_(std::move(handle)), path_(std::move(path)) {}
 
@@ -168,10 +223,24 @@ H5File H5File::open(const std::string& path, bool writable) {
   return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
 }
 
+// create() builds the file in memory (HDF5's core driver) and flush() writes the finished image
+// to disk with plain POSIX writes. HDF5 itself never writes to disk, so a full disk or a file size
+// limit is one clean Error from flush(), naming the file, instead of a failure inside HDF5: HDF5
+// 1.10 frees a file whose close failed but keeps its id, and its exit handler then crashes
+// (CVE-2020-10812, fixed in 1.14.1). The cost: the file is held in memory, and twice while flush()
+// copies the image out. create() makes (truncates) the file on disk at once, so an unwritable
+// place fails before the work; nothing else reaches disk without flush(). Messages name
+// AtomicOutput::target_of(path): the target, not the hidden temporary.
 H5File H5File::create(const std::string& path) {
-  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) throw Error(path + ": cannot create HDF5 file (is the directory writable?)");
-  return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
+  const std::string name = AtomicOutput::target_of(path);
+  Fd probe(open_for_writing(path, name));  // fail now if the place is not writable
+  Scoped access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  constexpr size_t kIncrement = std::size_t{1} << 22;  // the in-memory image grows 4 MB at a time
+  if (!access.ok() || H5Pset_fapl_core(access.get(), kIncrement, /*backing_store=*/0) < 0)
+    throw Error(name + ": cannot set up HDF5's in-memory file driver");
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get());
+  if (id < 0) throw Error(name + ": cannot create HDF5 file");
+  return H5File(std::make_shared<H5Object>(id, H5Fclose, path), name);
 }
 
 H5Group H5File::root() const {
@@ -180,7 +249,17 @@ H5Group H5File::root() const {
   return H5Group(std::make_shared<H5Object>(id, H5Gclose), path_, "/");
 }
 
-void H5File::flush() const { check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush"); }
+void H5File::flush() const {
+  check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush");
+  const std::string& disk_path = handle_->disk_path();
+  if (disk_path.empty()) return;
+  const ssize_t size = H5Fget_file_image(handle_->id(), nullptr, 0);
+  if (size < 0) throw Error(path_ + ": cannot get the HDF5 file image");
+  std::vector<char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(handle_->id(), image.data(), image.size()) != size)
+    throw Error(path_ + ": cannot get the HDF5 file image");
+  write_whole_file(disk_path, image, path_);
+}
 
 // ---- H5Group ----
 
