@@ -36,6 +36,18 @@ class GzInput {
     }
   }
 
+  // The bytes left after what has been read (0 at the end of the file), counted in pieces.
+  std::uint64_t count_rest() {
+    std::vector<unsigned char> piece(1 << 16);
+    std::uint64_t rest = 0;
+    for (;;) {
+      const int got = gzread(file_, piece.data(), static_cast<unsigned>(piece.size()));
+      if (got < 0) throw Error(path_ + ": corrupt gzip stream after the IDX values");
+      if (got == 0) return rest;
+      rest += static_cast<std::uint64_t>(got);
+    }
+  }
+
   // Reads `bytes` bytes in pieces, so that a corrupt header claiming a huge size fails at the
   // end of the file instead of allocating it all first.
   std::vector<std::uint8_t> read_bytes(std::uint64_t bytes, const char* what) {
@@ -92,6 +104,9 @@ IdxArray read_idx(const std::string& path) {
     for (std::uint64_t k = 0; k < n; ++k)
       array.floats[k] = std::bit_cast<float>(big_endian_u32(raw.data() + 4 * k));
   }
+  if (const std::uint64_t rest = in.count_rest(); rest > 0)
+    throw Error(path + ": " + std::to_string(rest) + " bytes after the " + std::to_string(n) +
+                " values its header declares (trailing data, or wrong dimensions in the header?)");
   return array;
 }
 
