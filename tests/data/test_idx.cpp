@@ -81,3 +81,12 @@ TEST_CASE("idx: bytes after the declared values are refused, with the file and t
   write_text(dir.file("exact"), idx_bytes(0x08, {3, 2, 2}, kPixels));
   CHECK(read_idx(dir.file("exact")).bytes.size() == 12);
 }
+
+TEST_CASE("idx: a header whose sizes overflow 64 bits is refused before anything is allocated", "[data][idx][errors]") {
+  TempDir dir;
+  // 2^31 * 2^31 * 2 float32 values: 2^63 values, 2^65 bytes (which used to wrap to 0).
+  write_text(dir.file("floats"), idx_bytes(0x0D, {1u << 31, 1u << 31, 2}, ""));
+  CHECK_THROWS_WITH(read_idx(dir.file("floats")), Catch::Contains("floats: its header declares more values"));
+  write_text(dir.file("bytes"), idx_bytes(0x08, {65536, 65536, 65536, 65536, 2}, ""));
+  CHECK_THROWS_WITH(read_idx(dir.file("bytes")), Catch::Contains("bytes: its header declares more values"));
+}
