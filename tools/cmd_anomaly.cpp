@@ -139,6 +139,8 @@ std::string metric_text(const MetricWithInterval& m) {
 }
 
 void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
+  if (!options.out.empty() && !is_score_file_name(options.out))
+    throw UsageError("--out " + options.out + ": give a .csv or .h5 file name");
   refuse_outputs_over_inputs({{"--model", options.model},
                               {"--data", options.data},
                               {"--background", options.background},

@@ -16,24 +16,25 @@
 namespace logp {
 
 // Owns one hid_t and closes it with the right H5*close. For a file made by H5File::create,
-// disk_path is where flush() writes the in-memory image.
+// disk_path is where its in-memory image goes: written by H5File::flush(), or, for a file never
+// flushed, when it closes (best effort: errors there cannot be reported).
 class H5Object {
  public:
   using Closer = herr_t (*)(hid_t);
   H5Object(hid_t id, Closer closer, std::string disk_path = "")
       : id_(id), closer_(closer), disk_path_(std::move(disk_path)) {}
-  ~H5Object() {
-    if (id_ >= 0) closer_(id_);
-  }
+  ~H5Object();
   H5Object(const H5Object&) = delete;
   H5Object& operator=(const H5Object&) = delete;
   hid_t id() const { return id_; }
   const std::string& disk_path() const { return disk_path_; }
+  void mark_flushed() { flushed_ = true; }
 
  private:
   hid_t id_;
   Closer closer_;
   std::string disk_path_;
+  bool flushed_ = false;
 };
 
 namespace {
@@ -223,14 +224,7 @@ H5File H5File::open(const std::string& path, bool writable) {
   return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
 }
 
-// create() builds the file in memory (HDF5's core driver) and flush() writes the finished image
-// to disk with plain POSIX writes. HDF5 itself never writes to disk, so a full disk or a file size
-// limit is one clean Error from flush(), naming the file, instead of a failure inside HDF5: HDF5
-// 1.10 frees a file whose close failed but keeps its id, and its exit handler then crashes
-// (CVE-2020-10812, fixed in 1.14.1). The cost: the file is held in memory, and twice while flush()
-// copies the image out. create() makes (truncates) the file on disk at once, so an unwritable
-// place fails before the work; nothing else reaches disk without flush(). Messages name
-// AtomicOutput::target_of(path): the target, not the hidden temporary.
+// In memory (the core driver, no backing store), written to disk only by flush(): h5.hpp says why.
 H5File H5File::create(const std::string& path) {
   const std::string name = AtomicOutput::target_of(path);
   Fd probe(open_for_writing(path, name));  // fail now if the place is not writable
@@ -249,16 +243,39 @@ H5Group H5File::root() const {
   return H5Group(std::make_shared<H5Object>(id, H5Gclose), path_, "/");
 }
 
-void H5File::flush() const {
-  check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush");
-  const std::string& disk_path = handle_->disk_path();
-  if (disk_path.empty()) return;
-  const ssize_t size = H5Fget_file_image(handle_->id(), nullptr, 0);
-  if (size < 0) throw Error(path_ + ": cannot get the HDF5 file image");
+namespace {
+
+// Writes the in-memory file `id` to disk_path; errors name the file as `name`.
+void write_image(hid_t id, const std::string& disk_path, const std::string& name) {
+  check(H5Fflush(id, H5F_SCOPE_GLOBAL), name + ": cannot flush");
+  const ssize_t size = H5Fget_file_image(id, nullptr, 0);
+  if (size < 0) throw Error(name + ": cannot get the HDF5 file image");
   std::vector<char> image(static_cast<std::size_t>(size));
-  if (H5Fget_file_image(handle_->id(), image.data(), image.size()) != size)
-    throw Error(path_ + ": cannot get the HDF5 file image");
-  write_whole_file(disk_path, image, path_);
+  if (H5Fget_file_image(id, image.data(), image.size()) != size) throw Error(name + ": cannot get the HDF5 file image");
+  write_whole_file(disk_path, image, name);
+}
+
+}  // namespace
+
+H5Object::~H5Object() {
+  if (id_ < 0) return;
+  if (!disk_path_.empty() && !flushed_) {
+    try {
+      write_image(id_, disk_path_, disk_path_);
+    } catch (const Error&) {  // unreported: writers call flush()
+    }
+  }
+  closer_(id_);
+}
+
+void H5File::flush() const {
+  const std::string& disk_path = handle_->disk_path();
+  if (disk_path.empty()) {
+    check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush");
+    return;
+  }
+  handle_->mark_flushed();  // tried once: the close does not try again
+  write_image(handle_->id(), disk_path, path_);
 }
 
 // ---- H5Group ----

@@ -69,7 +69,7 @@ TEST_CASE("usage errors found after parsing exit 2, like CLI11's own", "[cli][us
            "score --model " + model + " --model " + model + " --data " + data + " --out s.csv",  // two models, one --out
            "encode --model " + model + " --data " + data + " --out z.txt",
            "anomaly --model " + model + " --data " + data + " --roc r.csv",                 // --roc without labels
-           "benchmark",                                                                      // no --suite
+           std::string("benchmark"),                                                         // no --suite
        }) {
     const CliResult run = run_cli(args);
     INFO(args);
