@@ -7,6 +7,10 @@
 
 #include "logp/core/error.hpp"
 
+namespace logp {
+class OptionList;
+}
+
 namespace logp::cli {
 
 // Exit codes (main.cpp): 0 success, 1 failure, 2 usage error. A UsageError is a mistake in the
@@ -52,6 +56,7 @@ using Commands = std::vector<Command>;
 void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_data_import_command(CLI::App& data, Commands& commands, const GlobalOptions& global);  // under `data`
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_fit_features_command(CLI::App& fit, Commands& commands, const GlobalOptions& global);  // under `fit`
 // `logp fit --model NAME ...` rewritten as `logp fit NAME ...` (argv as strings, argv[0] first).
 std::vector<std::string> rewrite_fit_model_option(std::vector<std::string> args);
 void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
@@ -64,6 +69,10 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
 void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_classify_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_data_transform_commands(CLI::App& data, Commands& commands, const GlobalOptions& global);  // perturb, select
+
+// Declared options as CLI11 options: the same names, help and defaults; a bad value is a usage
+// error naming the option. `options` must outlive `app`.
+void add_option_list(CLI::App& app, const OptionList& options);
 
 // The command line as typed, for provenance records.
 const std::string& command_line();

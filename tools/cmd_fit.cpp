@@ -59,26 +59,6 @@ void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global
   }
 }
 
-// The entry's options as CLI11 options: the same names, help and defaults; a bad value is a
-// usage error naming the option.
-void add_model_options(CLI::App& app, const OptionList& options) {
-  for (const OptionSpec& spec : options.specs()) {
-    const std::string flag = "--" + spec.name;
-    const auto set = [&spec](const std::string& text) {
-      try {
-        spec.set(text);
-      } catch (const Error& e) {
-        throw CLI::ValidationError(e.what());
-      }
-    };
-    if (spec.is_flag) {
-      app.add_flag_callback(flag, [set] { set(""); }, spec.help);
-      continue;
-    }
-    app.add_option_function<std::string>(flag, set, spec.help)->default_str(spec.default_text)->type_name(spec.type_name);
-  }
-}
-
 }  // namespace
 
 void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
@@ -94,9 +74,10 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
     sub->add_option("--data", target->data, "logp dataset file")->required();
     sub->add_option("--split", target->split, "split to fit on")->capture_default_str();
     sub->add_option("--out", target->out, "model file to write")->required();
-    add_model_options(*sub, model_fit->options());
+    add_option_list(*sub, model_fit->options());
     commands.push_back({sub, [model_fit, target, &global] { run_fit(*model_fit, *target, global); }});
   }
+  add_fit_features_command(*fit, commands, global);
 }
 
 // `logp fit --model NAME ...` (the older form) is `logp fit NAME ...`.

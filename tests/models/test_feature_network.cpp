@@ -8,43 +8,24 @@
 #include "logp/core/error.hpp"
 #include "logp/core/rng.hpp"
 #include "logp/models/features/feature_network.hpp"
+#include "support/labelled_images.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace logp;
 
-namespace {
-
-// 8 x 8 binary images: class 0 has its ink mostly in the top half, class 1 in the bottom half,
-// class 2 in the left half (pixels on with probability 0.7 there and 0.1 elsewhere).
-void make_images(Index n, std::uint64_t seed, Matrix& x, std::vector<std::int64_t>& labels) {
-  Rng rng(seed);
-  x.resize(64, n);
-  labels.resize(static_cast<size_t>(n));
-  for (Index j = 0; j < n; ++j) {
-    const std::int64_t label = static_cast<std::int64_t>(rng.uniform_index(3));
-    labels[static_cast<size_t>(j)] = label;
-    for (Index y = 0; y < 8; ++y)
-      for (Index c = 0; c < 8; ++c) {
-        const bool inked = label == 0 ? y < 4 : label == 1 ? y >= 4 : c < 4;
-        x(y * 8 + c, j) = rng.uniform() < (inked ? 0.7 : 0.1) ? 1.0f : 0.0f;
-      }
-  }
-}
-
-DataSpec image_spec() { return DataSpec{DataKind::binary, 2, 64, {8, 8, 1}}; }
-
-}  // namespace
+using logp::testing::labelled_image_spec;
+using logp::testing::make_labelled_images;
 
 TEST_CASE("feature network: learns, is thread-count independent, and saves", "[feature-network]") {
   Matrix train, test;
   std::vector<std::int64_t> train_labels, test_labels;
-  make_images(600, 1, train, train_labels);
-  make_images(300, 2, test, test_labels);
+  make_labelled_images(600, 1, train, train_labels);
+  make_labelled_images(300, 2, test, test_labels);
   const FeatureNetworkOptions options{.channels1 = 4, .channels2 = 8, .features = 16, .epochs = 4,
                                       .batch_size = 32, .shard_size = 8, .learning_rate = 3e-3, .seed = 5};
   const auto trained = [&](int threads) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
-    FeatureNetwork network(image_spec(), 3, options);
+    FeatureNetwork network(labelled_image_spec(), 3, options);
     CHECK(network.accuracy(test, test_labels) < 0.6);  // untrained: about chance (1/3)
     std::vector<double> losses;
     network.train(train, train_labels, [&](int, double loss) { losses.push_back(loss); });
@@ -60,6 +41,9 @@ TEST_CASE("feature network: learns, is thread-count independent, and saves", "[f
   CHECK(features.cols() == 300);
   CHECK(features.minCoeff() >= 0.0);  // relu
   CHECK(features == two.features(test));
+  // A column's features do not depend on N or on its neighbours (fixed-width, padded blocks).
+  CHECK(one.features(test.middleCols(100, 1)) == features.col(100));
+  CHECK(one.features(test.rightCols(45)) == features.rightCols(45));
 
   logp::testing::TempDir dir;
   one.set_record({.data_file = "images.h5", .train_examples = 600, .test_examples = 300,

@@ -53,17 +53,22 @@ struct FeatureNetwork::Impl {
     return {f, lp};
   }
 
-  // Applies fn(first, count, features, log_probs) over fixed blocks of 256 columns in parallel.
+  // Applies fn(first, count, features, log_probs) over blocks of exactly 256 columns in parallel
+  // (the last block padded with copies of its first column; fn reads the first count columns), so
+  // every GEMM has the same width whatever N is.
   void evaluate(const Matrix& x, const std::function<void(Index, Index, const Matrix&, const Matrix&)>& fn) const {
     constexpr Index kBlock = 256;
     const Index blocks = (x.cols() + kBlock - 1) / kBlock;
     tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
       ad::Tape tape;
       std::vector<float> scratch(static_cast<size_t>(store.size()));  // unused gradients
+      Matrix block(x.rows(), kBlock);
       for (Index b = range.begin(); b < range.end(); ++b) {
         tape.clear();
         const Index first = b * kBlock, count = std::min(kBlock, x.cols() - first);
-        const auto [f, lp] = forward(tape, x.middleCols(first, count), scratch);
+        block.leftCols(count) = x.middleCols(first, count);
+        for (Index j = count; j < kBlock; ++j) block.col(j) = x.col(first);
+        const auto [f, lp] = forward(tape, block, scratch);
         fn(first, count, f.value(), lp.value());
       }
     }, tbb::simple_partitioner());
@@ -152,7 +157,7 @@ MatrixD FeatureNetwork::features(const Matrix& x) const {
                                            ", the network takes " + std::to_string(impl_->spec.dim));
   MatrixD out(impl_->options.features, x.cols());
   impl_->evaluate(x, [&](Index first, Index count, const Matrix& f, const Matrix&) {
-    out.middleCols(first, count) = f.cast<double>();
+    out.middleCols(first, count) = f.leftCols(count).cast<double>();
   });
   return out;
 }

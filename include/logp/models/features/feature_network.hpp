@@ -12,6 +12,7 @@
 // Inputs are pixel values times input_scale (1/(levels-1) for discrete data, 1 for real).
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@
 #include "logp/data/data_spec.hpp"
 
 namespace logp {
+
+class DatasetSplit;
+class OptionList;
 
 struct FeatureNetworkOptions {
   Index channels1 = 16;
@@ -32,6 +36,10 @@ struct FeatureNetworkOptions {
   double learning_rate = 1e-3;  // Adam
   std::uint64_t seed = 0;
 };
+
+// The options above as declared options (`logp fit features` reads them; names as on the
+// command line, defaults from the struct). The list refers to `options`, which must outlive it.
+OptionList feature_network_option_list(FeatureNetworkOptions& options);
 
 // How the network was trained, stored with it.
 struct FeatureNetworkRecord {
@@ -54,7 +62,8 @@ class FeatureNetwork {
   void train(const Matrix& x, const std::vector<std::int64_t>& labels,
              const std::function<void(int epoch, double loss)>& progress = {});
 
-  // x: D x N -> F x N penultimate activations (double). TBB-parallel over fixed blocks.
+  // x: D x N -> F x N penultimate activations (double). TBB-parallel over blocks of a fixed
+  // width (the last one padded), so a column's features do not depend on N or on its neighbours.
   MatrixD features(const Matrix& x) const;
   // Fraction of x's columns classified as their label.
   double accuracy(const Matrix& x, const std::vector<std::int64_t>& labels) const;
@@ -72,5 +81,12 @@ class FeatureNetwork {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Trains a network on the labelled `train` split (K = largest label + 1 classes) and measures its
+// accuracy on the labelled `test` split; the record names data_file. log gets one line per epoch
+// (mean training cross-entropy, nats/example). Errors name the split when labels are missing or
+// out of range.
+FeatureNetwork fit_feature_network(const DatasetSplit& train, const DatasetSplit& test, const std::string& data_file,
+                                   const FeatureNetworkOptions& options, std::ostream& log);
 
 }  // namespace logp
