@@ -5,11 +5,41 @@
 #include <string>
 #include <vector>
 
+#include "logp/core/error.hpp"
+
 namespace logp {
 class OptionList;
 }
 
 namespace logp::cli {
+
+// Exit codes (main.cpp): 0 success, 1 failure, 2 usage error. A UsageError is a mistake in the
+// command line found after parsing (options that conflict, an output onto an input); main prints
+// it like any error but exits 2, as for CLI11's own parse errors.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A file named on the command line, with the option that named it ("--out").
+struct FileArgument {
+  std::string option;
+  std::string path;
+};
+using FileArguments = std::vector<FileArgument>;
+
+// Every verb calls this before any work: an output that is the same file as an input (by inode,
+// io/same_file.hpp: hard links and symlinks too) or the same file as another output is a
+// UsageError naming both options. Empty paths (options not given) are skipped.
+void refuse_outputs_over_inputs(const FileArguments& inputs, const FileArguments& outputs);
+
+// Validators with one short message ("-n: 0 is not a positive integer"); CLI11's own ranges print
+// their bounds as 300-digit numbers. Integers are checked as 64-bit; the option's own type may
+// be narrower (CLI11 then refuses the conversion).
+CLI::Validator positive_integer();      // 1, 2, ...
+CLI::Validator non_negative_integer();  // 0, 1, ...
+CLI::Validator positive_number();       // finite and > 0
+CLI::Validator number_between(double low, double high);  // finite, in [low, high]
 
 struct GlobalOptions {
   int threads = 0;     // 0: all cores (TBB's default)

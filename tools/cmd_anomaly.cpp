@@ -63,7 +63,7 @@ void append(AnomalyScores& to, const AnomalyScores& more) {
 ScoredExamples score_examples(const AnomalyOptions& options, AnomalyScoreKind kind, const Model& model,
                               const DensityModel* background) {
   if (!options.anomaly_labels.empty() && !options.outliers.empty())
-    throw Error("give either --anomaly-labels or --outliers, not both");
+    throw UsageError("give either --anomaly-labels or --outliers, not both");
   const DatasetSplit data = DatasetSplit::open(options.data, options.split);
   ScoredExamples scored;
   scored.scores = anomaly_scores(kind, model, background, data, options.chunk);
@@ -139,6 +139,14 @@ std::string metric_text(const MetricWithInterval& m) {
 }
 
 void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
+  if (!options.out.empty() && !is_score_file_name(options.out))
+    throw UsageError("--out " + options.out + ": give a .csv or .h5 file name");
+  refuse_outputs_over_inputs({{"--model", options.model},
+                              {"--data", options.data},
+                              {"--background", options.background},
+                              {"--outliers", options.outliers},
+                              {"--reference-data", options.reference_data}},
+                             {{"--out", options.out}, {"--roc", options.roc}});
   const std::unique_ptr<Model> model = load_model(options.model);
   const auto* density = dynamic_cast<const DensityModel*>(model.get());
   const AnomalyScoreKind kind = options.score.empty()
@@ -146,15 +154,15 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
                                     : parse_anomaly_score_kind(options.score);
   std::unique_ptr<DensityModel> background;
   if (kind == AnomalyScoreKind::likelihood_ratio) {
-    if (options.background.empty()) throw Error("--score likelihood-ratio needs --background MODEL (logp data perturb, then logp fit)");
+    if (options.background.empty()) throw UsageError("--score likelihood-ratio needs --background MODEL (logp data perturb, then logp fit)");
     background = load_density_model(options.background);
   } else if (!options.background.empty()) {
-    throw Error("--background is used only with --score likelihood-ratio");
+    throw UsageError("--background is used only with --score likelihood-ratio");
   }
   if (options.typicality_batch > 0 && !density)
     throw Error("the typicality test needs a model with a likelihood; " + std::string(model->type()) + " has none");
   if (!options.roc.empty() && options.anomaly_labels.empty() && options.outliers.empty())
-    throw Error("--roc needs labels: give --anomaly-labels or --outliers");
+    throw UsageError("--roc needs labels: give --anomaly-labels or --outliers");
 
   const ScoredExamples scored = score_examples(options, kind, *model, background.get());
   const bool labelled = !scored.labels.empty();
@@ -256,7 +264,7 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
   anomaly->add_option("--out", o->out, "per-example scores: .csv or .h5, input order (outliers after data)");
   anomaly->add_option("--roc", o->roc, "ROC curve as CSV threshold,fpr,tpr");
   anomaly->add_option("--typicality-batch", o->typicality_batch, "typicality test on batches of this size")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   anomaly->add_option("--reference-data", o->reference_data,
                       "typicality: in-distribution dataset file (default: the one the model was fitted on)");
   anomaly->add_option("--reference-split", o->reference_split,
@@ -266,11 +274,11 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
   anomaly->add_option("--typicality-batches", o->typicality_batches, "bootstrapped batches")
       ->capture_default_str()->check(CLI::Range(Index{2}, Index{10000000}));
   anomaly->add_option("--confidence", o->confidence, "level of intervals; the typicality alpha is 1 - confidence")
-      ->capture_default_str()->check(CLI::Range(0.5, 0.9999));
+      ->capture_default_str()->check(number_between(0.5, 0.9999));
   anomaly->add_option("--bootstrap", o->bootstrap, "bootstrap resamples for metric intervals")
       ->capture_default_str()->check(CLI::Range(Index{2}, Index{1000000}));
   anomaly->add_option("--seed", o->seed, "seed of the bootstrap and typicality batches")->capture_default_str();
-  anomaly->add_option("--chunk", o->chunk, "examples read from disk at a time")->capture_default_str()->check(CLI::PositiveNumber);
+  anomaly->add_option("--chunk", o->chunk, "examples read from disk at a time")->capture_default_str()->check(positive_integer());
   commands.push_back({anomaly, [o, &global] { run_anomaly(*o, global); }});
 }
 

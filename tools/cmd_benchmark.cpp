@@ -43,14 +43,18 @@ void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global)
       std::cout << name << ": " << bench::load_suite(name).description << "\n";
     return;
   }
-  require(!options.suite.empty(), "give --suite NAME (built-in: " + join(bench::builtin_suite_names(), ", ") +
-                                      ") or --suite FILE.json");
+  if (options.suite.empty())
+    throw UsageError("give --suite NAME (built-in: " + join(bench::builtin_suite_names(), ", ") + ") or --suite FILE.json");
   const bench::Suite suite = bench::load_suite(options.suite);
   if (options.print_suite) {
     std::cout << suite.definition.dump(2) << "\n";
     return;
   }
   const std::string out_dir = options.out.empty() ? "benchmark-results/" + suite.name : options.out;
+  const std::string json_path = out_dir + "/report.json", markdown_path = out_dir + "/report.md",
+                    html_path = out_dir + "/report.html";
+  refuse_outputs_over_inputs({{"--suite", options.suite}},
+                             {{"--out", json_path}, {"--out", markdown_path}, {"--out", html_path}});
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw Error(out_dir + ": cannot create the output directory: " + ec.message());
@@ -65,8 +69,6 @@ void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global)
   run.progress = &std::cerr;
   const nlohmann::json report = bench::run_suite(suite, run);
 
-  const std::string json_path = out_dir + "/report.json", markdown_path = out_dir + "/report.md",
-                    html_path = out_dir + "/report.html";
   write_text(json_path, report.dump(2) + "\n");
   write_text(markdown_path, bench::render_markdown(report));
   write_text(html_path, bench::render_html(report));
@@ -100,7 +102,7 @@ void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOption
                         "step results, reused when a step's configuration is unchanged (default: OUT/runs)");
   benchmark->add_option("--epochs", options->max_epochs,
                         "fast runs: replace every model's \"epochs\" fit option by this (0: as in the suite)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   benchmark->add_flag("--print-suite", options->print_suite, "print the suite's JSON (to copy and edit) and exit");
   benchmark->add_flag("--list", options->list, "list the built-in suites and exit");
   commands.push_back({benchmark, [options, &global] { run_benchmark(*options, global); }});

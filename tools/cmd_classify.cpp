@@ -90,7 +90,7 @@ void add_classify_command(CLI::App& app, Commands& commands, const GlobalOptions
   classify->add_option("--split", options->split, "split to classify")->capture_default_str();
   classify->add_option("--chunk", options->chunk, "examples read from disk at a time")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   commands.push_back({classify, [options, &global] { run_classify(*options, global); }});
 }
 

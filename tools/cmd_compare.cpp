@@ -52,7 +52,7 @@ std::string canonical_where(const std::string& where) {
 std::vector<Entry> collect_entries(const CompareOptions& options, Index& dim, std::string& data_where) {
   std::vector<Entry> entries;
   if (!options.models.empty() && options.data.empty())
-    throw Error("--model needs --data (the examples to score the models on)");
+    throw UsageError("--model needs --data (the examples to score the models on)");
   if (!options.data.empty()) {
     const DatasetSplit data = DatasetSplit::open(options.data, options.split);
     data_where = data.where();
@@ -72,7 +72,7 @@ std::vector<Entry> collect_entries(const CompareOptions& options, Index& dim, st
   }
   if (entries.size() < 2)
     throw Error("compare needs at least two models (--model and --scores together), got " + std::to_string(entries.size()));
-  if (dim <= 0) throw Error("D is unknown for bits/dim: give --data or --dim");
+  if (dim <= 0) throw UsageError("D is unknown for bits/dim: give --data or --dim");
 
   const Entry& first = entries.front();
   for (const Entry& e : entries) {
@@ -228,16 +228,16 @@ void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions&
   compare->add_option("--scores", options->scores, "per-example files from `logp score --out` (.csv or .h5)");
   compare->add_option("--data", options->data, "logp dataset file (needed with --model; gives D)");
   compare->add_option("--split", options->split, "split to score")->capture_default_str();
-  compare->add_option("--dim", options->dim, "D for bits/dim when only --scores are given")->check(CLI::PositiveNumber);
+  compare->add_option("--dim", options->dim, "D for bits/dim when only --scores are given")->check(positive_integer());
   compare->add_flag("--allow-mixed-kinds", options->allow_mixed_kinds,
                     "rank bounds or estimates against exact log-likelihoods (labelled in the output)");
   compare->add_option("--confidence", options->confidence, "level of the intervals")
-      ->capture_default_str()->check(CLI::Range(0.5, 0.9999));
+      ->capture_default_str()->check(number_between(0.5, 0.9999));
   compare->add_option("--bootstrap", options->bootstrap, "bootstrap resamples")
       ->capture_default_str()->check(CLI::Range(Index{2}, Index{1000000}));
   compare->add_option("--seed", options->seed, "bootstrap seed")->capture_default_str();
   compare->add_option("--chunk", options->chunk, "examples read from disk at a time")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(positive_integer());
   commands.push_back({compare, [options, &global] { run_compare(*options, global); }});
 }
 

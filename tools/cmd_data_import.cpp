@@ -236,6 +236,13 @@ void report(const std::string& out, const DataSpec& spec, const std::vector<Spli
 }
 
 void run_import(const ImportOptions& o, const GlobalOptions& global) {
+  refuse_outputs_over_inputs({{"--train", o.train},
+                              {"--valid", o.valid},
+                              {"--test", o.test},
+                              {"--train-labels", o.train_labels},
+                              {"--valid-labels", o.valid_labels},
+                              {"--test-labels", o.test_labels}},
+                             {{"--out", o.out}});
   const TableFormat format = parse_table_format(o.format);
   const std::vector<InputFile> inputs = input_files(o);
   const ImportedTable train = read_input(o, format, inputs.front().examples, inputs.front().labels);
@@ -286,12 +293,12 @@ void add_data_import_command(CLI::App& data, Commands& commands, const GlobalOpt
       ->capture_default_str();
   cmd->add_option("--skip-rows", o->skip_rows,
                   "CSV: drop this many lines at the top of every input first (1 for scikit-learn's 'N,D,names' line)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   cmd->add_option("--valid-fraction", o->valid_fraction, "carve this fraction of train out as valid (when no --valid)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(number_between(0.0, 1.0))
       ->excludes(valid);
   cmd->add_option("--test-fraction", o->test_fraction, "carve this fraction of train out as test (when no --test)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(number_between(0.0, 1.0))
       ->excludes(test);
   cmd->add_option("--seed", o->seed, "seed of the shuffle that carves valid/test")->capture_default_str();
   cmd->add_option("--out", o->out, "dataset file to write")->required();

@@ -72,6 +72,7 @@ std::string join(const std::vector<std::int64_t>& values) {
 void write_transformed(const TransformOptions& options, std::map<std::string, std::string> extra_provenance,
                        const std::function<void(const std::string& split, Matrix& x, std::vector<std::int64_t>& y)>& transform,
                        const GlobalOptions& global) {
+  refuse_outputs_over_inputs({{"--data", options.data}}, {{"--out", options.out}});
   const std::vector<std::string> splits = splits_to_write(options);
   const DatasetSplit first = DatasetSplit::open(options.data, splits.front());
   std::map<std::string, std::string> provenance = first.provenance();
@@ -146,7 +147,7 @@ void add_data_transform_commands(CLI::App& data, Commands& commands, const Globa
       "perturb", "replace a random fraction of each example's values by uniform random values (background model data)");
   add_common_options(perturb_app, *perturb_options);
   perturb_app->add_option("--fraction", perturb_options->fraction, "probability that a value is replaced")
-      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+      ->capture_default_str()->check(number_between(0.0, 1.0));
   perturb_app->add_option("--seed", perturb_options->seed, "random seed")->capture_default_str();
   commands.push_back({perturb_app, [perturb_options, &global] { run_perturb(*perturb_options, global); }});
 

@@ -30,7 +30,8 @@ bool has_suffix(const std::string& text, const std::string& suffix) {
 void run_encode(const EncodeOptions& options, const GlobalOptions& global) {
   const bool csv = has_suffix(options.out, ".csv");
   if (!csv && !has_suffix(options.out, ".h5") && !has_suffix(options.out, ".hdf5"))
-    throw Error("--out " + options.out + ": give a .csv or .h5 file name");
+    throw UsageError("--out " + options.out + ": give a .csv or .h5 file name");
+  refuse_outputs_over_inputs({{"--model", options.model}, {"--data", options.data}}, {{"--out", options.out}});
   const std::unique_ptr<Model> model = load_model(options.model);
   const auto* encoder = dynamic_cast<const Encoder*>(model.get());
   if (!encoder)
@@ -99,7 +100,7 @@ void add_encode_command(CLI::App& app, Commands& commands, const GlobalOptions& 
   encode->add_option("--out", options->out, ".csv (index,z0,z1,...) or .h5 (dataset z, N x L)")->required();
   encode->add_option("--chunk", options->chunk, "examples read from disk at a time")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   commands.push_back({encode, [options, &global] { run_encode(*options, global); }});
 }
 

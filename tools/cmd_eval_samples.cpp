@@ -277,24 +277,23 @@ void print_rows(const std::vector<RowResult>& rows, const Context& context, cons
 
 void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& global) {
   const bool features_mode = !options.real_features.empty();
-  std::vector<std::string> inputs = options.samples;
-  inputs.insert(inputs.end(), options.models.begin(), options.models.end());
-  inputs.insert(inputs.end(), options.sample_features.begin(), options.sample_features.end());
-  for (const std::string& extra :
-       {options.data, options.real_features, options.train_features, options.valid_features, options.features})
-    if (!extra.empty()) inputs.push_back(extra);
-  if (!options.out.empty())
-    for (const std::string& input : inputs)
-      require(!fs::exists(options.out) || !fs::exists(input) || !fs::equivalent(options.out, input),
-              "--out " + options.out + " is an input; choose another file");
+  FileArguments inputs = {{"--data", options.data},
+                          {"--real-features", options.real_features},
+                          {"--train-features", options.train_features},
+                          {"--valid-features", options.valid_features},
+                          {"--features", options.features}};
+  for (const std::string& path : options.samples) inputs.push_back({"--samples", path});
+  for (const std::string& path : options.models) inputs.push_back({"--model", path});
+  for (const std::string& path : options.sample_features) inputs.push_back({"--sample-features", path});
+  refuse_outputs_over_inputs(inputs, {{"--out", options.out}});
 
   Context context;
   std::vector<SampleSet> sets;
   std::string real_where;
   if (features_mode) {
     if (!options.samples.empty() || !options.models.empty() || !options.features.empty())
-      throw Error("--real-features compares precomputed features: give --sample-features, not --samples/--model/--features");
-    if (options.sample_features.empty()) throw Error("--real-features needs at least one --sample-features FILE");
+      throw UsageError("--real-features compares precomputed features: give --sample-features, not --samples/--model/--features");
+    if (options.sample_features.empty()) throw UsageError("--real-features needs at least one --sample-features FILE");
     context.real = read_features(options.real_features);
     real_where = options.real_features;
     context.feature_space = "precomputed features from " + options.real_features + " (F=" +
@@ -303,12 +302,12 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
     if (!options.valid_features.empty()) context.valid = read_features(options.valid_features);
     for (const std::string& path : options.sample_features) sets.push_back({path, "features", read_features(path), ""});
   } else {
-    if (options.data.empty()) throw Error("give --data FILE (or --real-features R.npy --sample-features S.npy)");
-    if (!options.sample_features.empty()) throw Error("--sample-features needs --real-features");
+    if (options.data.empty()) throw UsageError("give --data FILE (or --real-features R.npy --sample-features S.npy)");
+    if (!options.sample_features.empty()) throw UsageError("--sample-features needs --real-features");
     if (!options.train_features.empty() || !options.valid_features.empty())
-      throw Error("--train-features and --valid-features need --real-features");
+      throw UsageError("--train-features and --valid-features need --real-features");
     if (options.samples.empty() && options.models.empty() && options.no_reference)
-      throw Error("nothing to evaluate: give --samples FILE or --model MODEL");
+      throw UsageError("nothing to evaluate: give --samples FILE or --model MODEL");
     const DatasetSplit real = DatasetSplit::open(options.data, options.split);
     real_where = real.where();
     context.real = read_split(real, options.first);
@@ -381,12 +380,12 @@ void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOpt
   cmd->add_option("--samples", o->samples, "logp dataset file(s) of samples (logp sample --out); repeatable");
   cmd->add_option("--samples-split", o->samples_split, "the split of --samples files")->capture_default_str();
   cmd->add_option("--model", o->models, "model file(s): samples drawn with --seed, cached beside the model; repeatable");
-  cmd->add_option("-n", o->n, "samples drawn per model")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("-n", o->n, "samples drawn per model")->capture_default_str()->check(positive_integer());
   cmd->add_option("--seed", o->seed, "seed of the samples and of the metrics' subsets")->capture_default_str();
   cmd->add_option("--first", o->first, "use at most the first N examples of each real split (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   cmd->add_option("--copy-train", o->copy_train, "training examples for the copying test (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   cmd->add_flag("--no-reference", o->no_reference, "omit the train-vs-test reference row");
   cmd->add_option("--real-features", o->real_features, "precomputed real features, N x F .npy (float32/64)");
   cmd->add_option("--sample-features", o->sample_features, "precomputed sample features, M x F .npy; repeatable");
@@ -395,13 +394,13 @@ void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOpt
   cmd->add_option("--features", o->features,
                   "a saved logp feature network (.h5): metrics in its penultimate layer, not Inception's");
   cmd->add_option("--out", o->out, "details of every metric as JSON");
-  cmd->add_option("--permutations", o->permutations, "MMD permutation test: B")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--permutations", o->permutations, "MMD permutation test: B")->capture_default_str()->check(positive_integer());
   cmd->add_option("--test-subset", o->test_subset, "MMD permutation test: at most this many of each set")
-      ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--kid-subsets", o->kid_subsets, "KID subsets")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--kid-subset-size", o->kid_subset_size, "KID subset size")->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(positive_integer());
+  cmd->add_option("--kid-subsets", o->kid_subsets, "KID subsets")->capture_default_str()->check(positive_integer());
+  cmd->add_option("--kid-subset-size", o->kid_subset_size, "KID subset size")->capture_default_str()->check(positive_integer());
   cmd->add_option("--fid-bootstrap", o->fid_bootstrap, "FID bootstrap resamples for its spread (0: none)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(non_negative_integer());
   commands.push_back({cmd, [o, &global] { run_eval_samples(*o, global); }});
 }
 

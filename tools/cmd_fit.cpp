@@ -19,7 +19,24 @@ struct FitTarget {
   std::string out;
 };
 
+// The option's value, or "" when the model has no such option.
+std::string option_value(const ModelFit& fit, std::string_view name) {
+  const OptionSpec* spec = fit.options().find(name);
+  return spec ? spec->current() : std::string();
+}
+
+// Files the fit reads (--data, an --ordering @FILE) and writes (--out, --checkpoint, --log).
+void refuse_outputs_over_fit_inputs(const ModelFit& fit, const FitTarget& target) {
+  FileArguments inputs = {{"--data", target.data}};
+  const std::string ordering = option_value(fit, "ordering");
+  if (ordering.starts_with("@")) inputs.push_back({"--ordering", ordering.substr(1)});
+  refuse_outputs_over_inputs(inputs, {{"--out", target.out},
+                                      {"--checkpoint", option_value(fit, "checkpoint")},
+                                      {"--log", option_value(fit, "log")}});
+}
+
 void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global) {
+  refuse_outputs_over_fit_inputs(fit, target);
   const DatasetSplit train = DatasetSplit::open(target.data, target.split);
   const auto start = std::chrono::steady_clock::now();
   const std::unique_ptr<Model> model = fit.fit(FitContext{train, target.data, std::cerr});

@@ -1,7 +1,6 @@
 // logp fit features: trains the domain feature network (models/features) on a dataset's labelled
 // train split and saves it; its penultimate layer is the "logp features" space of
 // `logp eval-samples --features FILE`.
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -24,8 +23,7 @@ struct FitFeaturesOptions {
 };
 
 void run_fit_features(const FitFeaturesOptions& options, const GlobalOptions& global) {
-  if (std::filesystem::exists(options.out) && std::filesystem::equivalent(options.out, options.data))
-    throw Error("--out " + options.out + " is the input data file; choose another output path");
+  refuse_outputs_over_inputs({{"--data", options.data}}, {{"--out", options.out}});
   const DatasetSplit train = DatasetSplit::open(options.data, options.split);
   const DatasetSplit test = DatasetSplit::open(options.data, options.test_split);
   const FeatureNetwork network = fit_feature_network(train, test, options.data, options.network, std::cerr);

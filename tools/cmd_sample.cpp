@@ -34,7 +34,8 @@ void write_samples(const std::string& path, const Matrix& x, const Model& model,
 }
 
 void run_sample(const SampleOptions& options, const GlobalOptions& global) {
-  if (options.png.empty() && options.out.empty()) throw Error("give --png FILE and/or --out FILE for the samples");
+  if (options.png.empty() && options.out.empty()) throw UsageError("give --png FILE and/or --out FILE for the samples");
+  refuse_outputs_over_inputs({{"--model", options.model}}, {{"--png", options.png}, {"--out", options.out}});
   const std::unique_ptr<Model> model = load_model(options.model);
   Rng rng(options.seed);
   const Matrix x = model->sample(options.n, rng);
@@ -56,10 +57,10 @@ void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& 
   auto options = std::make_shared<SampleOptions>();
   CLI::App* sample = app.add_subcommand("sample", "draw examples from a model");
   sample->add_option("--model", options->model, "model file")->required();
-  sample->add_option("-n", options->n, "number of samples")->capture_default_str()->check(CLI::PositiveNumber);
+  sample->add_option("-n", options->n, "number of samples")->capture_default_str()->check(positive_integer());
   sample->add_option("--seed", options->seed, "random seed")->capture_default_str();
   sample->add_option("--png", options->png, "PNG grid of the samples (image data)");
-  sample->add_option("--columns", options->columns, "tiles per row of the grid")->capture_default_str();
+  sample->add_option("--columns", options->columns, "tiles per row of the grid")->capture_default_str()->check(positive_integer());
   sample->add_option("--out", options->out, "logp dataset file with a 'samples' split");
   commands.push_back({sample, [options, &global] { run_sample(*options, global); }});
 }

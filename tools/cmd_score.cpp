@@ -105,9 +105,12 @@ void print_score_table(const std::vector<ScoreRow>& rows) {
 
 void run_score(const ScoreOptions& options, const GlobalOptions& global) {
   if (!options.out.empty() && options.models.size() != 1)
-    throw Error("--out writes one model's per-example scores; give a single --model");
+    throw UsageError("--out writes one model's per-example scores; give a single --model");
   if (!options.out.empty() && !is_score_file_name(options.out))
-    throw Error("--out " + options.out + ": give a .csv or .h5 file name");
+    throw UsageError("--out " + options.out + ": give a .csv or .h5 file name");
+  FileArguments inputs = {{"--data", options.data}};
+  for (const std::string& model : options.models) inputs.push_back({"--model", model});
+  refuse_outputs_over_inputs(inputs, {{"--out", options.out}});
   const DatasetSplit whole = DatasetSplit::open(options.data, options.split);
   const DatasetSplit data = options.first > 0 ? whole.head(options.first) : whole;
   if (data.size() < whole.size())
@@ -183,8 +186,8 @@ void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& g
   score->add_option("--split", options->split, "split to score")->capture_default_str();
   score->add_option("--out", options->out, "per-example scores: .csv (index,log_prob) or .h5");
   score->add_option("--first", options->first, "score only the first N examples of the split (0: all)")
-      ->check(CLI::NonNegativeNumber);
-  score->add_option("--chunk", options->chunk, "examples read from disk at a time")->capture_default_str()->check(CLI::PositiveNumber);
+      ->check(non_negative_integer());
+  score->add_option("--chunk", options->chunk, "examples read from disk at a time")->capture_default_str()->check(positive_integer());
   CLI::Option* estimator =
       score->add_option("--estimator", options->estimator,
                         "vae: elbo (a lower bound) | iwae (importance-weighted estimate with --k samples)")
@@ -192,12 +195,12 @@ void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& g
           ->check(CLI::IsMember({"elbo", "iwae"}));
   CLI::Option* k = score->add_option("--k", options->k, "vae: samples per example (iwae: k; elbo: draws averaged)")
                        ->capture_default_str()
-                       ->check(CLI::PositiveNumber);
+                       ->check(positive_integer());
   score->add_option("--estimator-seed", options->estimator_seed, "vae: seed of the per-example draws")
       ->capture_default_str();
   score->add_option("--sample-chunk", options->sample_chunk, "vae: decoder columns per pass (bounds memory)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   commands.push_back({score, [options, estimator, k, &global] {
                         options->estimator_given = estimator->count() > 0 || k->count() > 0;
                         run_score(*options, global);

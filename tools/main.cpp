@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 1 failure (one line on stderr saying what to do), 2 usage error.
 #include <tbb/global_control.h>
 
+#include <csignal>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,9 +10,34 @@
 
 #include "cli.hpp"
 #include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
+
+namespace {
+
+// The last guard of the one-line rule: a message's words (maximal runs without spaces) longer
+// than 200 bytes, such as a 100,000-digit value echoed back, are cut to their first 40.
+std::string one_line(const std::string& message) {
+  constexpr std::size_t kLongest = 200;
+  std::string out;
+  std::size_t start = 0;
+  while (start < message.size()) {
+    std::size_t end = message.find_first_of(" \n", start);
+    if (end == std::string::npos) end = message.size();
+    const std::string_view word = std::string_view(message).substr(start, end - start);
+    out += word.size() > kLongest ? logp::excerpt(word) : std::string(word);
+    if (end < message.size()) out += message[end];
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace logp::cli;
+  // A file size limit (ulimit -f) makes write() fail with EFBIG, reported like a full disk,
+  // instead of killing the process with a core dump.
+  std::signal(SIGXFSZ, SIG_IGN);
   set_command_line(argc, argv);
   std::vector<std::string> args = rewrite_fit_model_option(std::vector<std::string>(argv, argv + argc));
   std::vector<char*> arg_pointers;
@@ -21,7 +47,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // --threads and --json are accepted after the verb too
   GlobalOptions global;
   app.add_option("--threads", global.threads, "worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   app.add_flag("--json", global.json, "machine-readable JSON on stdout");
   app.set_version_flag("--version", std::string("logp ") + LOGP_VERSION);
 
@@ -41,8 +67,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << one_line(e.what()) << "\nRun with --help for more information.\n";
+    return 2;
   }
 
   std::unique_ptr<tbb::global_control> threads;
@@ -57,11 +84,17 @@ int main(int argc, char** argv) {
       }
     std::cerr << "logp: no command given; run 'logp --help'\n";
     return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "logp: error: " << one_line(e.what()) << "\n";
+    return 2;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "logp: error: " << one_line(e.what()) << "\n";
+    return 2;
   } catch (const logp::Error& e) {
-    std::cerr << "logp: error: " << e.what() << "\n";
+    std::cerr << "logp: error: " << one_line(e.what()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "logp: unexpected error: " << e.what() << "\n";
+    std::cerr << "logp: unexpected error: " << one_line(e.what()) << "\n";
     return 1;
   }
 }

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <system_error>
 
 #include "logp/core/error.hpp"
@@ -28,6 +30,17 @@ void remove_stale_temporaries(const std::filesystem::path& dir, const std::strin
   }
 }
 
+// Temporary path -> target of every AtomicOutput alive in this process.
+struct LiveOutputs {
+  std::mutex mutex;
+  std::map<std::string, std::string> targets;
+};
+
+LiveOutputs& live_outputs() {
+  static LiveOutputs outputs;
+  return outputs;
+}
+
 }  // namespace
 
 AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
@@ -41,6 +54,9 @@ AtomicOutput::AtomicOutput(std::string target) : target_(std::move(target)) {
   remove_stale_temporaries(dir, name);
   name += std::to_string(::getpid());
   temp_ = (dir / name).string();
+  LiveOutputs& live = live_outputs();
+  const std::lock_guard<std::mutex> lock(live.mutex);
+  live.targets[temp_] = target_;
 }
 
 AtomicOutput::~AtomicOutput() {
@@ -48,6 +64,16 @@ AtomicOutput::~AtomicOutput() {
     std::error_code ignored;
     std::filesystem::remove(temp_, ignored);
   }
+  LiveOutputs& live = live_outputs();
+  const std::lock_guard<std::mutex> lock(live.mutex);
+  live.targets.erase(temp_);
+}
+
+std::string AtomicOutput::target_of(const std::string& path) {
+  LiveOutputs& live = live_outputs();
+  const std::lock_guard<std::mutex> lock(live.mutex);
+  const auto found = live.targets.find(path);
+  return found == live.targets.end() ? path : found->second;
 }
 
 void AtomicOutput::commit() {

@@ -1,31 +1,42 @@
 #include "logp/io/h5.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <vector>
 
 #include "logp/core/error.hpp"
+#include "logp/io/atomic_output.hpp"
 #include "logp/io/h5_edit.hpp"
 
 namespace logp {
 
-// Owns one hid_t and closes it with the right H5*close.
+// Owns one hid_t and closes it with the right H5*close. For a file made by H5File::create,
+// disk_path is where its in-memory image goes: written by H5File::flush(), or, for a file never
+// flushed, when it closes (best effort: errors there cannot be reported).
 class H5Object {
  public:
   using Closer = herr_t (*)(hid_t);
-  H5Object(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  ~H5Object() {
-    if (id_ >= 0) closer_(id_);
-  }
+  H5Object(hid_t id, Closer closer, std::string disk_path = "")
+      : id_(id), closer_(closer), disk_path_(std::move(disk_path)) {}
+  ~H5Object();
   H5Object(const H5Object&) = delete;
   H5Object& operator=(const H5Object&) = delete;
   hid_t id() const { return id_; }
+  const std::string& disk_path() const { return disk_path_; }
+  void mark_flushed() { flushed_ = true; }
 
  private:
   hid_t id_;
   Closer closer_;
+  std::string disk_path_;
+  bool flushed_ = false;
 };
 
 namespace {
@@ -159,6 +170,51 @@ hid_t open_target(hid_t group, const std::string& dataset, const std::string& wh
 
 // ---- H5File ----
 
+namespace {
+
+// A file descriptor closed on every path.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+int open_for_writing(const std::string& disk_path, const std::string& name) {
+  const int fd = ::open(disk_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error(name + ": cannot create the file (" + std::strerror(errno) + ")");
+  return fd;
+}
+
+// Writes all of `bytes` to a new file at disk_path; errors name the file as `name`.
+void write_whole_file(const std::string& disk_path, const std::vector<char>& bytes, const std::string& name) {
+  Fd fd(open_for_writing(disk_path, name));
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t wrote = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0)
+      throw Error(name + ": cannot write the file (" + std::string(wrote < 0 ? std::strerror(errno) : "no progress") +
+                  "); nothing was written");
+    done += static_cast<std::size_t>(wrote);
+  }
+  if (::close(fd.release()) != 0)
+    throw Error(name + ": cannot write the file (" + std::strerror(errno) + "); nothing was written");
+}
+
+}  // namespace
+
 H5File::H5File(std::shared_ptr<H5Object> handle, std::string path)
     : handle_(std::move(handle)), path_(std::move(path)) {}
 
@@ -170,10 +226,17 @@ H5File H5File::open(const std::string& path, bool writable) {
   return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
 }
 
+// In memory (the core driver, no backing store), written to disk only by flush(): h5.hpp says why.
 H5File H5File::create(const std::string& path) {
-  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) throw Error(path + ": cannot create HDF5 file (is the directory writable?)");
-  return H5File(std::make_shared<H5Object>(id, H5Fclose), path);
+  const std::string name = AtomicOutput::target_of(path);
+  Fd probe(open_for_writing(path, name));  // fail now if the place is not writable
+  Scoped access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  constexpr size_t kIncrement = std::size_t{1} << 22;  // the in-memory image grows 4 MB at a time
+  if (!access.ok() || H5Pset_fapl_core(access.get(), kIncrement, /*backing_store=*/0) < 0)
+    throw Error(name + ": cannot set up HDF5's in-memory file driver");
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get());
+  if (id < 0) throw Error(name + ": cannot create HDF5 file");
+  return H5File(std::make_shared<H5Object>(id, H5Fclose, path), name);
 }
 
 H5Group H5File::root() const {
@@ -182,7 +245,40 @@ H5Group H5File::root() const {
   return H5Group(std::make_shared<H5Object>(id, H5Gclose), path_, "/");
 }
 
-void H5File::flush() const { check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush"); }
+namespace {
+
+// Writes the in-memory file `id` to disk_path; errors name the file as `name`.
+void write_image(hid_t id, const std::string& disk_path, const std::string& name) {
+  check(H5Fflush(id, H5F_SCOPE_GLOBAL), name + ": cannot flush");
+  const ssize_t size = H5Fget_file_image(id, nullptr, 0);
+  if (size < 0) throw Error(name + ": cannot get the HDF5 file image");
+  std::vector<char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(id, image.data(), image.size()) != size) throw Error(name + ": cannot get the HDF5 file image");
+  write_whole_file(disk_path, image, name);
+}
+
+}  // namespace
+
+H5Object::~H5Object() {
+  if (id_ < 0) return;
+  if (!disk_path_.empty() && !flushed_) {
+    try {
+      write_image(id_, disk_path_, disk_path_);
+    } catch (const Error&) {  // unreported: writers call flush()
+    }
+  }
+  closer_(id_);
+}
+
+void H5File::flush() const {
+  const std::string& disk_path = handle_->disk_path();
+  if (disk_path.empty()) {
+    check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush");
+    return;
+  }
+  handle_->mark_flushed();  // tried once: the close does not try again
+  write_image(handle_->id(), disk_path, path_);
+}
 
 // ---- H5Group ----
 

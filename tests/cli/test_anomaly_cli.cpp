@@ -164,18 +164,18 @@ TEST_CASE("anomaly: bad requests fail with a clear error and write nothing", "[a
   const std::string model = dir.file("m.h5");
   REQUIRE(run_cli("fit --model bernoulli --data " + data + " --out " + model).exit_code == 0);
   const CliResult no_background = run_cli("anomaly --model " + model + " --data " + data + " --score likelihood-ratio");
-  CHECK(no_background.exit_code == 1);
+  CHECK(no_background.exit_code == 2);  // usage errors exit 2
   CHECK_THAT(no_background.err, Catch::Contains("--background"));
   const CliResult roc = run_cli("anomaly --model " + model + " --data " + data + " --roc " + dir.file("r.csv"));
-  CHECK(roc.exit_code == 1);
+  CHECK(roc.exit_code == 2);
   CHECK_THAT(roc.err, Catch::Contains("--roc needs labels"));
   const CliResult both = run_cli("anomaly --model " + model + " --data " + data + " --anomaly-labels 1 --outliers " + data);
-  CHECK(both.exit_code == 1);
+  CHECK(both.exit_code == 2);
   const CliResult one_class = run_cli("anomaly --model " + model + " --data " + data + " --anomaly-labels 7");
   CHECK(one_class.exit_code == 1);
   CHECK_THAT(one_class.err, Catch::Contains("0 anomalies"));
   const CliResult bad_out = run_cli("anomaly --model " + model + " --data " + data + " --out " + dir.file("s.txt"));
-  CHECK(bad_out.exit_code == 1);
+  CHECK(bad_out.exit_code == 2);
   CHECK_THAT(bad_out.err, Catch::Contains(".csv or .h5"));
   CHECK(!std::filesystem::exists(dir.file("s.txt")));
   CHECK(!std::filesystem::exists(dir.file("r.csv")));

@@ -102,8 +102,8 @@ TEST_CASE("eval-samples: refuses a data-kind mismatch and an output over an inpu
   CHECK_FALSE(std::filesystem::exists(dir.file("m8.samples-0-50.h5")));
 
   const CliResult over = run_cli("eval-samples --data " + binary + " --model " + model + " --out " + binary);
-  CHECK(over.exit_code == 1);
-  CHECK_THAT(over.err, Catch::Contains("is an input"));
+  CHECK(over.exit_code == 2);
+  CHECK_THAT(over.err, Catch::Contains("--out " + binary + " is the same file as --data " + binary));
 }
 
 TEST_CASE("eval-samples: precomputed features give the library's values", "[cli][sample-metrics]") {

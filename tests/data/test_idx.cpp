@@ -71,3 +71,22 @@ TEST_CASE("idx: bad magic and truncated files are refused", "[data][idx][errors]
   CHECK_THROWS_WITH(read_idx(dir.file("short")), Catch::Contains("short") && Catch::Contains("ends early"));
   CHECK_THROWS_WITH(read_idx(dir.file("absent")), Catch::Contains("no such file"));
 }
+
+TEST_CASE("idx: bytes after the declared values are refused, with the file and the count", "[data][idx][errors]") {
+  TempDir dir;
+  write_text(dir.file("junk"), idx_bytes(0x08, {3, 2, 2}, kPixels + "abc"));
+  CHECK_THROWS_WITH(read_idx(dir.file("junk")), Catch::Contains("junk: 3 bytes after the 12 values"));
+  write_gzip(dir.file("junk.gz"), idx_bytes(0x08, {3, 2, 2}, kPixels + std::string(70000, 'x')));
+  CHECK_THROWS_WITH(read_idx(dir.file("junk.gz")), Catch::Contains("junk.gz: 70000 bytes after"));
+  write_text(dir.file("exact"), idx_bytes(0x08, {3, 2, 2}, kPixels));
+  CHECK(read_idx(dir.file("exact")).bytes.size() == 12);
+}
+
+TEST_CASE("idx: a header whose sizes overflow 64 bits is refused before anything is allocated", "[data][idx][errors]") {
+  TempDir dir;
+  // 2^31 * 2^31 * 2 float32 values: 2^63 values, 2^65 bytes (which used to wrap to 0).
+  write_text(dir.file("floats"), idx_bytes(0x0D, {1u << 31, 1u << 31, 2}, ""));
+  CHECK_THROWS_WITH(read_idx(dir.file("floats")), Catch::Contains("floats: its header declares more values"));
+  write_text(dir.file("bytes"), idx_bytes(0x08, {65536, 65536, 65536, 65536, 2}, ""));
+  CHECK_THROWS_WITH(read_idx(dir.file("bytes")), Catch::Contains("bytes: its header declares more values"));
+}

@@ -1,4 +1,4 @@
-// The NumPy .npy importer: header dict, dtypes, C order only, truncation.
+// The NumPy .npy importer: header dict, dtypes, C and Fortran order, truncation.
 #include <catch2/catch.hpp>
 
 #include "file_helpers.hpp"
@@ -73,10 +73,43 @@ TEST_CASE("npy: header dicts in any key order and with Python 2 longs parse", "[
                     Catch::Contains("x.npy") && Catch::Contains("True or False"));
 }
 
-TEST_CASE("npy: Fortran order, big-endian and unsupported dtypes are refused", "[data][npy][errors]") {
+TEST_CASE("npy: a Fortran-order array reads as the same array in C order", "[data][npy]") {
   TempDir dir;
-  write_text(dir.file("f.npy"), npy_of<float>("<f4", "(2, 2)", {1, 2, 3, 4}, true));
-  CHECK_THROWS_WITH(read_npy(dir.file("f.npy")), Catch::Contains("f.npy") && Catch::Contains("Fortran order"));
+  SECTION("2-D <f4: a transposed numpy array") {
+    // [[1, 2, 3], [4, 5, 6]] stored first index fastest: 1 4 2 5 3 6.
+    write_text(dir.file("f.npy"), npy_of<float>("<f4", "(2, 3)", {1, 4, 2, 5, 3, 6}, true));
+    const ImportedTable t = read_npy(dir.file("f.npy"));
+    CHECK(t.n == 2);
+    CHECK(t.d == 3);
+    CHECK(t.numbers == std::vector<double>{1, 2, 3, 4, 5, 6});
+  }
+  SECTION("3-D |u1: element [n, i, j] is example n's value (i, j)") {
+    // a[n, i, j] = 100 n + 10 i + j for shape (2, 2, 3); Fortran offset n + 2 i + 4 j.
+    std::vector<std::uint8_t> fortran(12), c_order(12);
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 3; ++j) {
+          const auto value = static_cast<std::uint8_t>(100 * n + 10 * i + j);
+          fortran[static_cast<size_t>(n + 2 * i + 4 * j)] = value;
+          c_order[static_cast<size_t>(6 * n + 3 * i + j)] = value;
+        }
+    write_text(dir.file("f.npy"), npy_of("|u1", "(2, 2, 3)", fortran, true));
+    write_text(dir.file("c.npy"), npy_of("|u1", "(2, 2, 3)", c_order, false));
+    const ImportedTable f = read_npy(dir.file("f.npy"));
+    const ImportedTable c = read_npy(dir.file("c.npy"));
+    REQUIRE(f.is_bytes);
+    CHECK(f.bytes == c_order);
+    CHECK(f.bytes == c.bytes);
+    CHECK(f.item_shape == std::vector<Index>{2, 3});
+  }
+  SECTION("1-D <i8: the orders are one layout") {
+    write_text(dir.file("f.npy"), npy_of<std::int64_t>("<i8", "(3,)", {7, -8, 9}, true));
+    CHECK(read_npy(dir.file("f.npy")).numbers == std::vector<double>{7, -8, 9});
+  }
+}
+
+TEST_CASE("npy: big-endian and unsupported dtypes are refused", "[data][npy][errors]") {
+  TempDir dir;
   write_text(dir.file("be.npy"), npy_of<float>(">f4", "(2, 2)", {1, 2, 3, 4}));
   CHECK_THROWS_WITH(read_npy(dir.file("be.npy")), Catch::Contains("big-endian"));
   write_text(dir.file("c.npy"), npy_of<float>("<c8", "(1, 1)", {1, 2}));

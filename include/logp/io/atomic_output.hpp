@@ -5,6 +5,9 @@
 //   AtomicOutput out("model.h5");
 //   write_everything(out.temp_path());
 //   out.commit();              // rename; without it the destructor removes the temporary
+//
+// Messages about the file name the target, never the hidden temporary: a writer that knows only
+// the temporary path (H5File::create) asks AtomicOutput::target_of for the name to report.
 #include <string>
 
 namespace logp {
@@ -19,6 +22,9 @@ class AtomicOutput {
   const std::string& temp_path() const { return temp_; }
   const std::string& target() const { return target_; }
   void commit();
+
+  // The target of the live AtomicOutput whose temporary file is `path`; `path` itself otherwise.
+  static std::string target_of(const std::string& path);
 
  private:
   std::string target_;

@@ -83,7 +83,16 @@ class H5Group {
   std::string path_;
 };
 
-// An HDF5 file. open() checks that the file exists and is HDF5; create() truncates.
+// An HDF5 file. open() checks that the file exists and is HDF5.
+//
+// create() makes (truncates) the file on disk at once, so an unwritable place fails before the
+// work, but builds its contents in memory (HDF5's core driver); flush() writes the whole image
+// with plain POSIX writes (a file never flushed is written when it closes, but an error there
+// goes unreported: writers call flush() last). A full disk or a file size limit is then one
+// Error from flush() ("TARGET: cannot write the file (No space left on device)")
+// instead of a failure inside HDF5, which in HDF5 1.10 crashes the process at exit
+// (CVE-2020-10812). The cost: the file is held in memory, and twice while flush() copies it out.
+// Messages name AtomicOutput::target_of(path): an output's target, not its hidden temporary.
 class H5File {
  public:
   static H5File open(const std::string& path, bool writable = false);

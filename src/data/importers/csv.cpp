@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
 #include "logp/data/importers/file_bytes.hpp"
 
 namespace logp {
@@ -106,7 +107,7 @@ class CsvParser {
         throw Error(table_.source + ": line " + std::to_string(number) + ", column " + std::to_string(j) +
                     column_name(j) + ": " +
                     (field.empty() ? std::string("empty field (missing values are not supported)")
-                                   : "'" + std::string(field) + "' is not a number") +
+                                   : "'" + excerpt(field) + "' is not a number") +
                     hint(field, number));
       table_.numbers.push_back(v);
     }
@@ -124,7 +125,7 @@ class CsvParser {
   }
 
   std::string column_name(Index j) const {
-    return table_.column_names.empty() ? "" : " ('" + table_.column_names[static_cast<size_t>(j)] + "')";
+    return table_.column_names.empty() ? "" : " ('" + excerpt(table_.column_names[static_cast<size_t>(j)]) + "')";
   }
 
   CsvOptions options_;
@@ -140,7 +141,7 @@ CsvHeader parse_csv_header(std::string_view text) {
   if (text == "auto") return CsvHeader::detect;
   if (text == "yes") return CsvHeader::present;
   if (text == "no") return CsvHeader::absent;
-  throw Error("unknown CSV header mode '" + std::string(text) + "' (expected auto, yes or no)");
+  throw Error("unknown CSV header mode '" + excerpt(text) + "' (expected auto, yes or no)");
 }
 
 char parse_csv_separator(std::string_view text) {
@@ -148,7 +149,7 @@ char parse_csv_separator(std::string_view text) {
   if (text == "tab") return '\t';
   if (text.size() == 1 && text != "\"" && text != "\n" && text != "\r" && text != "." && text != "-" && text != "+")
     return text[0];
-  throw Error("CSV separator '" + std::string(text) + "' is not usable (a single character such as , or ;, tab or space)");
+  throw Error("CSV separator '" + excerpt(text) + "' is not usable (a single character such as , or ;, tab or space)");
 }
 
 ImportedTable read_csv(const std::string& path, const CsvOptions& options) {

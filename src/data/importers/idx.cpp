@@ -36,13 +36,27 @@ class GzInput {
     }
   }
 
-  // Reads `bytes` bytes in pieces, so that a corrupt header claiming a huge size fails at the
-  // end of the file instead of allocating it all first.
+  // The bytes left after what has been read (0 at the end of the file), counted in pieces.
+  std::uint64_t count_rest() {
+    std::vector<unsigned char> piece(1 << 16);
+    std::uint64_t rest = 0;
+    for (;;) {
+      const int got = gzread(file_, piece.data(), static_cast<unsigned>(piece.size()));
+      if (got < 0) throw Error(path_ + ": corrupt gzip stream after the IDX values");
+      if (got == 0) return rest;
+      rest += static_cast<std::uint64_t>(got);
+    }
+  }
+
+  // Reads `bytes` bytes in pieces that grow with what was read (64 KB, then doubling, at most
+  // 64 MB), so that a corrupt header claiming a huge size fails at the end of the file having
+  // allocated about twice the file, not the claimed size.
   std::vector<std::uint8_t> read_bytes(std::uint64_t bytes, const char* what) {
-    constexpr std::uint64_t kPiece = std::uint64_t{1} << 26;
+    constexpr std::uint64_t kFirst = std::uint64_t{1} << 16, kLargest = std::uint64_t{1} << 26;
     std::vector<std::uint8_t> out;
     while (out.size() < bytes) {
-      const std::uint64_t step = std::min(kPiece, bytes - out.size());
+      const std::uint64_t piece = std::min(kLargest, std::max<std::uint64_t>(kFirst, out.size()));
+      const std::uint64_t step = std::min(piece, bytes - out.size());
       const size_t old_size = out.size();
       out.resize(old_size + step);
       read(out.data() + old_size, step, what);
@@ -82,16 +96,23 @@ IdxArray read_idx(const std::string& path) {
     in.read(size, 4, "IDX header");
     array.dims.push_back(big_endian_u32(size));
   }
-  const std::uint64_t n = array.count();
+  // The declared size in bytes, refused when it overflows (up to 8 dimensions of 2^32 - 1 each).
+  std::uint64_t n = 1, bytes = type == 0x08 ? 1 : 4;
+  for (std::uint64_t d : array.dims)
+    if (__builtin_mul_overflow(n, d, &n) || __builtin_mul_overflow(bytes, d, &bytes))
+      throw Error(path + ": its header declares more values than any file can hold (corrupt header?)");
   if (type == 0x08) {
     array.bytes = in.read_bytes(n, "IDX values");
   } else {
     array.is_float = true;
-    const std::vector<std::uint8_t> raw = in.read_bytes(n * 4, "IDX values");
+    const std::vector<std::uint8_t> raw = in.read_bytes(bytes, "IDX values");
     array.floats.resize(n);
     for (std::uint64_t k = 0; k < n; ++k)
       array.floats[k] = std::bit_cast<float>(big_endian_u32(raw.data() + 4 * k));
   }
+  if (const std::uint64_t rest = in.count_rest(); rest > 0)
+    throw Error(path + ": " + std::to_string(rest) + " bytes after the " + std::to_string(n) +
+                " values its header declares (trailing data, or wrong dimensions in the header?)");
   return array;
 }
 

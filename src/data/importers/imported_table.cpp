@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
 
 namespace logp {
 namespace {
@@ -31,7 +32,7 @@ std::string ImportedTable::locate(Index example, Index column) const {
   std::string where = source + ": example " + std::to_string(example);
   if (!lines.empty()) where += " (line " + std::to_string(lines[static_cast<size_t>(example)]) + ")";
   where += ", column " + std::to_string(column);
-  if (!column_names.empty()) where += " ('" + column_names[static_cast<size_t>(column)] + "')";
+  if (!column_names.empty()) where += " ('" + excerpt(column_names[static_cast<size_t>(column)]) + "')";
   return where;
 }
 
@@ -95,16 +96,16 @@ Index find_column(const ImportedTable& table, const std::string& column) {
     Index index = 0;
     const auto [end, ec] = std::from_chars(column.data(), column.data() + column.size(), index);
     if (ec != std::errc() || end != column.data() + column.size() || index >= table.d)
-      throw Error(table.source + ": label column " + column + " is past the last column (" +
+      throw Error(table.source + ": label column " + excerpt(column) + " is past the last column (" +
                   std::to_string(table.d - 1) + "; columns count from 0)");
     return index;
   }
   for (size_t j = 0; j < table.column_names.size(); ++j)
     if (table.column_names[j] == column) return static_cast<Index>(j);
   if (table.column_names.empty())
-    throw Error(table.source + ": label column '" + column +
+    throw Error(table.source + ": label column '" + excerpt(column) +
                 "' names a column but the file has no header (use first, last or a 0-based index)");
-  throw Error(table.source + ": no column named '" + column + "' in the header");
+  throw Error(table.source + ": no column named '" + excerpt(column) + "' in the header");
 }
 
 namespace {

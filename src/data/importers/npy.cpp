@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "logp/core/error.hpp"
+#include "logp/core/text.hpp"
 #include "logp/data/importers/file_bytes.hpp"
 
 namespace logp {
@@ -37,7 +38,7 @@ class DictParser {
         header.shape = tuple();
         has_shape = true;
       } else {
-        fail("unexpected key '" + key + "' in the header");
+        fail("unexpected key '" + excerpt(key) + "' in the header");
       }
       if (!take(',')) {
         expect('}');
@@ -51,7 +52,7 @@ class DictParser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw Error(path_ + ": not a valid .npy header (" + what + "): " + std::string(text_));
+    throw Error(path_ + ": not a valid .npy header (" + what + "): " + excerpt(text_, 80));
   }
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -119,7 +120,7 @@ struct Dtype {
 
 Dtype parse_dtype(const std::string& descr, const std::string& path) {
   const std::string supported = "supported: |b1 |u1 |i1 <u2 <i2 <u4 <i4 <u8 <i8 <f4 <f8";
-  if (descr.size() != 3) throw Error(path + ": dtype '" + descr + "' is not supported (" + supported + ")");
+  if (descr.size() != 3) throw Error(path + ": dtype '" + excerpt(descr) + "' is not supported (" + supported + ")");
   const char order = descr[0], kind = descr[1];
   const size_t size = static_cast<size_t>(descr[2] - '0');
   const bool known = (kind == 'b' && size == 1) || (kind == 'u' && (size == 1 || size == 2 || size == 4 || size == 8)) ||
@@ -133,37 +134,72 @@ Dtype parse_dtype(const std::string& descr, const std::string& path) {
   return {kind, size};
 }
 
-template <typename T>
-void append_as_doubles(const char* data, std::uint64_t count, std::vector<double>& out) {
-  out.resize(count);
+// Calls visit(k, source) for the values in C (row-major) order, k = 0..count-1, with `source` the
+// value's position in the file: k itself for C order; for Fortran order (first index fastest) an
+// odometer over the C-order index gives it, so a Fortran array is transposed while it is decoded,
+// into the output and nothing else.
+template <typename Visit>
+void for_each_in_c_order(const std::vector<std::uint64_t>& shape, bool fortran_order, std::uint64_t count,
+                         Visit visit) {
+  if (!fortran_order || shape.size() < 2) {
+    for (std::uint64_t k = 0; k < count; ++k) visit(k, k);
+    return;
+  }
+  std::vector<std::uint64_t> index(shape.size(), 0), stride(shape.size());
+  std::uint64_t step = 1;
+  for (size_t axis = 0; axis < shape.size(); ++axis) {
+    stride[axis] = step;  // Fortran strides: axis 0 is contiguous
+    step *= shape[axis];
+  }
+  std::uint64_t source = 0;
   for (std::uint64_t k = 0; k < count; ++k) {
-    T v;
-    std::memcpy(&v, data + k * sizeof(T), sizeof(T));
-    out[k] = static_cast<double>(v);
+    visit(k, source);
+    for (size_t axis = shape.size(); axis-- > 0;) {  // the last axis moves fastest in C order
+      if (++index[axis] < shape[axis]) {
+        source += stride[axis];
+        break;
+      }
+      source -= stride[axis] * (shape[axis] - 1);
+      index[axis] = 0;
+    }
   }
 }
 
-void decode_values(const Dtype& dtype, const char* data, std::uint64_t count, ImportedTable& table) {
+template <typename T>
+void decode_as_doubles(const char* data, const NpyHeader& header, std::uint64_t count, std::vector<double>& out) {
+  out.resize(count);
+  for_each_in_c_order(header.shape, header.fortran_order, count, [&](std::uint64_t k, std::uint64_t source) {
+    T v;
+    std::memcpy(&v, data + source * sizeof(T), sizeof(T));
+    out[k] = static_cast<double>(v);
+  });
+}
+
+void decode_values(const Dtype& dtype, const NpyHeader& header, const char* data, std::uint64_t count,
+                   ImportedTable& table) {
   if (dtype.size == 1 && dtype.kind != 'i') {
     table.is_bytes = true;
-    table.bytes.assign(reinterpret_cast<const std::uint8_t*>(data), reinterpret_cast<const std::uint8_t*>(data) + count);
+    table.bytes.resize(count);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
+    for_each_in_c_order(header.shape, header.fortran_order, count,
+                        [&](std::uint64_t k, std::uint64_t source) { table.bytes[k] = bytes[source]; });
     return;
   }
   switch (dtype.kind) {
     case 'i':
-      if (dtype.size == 1) append_as_doubles<std::int8_t>(data, count, table.numbers);
-      if (dtype.size == 2) append_as_doubles<std::int16_t>(data, count, table.numbers);
-      if (dtype.size == 4) append_as_doubles<std::int32_t>(data, count, table.numbers);
-      if (dtype.size == 8) append_as_doubles<std::int64_t>(data, count, table.numbers);
+      if (dtype.size == 1) decode_as_doubles<std::int8_t>(data, header, count, table.numbers);
+      if (dtype.size == 2) decode_as_doubles<std::int16_t>(data, header, count, table.numbers);
+      if (dtype.size == 4) decode_as_doubles<std::int32_t>(data, header, count, table.numbers);
+      if (dtype.size == 8) decode_as_doubles<std::int64_t>(data, header, count, table.numbers);
       break;
     case 'u':
-      if (dtype.size == 2) append_as_doubles<std::uint16_t>(data, count, table.numbers);
-      if (dtype.size == 4) append_as_doubles<std::uint32_t>(data, count, table.numbers);
-      if (dtype.size == 8) append_as_doubles<std::uint64_t>(data, count, table.numbers);
+      if (dtype.size == 2) decode_as_doubles<std::uint16_t>(data, header, count, table.numbers);
+      if (dtype.size == 4) decode_as_doubles<std::uint32_t>(data, header, count, table.numbers);
+      if (dtype.size == 8) decode_as_doubles<std::uint64_t>(data, header, count, table.numbers);
       break;
     default:  // 'f'
-      if (dtype.size == 4) append_as_doubles<float>(data, count, table.numbers);
-      if (dtype.size == 8) append_as_doubles<double>(data, count, table.numbers);
+      if (dtype.size == 4) decode_as_doubles<float>(data, header, count, table.numbers);
+      if (dtype.size == 8) decode_as_doubles<double>(data, header, count, table.numbers);
   }
 }
 
@@ -191,8 +227,6 @@ ImportedTable read_npy(const std::string& path) {
   if (bytes.size() < data_start) throw Error(path + ": .npy file ends inside its header (truncated?)");
 
   const NpyHeader header = parse_npy_header(std::string_view(bytes).substr(8 + width, header_length), path);
-  if (header.fortran_order)
-    throw Error(path + ": the array is in Fortran order; save it in C order (np.save(f, np.ascontiguousarray(a)))");
   const Dtype dtype = parse_dtype(header.descr, path);
   if (header.shape.empty()) throw Error(path + ": holds a single value (a 0-d array), not N examples");
 
@@ -214,7 +248,7 @@ ImportedTable read_npy(const std::string& path) {
   table.n = static_cast<Index>(header.shape[0]);
   table.d = static_cast<Index>(count / header.shape[0]);
   for (size_t k = 1; k < header.shape.size(); ++k) table.item_shape.push_back(static_cast<Index>(header.shape[k]));
-  decode_values(dtype, bytes.data() + data_start, count, table);
+  decode_values(dtype, header, bytes.data() + data_start, count, table);
   return table;
 }
 

@@ -3,7 +3,8 @@
 //
 // An IDX file is a big-endian header (0, 0, type code, rank, then rank uint32 sizes) followed by
 // the values in row-major order. logp reads the unsigned-byte type (0x08), which is what the
-// image and label files use, and float32 (0x0D).
+// image and label files use, and float32 (0x0D). A file that ends early, or holds bytes after the
+// values its header declares, is refused with the file and the byte count named.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -3,9 +3,12 @@
 //
 // A .npy file is the magic "\x93NUMPY", a version, a little-endian header length, a header that
 // is a Python dict literal {'descr': '<f4', 'fortran_order': False, 'shape': (N, ...)} and the
-// values in C order. logp reads little-endian (or byte-sized) bool, integer and float arrays:
-// |b1 |u1 |i1 <u2 <i2 <u4 <i4 <u8 <i8 <f4 <f8, in C order only. Shape (N, d1, d2, ...) is read
-// as N examples of D = d1*d2*... values; shape (N,) as N examples of one value.
+// values in C order, or in Fortran order (first index fastest: numpy writes it for a transposed
+// array, MATLAB and scipy for theirs). logp reads little-endian (or byte-sized) bool, integer and
+// float arrays: |b1 |u1 |i1 <u2 <i2 <u4 <i4 <u8 <i8 <f4 <f8, in either order; a Fortran array is
+// transposed while it is decoded, so it costs no more memory than a C one. Shape (N, d1, d2, ...)
+// is read as N examples of D = d1*d2*... values (element [n, i, j] is example n's value
+// (i, j) whatever the order); shape (N,) as N examples of one value.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,8 +28,8 @@ struct NpyHeader {
 NpyHeader parse_npy_header(std::string_view dict, const std::string& path);
 
 // |u1 and |b1 arrays are kept as bytes, the others as doubles (imported_table.hpp).
-// Refused with an error naming the file: a bad magic or version, a Fortran-order array, a
-// big-endian or unsupported dtype, a 0-d array, fewer (or more) data bytes than the shape says.
+// Refused with an error naming the file: a bad magic or version, a big-endian or unsupported
+// dtype, a 0-d array, fewer (or more) data bytes than the shape says.
 ImportedTable read_npy(const std::string& path);
 
 }  // namespace logp
