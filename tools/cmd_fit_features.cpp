@@ -19,7 +19,11 @@ struct FitFeaturesOptions {
   std::string test_split = "test";
   std::string out;
   FeatureNetworkOptions network;
-  OptionList declared = feature_network_option_list(network);  // refers to `network`: never copied
+  OptionList declared = feature_network_option_list(network);  // refers to `network`
+
+  FitFeaturesOptions() = default;
+  FitFeaturesOptions(const FitFeaturesOptions&) = delete;  // a copy's `declared` would set the original
+  FitFeaturesOptions& operator=(const FitFeaturesOptions&) = delete;
 };
 
 void run_fit_features(const FitFeaturesOptions& options, const GlobalOptions& global) {
