@@ -21,6 +21,7 @@
 # Environment: LOGP_BUILD (default build), LOGP_THREADS (default: none given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/peers/peer_env.sh
 write=0
 if [[ ${1:-} == --write ]]; then write=1; shift; fi
 steps=${1:-300}

@@ -4,6 +4,7 @@
 #   benchmarks/nade_equal_epochs.sh [train_examples=10000] [epochs=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/peers/peer_env.sh
 n=${1:-10000}
 epochs=${2:-3}
 subset=data/fmnist-binary-${n}.h5

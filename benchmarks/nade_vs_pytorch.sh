@@ -8,6 +8,7 @@
 # Writes benchmarks/results/nade_vs_pytorch.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/peers/peer_env.sh
 train_examples=${1:-10000}
 epochs=${2:-2}
 tools/setup.sh --peers

@@ -12,6 +12,7 @@
 # Writes benchmarks/results/pixelrnn_vs_pytorch.md. Needs -DLOGP_BUILD_BENCHMARKS=ON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/peers/peer_env.sh
 build=${1:-build}
 seconds=${2:-20}
 sample_n=${3:-16}

@@ -24,9 +24,13 @@ import sys
 import tempfile
 import time
 
-import h5py
-import numpy as np
-import torch
+# The peer at its best: let OpenBLAS pick its kernels for this CPU (benchmarks/peers/peer_env.sh).
+for _pin in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_pin, None)
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 MASK = (1 << 64) - 1
 BLOCK = 2048  # query rows per distance block

@@ -5,6 +5,7 @@
 # Writes benchmarks/results/sklearn_comparison.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/peers/peer_env.sh
 build=${1:-build}
 logp=$build/logp
 fmnist_train=${2:-10000}

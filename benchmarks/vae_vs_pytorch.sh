@@ -14,6 +14,7 @@
 # Writes benchmarks/results/vae_vs_pytorch.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/peers/peer_env.sh
 train_examples=${1:-2000}
 iwae_examples=${2:-20}
 k=${3:-5000}

@@ -15,9 +15,9 @@ install(FILES ${PROJECT_BINARY_DIR}/logpConfig.cmake ${PROJECT_BINARY_DIR}/logpC
         DESTINATION ${LOGP_CMAKE_DIR})
 
 # pkg-config: relocatable (the prefix is found from the .pc file's own folder, so
-# `cmake --install --prefix P` works for any P); HDF5's libraries by path (Debian's hdf5.pc names
-# the serial flavour differently).
+# `cmake --install --prefix P` works for any P); HDF5's and OpenBLAS's libraries by path (Debian's
+# hdf5.pc names the serial flavour differently).
 file(RELATIVE_PATH LOGP_PC_PREFIX_FROM_PCDIR /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
-list(JOIN HDF5_C_LIBRARIES " " LOGP_PC_HDF5_LIBS)
+list(JOIN LOGP_PRIVATE_LIBRARIES " " LOGP_PC_PRIVATE_LIBS)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/logp.pc.in ${PROJECT_BINARY_DIR}/logp.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/logp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -16,8 +16,8 @@ template <class T>
 void matmul_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const MatrixOf<T>& a = tape.node(n.inputs[0]).value;
   const MatrixOf<T>& b = tape.node(n.inputs[1]).value;
-  if (tape.needs_grad(n.inputs[0])) tape.add_grad(n.inputs[0], n.grad * b.transpose());
-  if (tape.needs_grad(n.inputs[1])) tape.add_grad(n.inputs[1], a.transpose() * n.grad);
+  detail::add_product_grad<T>(tape, n.inputs[0], n.grad, Op::none, b, Op::transpose);
+  detail::add_product_grad<T>(tape, n.inputs[1], a, Op::transpose, n.grad, Op::none);
 }
 
 template <class T>
@@ -77,7 +77,9 @@ BasicVar<T> matmul(BasicVar<T> a, BasicVar<T> b) {
   require(a.cols() == b.rows(), "autodiff matmul: inner dimensions differ, " + shape_text(a) + " x " + shape_text(b));
   BasicTape<T>& tape = *a.tape;
   const BasicVar<T> out = tape.push(&matmul_backward<T>, {a, b});
-  tape.node(out).value.noalias() = a.value() * b.value();
+  MatrixOf<T>& value = tape.node(out).value;
+  value.resize(a.rows(), b.cols());
+  gemm<T>(a.value(), Op::none, b.value(), Op::none, value);
   return out;
 }
 

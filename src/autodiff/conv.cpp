@@ -84,10 +84,11 @@ void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const MatrixOf<T>& weight = tape.node(w_id).value;
   const Index batch = n.value.cols();
   const ConstMapT<T> g(n.grad.data(), weight.rows(), w.positions() * batch);
-  if (tape.needs_grad(w_id)) tape.add_grad(w_id, g * n.saved.transpose());
+  detail::add_product_grad<T>(tape, w_id, g, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
   if (tape.needs_grad(x_id)) {
-    n.saved2.noalias() = weight.transpose() * g;  // d columns [k*k*C_in, Ho*Wo*N]
+    n.saved2.resize(weight.cols(), g.cols());
+    gradient_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*k*C_in, Ho*Wo*N]
     col2im_add(w, n.saved2, batch, tape.grad_accumulator(x_id).data());
   }
 }
@@ -107,10 +108,10 @@ void conv_transpose2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   if (!tape.needs_grad(x_id) && !tape.needs_grad(w_id)) return;
   im2col(w, n.grad.data(), batch, n.saved);  // [k*k*C_out, H*W*N]
   const ConstMapT<T> xs(x.data(), weight.rows(), w.positions() * batch);
-  if (tape.needs_grad(w_id)) tape.add_grad(w_id, xs * n.saved.transpose());
+  detail::add_product_grad<T>(tape, w_id, xs, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(x_id)) {
     MatrixOf<T>& gx = tape.grad_accumulator(x_id);
-    MapT<T>(gx.data(), weight.rows(), w.positions() * batch).noalias() += weight * n.saved;
+    gradient_gemm<T>(weight, Op::none, n.saved, Op::none, MapT<T>(gx.data(), weight.rows(), w.positions() * batch), T(1));
   }
 }
 
@@ -157,7 +158,7 @@ BasicVar<T> conv2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Co
   im2col(w, x.value().data(), batch, n.saved);  // [k*k*C_in, Ho*Wo*N]
   n.value.resize(w.positions() * shape.out_channels, batch);
   MapT<T> y(n.value.data(), shape.out_channels, w.positions() * batch);
-  y.noalias() = weight.value() * n.saved;
+  gemm<T>(weight.value(), Op::none, n.saved, Op::none, y);
   y.colwise() += bias.value().col(0);
   return out;
 }
@@ -179,7 +180,8 @@ BasicVar<T> conv_transpose2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias
   n.state = w;
   const Index batch = x.cols();
   const ConstMapT<T> xs(x.value().data(), shape.in_channels, w.positions() * batch);
-  n.saved.noalias() = weight.value().transpose() * xs;  // [k*k*C_out, H*W*N]
+  n.saved.resize(weight.cols(), xs.cols());
+  gemm<T>(weight.value(), Op::transpose, xs, Op::none, n.saved);  // [k*k*C_out, H*W*N]
   n.value.resize(w.height * w.width * w.channels, batch);
   MapT<T> y(n.value.data(), w.channels, w.height * w.width * batch);
   y.colwise() = bias.value().col(0);

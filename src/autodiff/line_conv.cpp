@@ -59,10 +59,11 @@ void line_conv_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const LineConvGeometry& geometry = std::get<LineConvGeometry>(n.state);
   const Index length = geometry.length, lines = n.value.cols();
   const Eigen::Map<const MatrixOf<T>> g(n.grad.data(), weight.rows(), length * lines);
-  if (tape.needs_grad(w_id)) tape.add_grad(w_id, g * n.saved.transpose());
+  detail::add_product_grad<T>(tape, w_id, g, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
   if (tape.needs_grad(x_id)) {
-    n.saved2.noalias() = weight.transpose() * g;  // d columns [k*C, L*M]
+    n.saved2.resize(weight.cols(), g.cols());
+    gradient_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*C, L*M]
     line_col2im_add(n.saved2, length, geometry.channels, geometry.kernel, geometry.pad, lines,
                     tape.grad_accumulator(x_id).data());
   }
@@ -93,7 +94,7 @@ BasicVar<T> line_conv(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, Index
   line_im2col(x.value().data(), length, channels, kernel, pad, lines, n.saved);  // [k*C, L*M]
   n.value.resize(length * out_channels, lines);
   Eigen::Map<MatrixOf<T>> y(n.value.data(), out_channels, length * lines);
-  y.noalias() = weight.value() * n.saved;
+  gemm<T>(weight.value(), Op::none, n.saved, Op::none, y);
   y.colwise() += bias.value().col(0);
   return out;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "logp/autodiff/tape.hpp"
+#include "logp/core/gemm.hpp"
 
 namespace logp::ad::detail {
 
@@ -21,6 +22,20 @@ void require_same_shape(const char* op, const BasicVar<T>& a, const BasicVar<T>&
 template <class T>
 void require_same_tape(const char* op, const BasicVar<T>& a, const BasicVar<T>& b) {
   require(a.tape != nullptr && a.tape == b.tape, std::string("autodiff ") + op + ": operands on different tapes");
+}
+
+// Adds op_a(A) op_b(B) into node id's gradient (assigns on first touch), as one gradient_gemm.
+template <class T>
+void add_product_grad(BasicTape<T>& tape, int id, GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b) {
+  BasicNode<T>& n = tape.node(id);
+  if (!n.needs_grad) return;
+  if (n.grad_written) {
+    gradient_gemm<T>(a, op_a, b, op_b, n.grad, T(1));
+  } else {
+    n.grad.resize(op_a == Op::none ? a.rows() : a.cols(), op_b == Op::none ? b.cols() : b.rows());
+    gradient_gemm<T>(a, op_a, b, op_b, n.grad);
+    n.grad_written = true;
+  }
 }
 
 }  // namespace logp::ad::detail

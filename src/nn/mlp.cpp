@@ -1,6 +1,7 @@
 // A multilayer perceptron (include/logp/nn/mlp.hpp).
 #include "logp/nn/mlp.hpp"
 
+#include "logp/core/gemm.hpp"
 #include "logp/nn/init.hpp"
 
 namespace logp::nn {
@@ -65,7 +66,7 @@ Matrix Mlp::forward(const ParameterStore& params, ConstMatrixRef x) const {
   Matrix next;
   for (std::size_t k = 0; k < layers.size(); ++k) {
     next.resize(layers[k].out, h.cols());
-    next.noalias() = params.matrix(layers[k].weight) * h;  // [out, in] x [in, N]
+    gemm<float>(params.matrix(layers[k].weight), Op::none, h, Op::none, next);  // [out, in] x [in, N]
     next.colwise() += Eigen::Map<const VectorF>(params.matrix(layers[k].bias).data(), layers[k].out);
     if (k + 1 < layers.size()) activate_values(next, activation);
     h.swap(next);

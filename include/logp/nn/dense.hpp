@@ -12,6 +12,7 @@
 
 #include "logp/autodiff/tape.hpp"
 #include "logp/core/error.hpp"
+#include "logp/core/gemm.hpp"
 #include "logp/train/parameter_store.hpp"
 
 namespace logp::nn {
@@ -56,13 +57,13 @@ void dense_backward(ad::BasicTape<T>& tape, ad::BasicNode<T>& n) {
   Eigen::Map<MatrixT> db(buffers.grad + buffers.bias_offset, out, 1);
   const MatrixT& x = tape.node(n.inputs[0]).value;
   for_row_blocks(out, [&](Index first, Index count) {
-    dw.middleRows(first, count).noalias() += n.grad.middleRows(first, count) * x.transpose();  // [out, in]
+    gradient_gemm<T>(n.grad.middleRows(first, count), Op::none, x, Op::transpose, dw.middleRows(first, count), T(1));  // [out, in]
     db.middleRows(first, count).noalias() += n.grad.middleRows(first, count).rowwise().sum();  // [out, 1]
   });
   if (!tape.needs_grad(n.inputs[0])) return;
   MatrixT& dx = tape.grad_accumulator(n.inputs[0]);  // [in, N]
   for_row_blocks(in, [&](Index first, Index count) {
-    dx.middleRows(first, count).noalias() += w.middleCols(first, count).transpose() * n.grad;
+    gradient_gemm<T>(w.middleCols(first, count), Op::transpose, n.grad, Op::none, dx.middleRows(first, count), T(1));
   });
 }
 
@@ -88,7 +89,7 @@ ad::BasicVar<T> dense(ad::BasicVar<T> x, const ParameterBlock& weight, const Par
   const MatrixT& input = x.value();
   n.value.resize(weight.rows, x.cols());
   for_row_blocks(weight.rows, [&](Index first, Index count) {
-    n.value.middleRows(first, count).noalias() = w.middleRows(first, count) * input;
+    gemm<T>(w.middleRows(first, count), Op::none, input, Op::none, n.value.middleRows(first, count));
     n.value.middleRows(first, count).colwise() += b.col(0).segment(first, count);
   });
   return y;

@@ -1,0 +1,40 @@
+#pragma once
+// The matrix products of logp's dense and convolution layers:
+//   C = op(A) op(B) + beta C   on column-major blocks (float or double, any outer stride).
+// Two entry points, because the fastest GEMM is not column-invariant:
+// - gemm (values: forward passes, evaluation) is Eigen's product. Each column of C is computed
+//   the same way wherever it sits in B, so a column's value is the same alone and in any batch.
+// - gradient_gemm (backward passes: training only, where the shards fix every shape) calls
+//   OpenBLAS when logp is built with it (CMake option LOGP_BLAS), limited to one thread so that
+//   the calling TBB thread runs the product. OpenBLAS rounds a column differently at different
+//   positions of its micro-kernel (a feature network's column changed by 1 ulp when moved by one
+//   place), which is harmless for a gradient summed over fixed shards but not for a value.
+// Either way C depends only on the operands' shapes and values, never on the thread count.
+// The measurements behind the choice: benchmarks/results/gemm_shapes.md.
+#include <Eigen/Core>
+
+namespace logp {
+
+enum class Op { none, transpose };
+
+template <class T>
+using GemmIn = Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
+template <class T>
+using GemmOut = Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
+
+// C [M, N] = op_a(A) [M, K] op_b(B) [K, N] + beta C. With beta = 0, C's old values are ignored
+// (NaN included). Shapes are checked.
+template <class T>
+void gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta = T(0));
+template <class T>
+void gradient_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta = T(0));
+
+// The backend of gradient_gemm in this build: "OpenBLAS (<core>)" or "Eigen".
+const char* gradient_gemm_backend();
+
+extern template void gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
+extern template void gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
+extern template void gradient_gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
+extern template void gradient_gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
+
+}  // namespace logp

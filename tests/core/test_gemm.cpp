@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "logp/core/error.hpp"
+#include "logp/core/gemm.hpp"
+#include "logp/core/rng.hpp"
+#include "logp/core/types.hpp"
+
+using namespace logp;
+
+namespace {
+
+MatrixD random_matrix(Index rows, Index cols, Rng& rng) {
+  MatrixD a(rows, cols);
+  for (Index i = 0; i < a.size(); ++i) a(i) = rng.normal();
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("gemm and gradient_gemm: every transpose form, beta, strided blocks, against a plain product", "[core][gemm]") {
+  Rng rng(11);
+  const Index m = 37, n = 29, k = 53;  // no size a multiple of a SIMD width
+  const MatrixD a = random_matrix(m, k, rng), at = a.transpose();
+  const MatrixD b = random_matrix(k, n, rng), bt = b.transpose();
+  const MatrixD c0 = random_matrix(m, n, rng);
+  const MatrixD expected = a * b;
+  for (const bool gradient : {false, true}) {
+    const auto product = [&](GemmIn<double> x, Op op_x, GemmIn<double> y, Op op_y, GemmOut<double> c, double beta) {
+      if (gradient)
+        gradient_gemm<double>(x, op_x, y, op_y, c, beta);
+      else
+        gemm<double>(x, op_x, y, op_y, c, beta);
+    };
+    INFO((gradient ? "gradient_gemm" : "gemm"));
+    MatrixD c(m, n);
+    c.setConstant(std::numeric_limits<double>::quiet_NaN());  // beta = 0 ignores C, NaN included
+    product(a, Op::none, b, Op::none, c, 0.0);
+    CHECK((c - expected).cwiseAbs().maxCoeff() < 1e-12);
+    product(at, Op::transpose, b, Op::none, c, 0.0);
+    CHECK((c - expected).cwiseAbs().maxCoeff() < 1e-12);
+    product(a, Op::none, bt, Op::transpose, c, 0.0);
+    CHECK((c - expected).cwiseAbs().maxCoeff() < 1e-12);
+    product(at, Op::transpose, bt, Op::transpose, c, 0.0);
+    CHECK((c - expected).cwiseAbs().maxCoeff() < 1e-12);
+    c = c0;
+    product(a, Op::none, b, Op::none, c, 1.0);
+    CHECK((c - (c0 + expected)).cwiseAbs().maxCoeff() < 1e-12);
+    c = c0;
+    product(a, Op::none, b, Op::none, c, 0.5);
+    CHECK((c - (0.5 * c0 + expected)).cwiseAbs().maxCoeff() < 1e-12);
+
+    // Blocks of larger matrices (outer stride != rows): only the block of C is written.
+    MatrixD big_c = c0.replicate(2, 1);
+    product(a.middleRows(3, 10), Op::none, b.middleCols(4, 7), Op::none, big_c.block(5, 2, 10, 7), 0.0);
+    CHECK((big_c.block(5, 2, 10, 7) - expected.block(3, 4, 10, 7)).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK(big_c.topRows(5) == c0.replicate(2, 1).topRows(5));
+
+    // K = 0: C = beta C.
+    MatrixD empty_a(m, 0), empty_b(0, n);
+    c = c0;
+    product(empty_a, Op::none, empty_b, Op::none, c, 1.0);
+    CHECK(c == c0);
+    product(empty_a, Op::none, empty_b, Op::none, c, 0.0);
+    CHECK(c.isZero(0.0));
+
+    MatrixD wrong(m + 1, n);
+    CHECK_THROWS_AS(product(a, Op::none, b, Op::none, wrong, 0.0), Error);
+  }
+}
+
+TEST_CASE("gemm: a column's value does not depend on its place in an evaluation block", "[core][gemm]") {
+  // The contract of gemm (values), which gradient_gemm does not promise: in a block of 32 columns
+  // (kEvaluationBlock), a column's product is bit-identical at every place, whatever its neighbours.
+  Rng rng(12);
+  const Index m = 50, k = 37, width = 32;
+  const Matrix a = random_matrix(m, k, rng).cast<float>();
+  const Matrix others = random_matrix(k, width, rng).cast<float>();
+  const Matrix column = random_matrix(k, 1, rng).cast<float>();
+  Matrix block = others, product(m, width), first(m, 1);
+  block.col(0) = column.col(0);
+  gemm<float>(a, Op::none, block, Op::none, product);
+  first = product.col(0);
+  for (Index place = 1; place < width; ++place) {
+    block = others;
+    block.col(place) = column.col(0);
+    gemm<float>(a, Op::none, block, Op::none, product);
+    INFO("place " << place);
+    CHECK(product.col(place) == first.col(0));
+  }
+}
+
+TEST_CASE("gradient_gemm names its backend", "[core][gemm]") {
+  const std::string backend = gradient_gemm_backend();
+  CHECK((backend == "Eigen" || backend.rfind("OpenBLAS (", 0) == 0));
+}
