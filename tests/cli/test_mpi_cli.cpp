@@ -97,7 +97,7 @@ TEST_CASE("mpi: fit nade and vae with 2 and 4 ranks equals the single-process mo
   }
 }
 
-TEST_CASE("mpi: score and compare over 2 and 4 ranks give the single-process values and summaries", "[mpi]") {
+TEST_CASE("mpi: score, compare and anomaly over 2 and 4 ranks give the single-process values and summaries", "[mpi]") {
   if (!have_mpi()) return;
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 101, 2);  // 101: uneven parts
@@ -111,6 +111,10 @@ TEST_CASE("mpi: score and compare over 2 and 4 ranks give the single-process val
   const std::string compare = "compare --json --model " + model + " --model " + other + " --data " + data;
   const CliResult compared = run_cli(compare);
   REQUIRE(compared.exit_code == 0);
+  const std::string anomaly = "anomaly --json --model " + model + " --data " + data + " --outliers " + data +
+                              " --outliers-split valid --out ";
+  const CliResult detected = run_cli(anomaly + dir.file("one_anomaly.csv"));
+  REQUIRE(detected.exit_code == 0);
   for (int ranks : {2, 4}) {
     INFO(ranks << " ranks");
     const CliResult many = run_mpi(ranks, score + dir.file("many.csv"));
@@ -121,6 +125,10 @@ TEST_CASE("mpi: score and compare over 2 and 4 ranks give the single-process val
     const CliResult many_compared = run_mpi(ranks, compare);
     CHECK(many_compared.exit_code == compared.exit_code);
     CHECK(many_compared.out == compared.out);
+    const CliResult many_detected = run_mpi(ranks, anomaly + dir.file("many_anomaly.csv"));
+    CHECK(many_detected.exit_code == 0);
+    CHECK(many_detected.out == detected.out);
+    CHECK(read_text(dir.file("many_anomaly.csv")) == read_text(dir.file("one_anomaly.csv")));
   }
 }
 
