@@ -17,6 +17,7 @@
 #include "logp/eval/score_file.hpp"
 #include "logp/eval/typicality.hpp"
 #include "logp/io/atomic_output.hpp"
+#include "logp/parallel/communicator.hpp"
 #include "logp/io/model_file.hpp"
 
 namespace logp::cli {
@@ -173,7 +174,8 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
 
   const std::string data_where = options.data + ":/" + options.split + "/x";
   const std::string outliers_where = options.outliers.empty() ? "" : options.outliers + ":/" + options.outliers_split + "/x";
-  if (!options.out.empty()) {
+  const bool writer = world().rank() == 0;  // in a parallel run, rank 0 writes for all
+  if (!options.out.empty() && writer) {
     std::vector<ExampleValues> columns{{"score", ValueKind::score, scored.scores.units, scored.scores.scores}};
     for (const ExampleValues& part : scored.scores.parts) columns.push_back(part);
     if (labelled) {
@@ -184,7 +186,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
     write_score_file(options.out, columns,
                   {{"score", to_string(kind)}, {"model", options.model}, {"data", data_where}, {"outliers", outliers_where}});
   }
-  if (!options.roc.empty()) write_roc(options.roc, roc_curve(scored.scores.scores, scored.labels));
+  if (!options.roc.empty() && writer) write_roc(options.roc, roc_curve(scored.scores.scores, scored.labels));
 
   const std::string likelihood = density && kind != AnomalyScoreKind::model_score ? std::string(to_string(density->likelihood_kind())) : "";
   if (global.json) {

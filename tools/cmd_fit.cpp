@@ -9,6 +9,7 @@
 #include "logp/data/dataset.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/registry.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp::cli {
 namespace {
@@ -42,7 +43,7 @@ void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global
   const std::unique_ptr<Model> model = fit.fit(FitContext{train, target.data, std::cerr});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   FitRecord record{target.data, target.split, train.size(), seconds, command_line(), utc_now_iso8601()};
-  save_model(*model, record, target.out);
+  if (world().rank() == 0) save_model(*model, record, target.out);  // every rank of a parallel run holds the same model
   if (global.json) {
     nlohmann::json out{{"model", target.out},
                        {"type", model->type()},

@@ -9,6 +9,7 @@
 #include "logp/eval/score.hpp"
 #include "logp/eval/score_file.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp::cli {
 namespace {
@@ -87,7 +88,7 @@ ScoreRow score_with(const ScoringModel& model, const ScoreOptions& options, cons
                     const std::string& path) {
   if (options.estimator_given) throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " gives a score");
   const ExampleValues scores = score_values(model, data, options.chunk);
-  if (!options.out.empty()) write_score_file(options.out, {scores}, score_file_attributes(scores, path, data.where()));
+  if (!options.out.empty() && world().rank() == 0) write_score_file(options.out, {scores}, score_file_attributes(scores, path, data.where()));
   const ScoreSummary summary = summarize_scores(scores.values);
   return {path, std::string(model.type()), model.hyperparameters(), scores.name, scores.unit,
           summary.n, summary.mean, summary.std_error};
@@ -128,7 +129,7 @@ void run_score(const ScoreOptions& options, const GlobalOptions& global) {
       throw Error(path + ": a " + std::string(loaded->type()) + " model has no likelihood; judge it by its samples");
     const std::string estimator = apply_estimator(*model, options, path);
     const ExampleValues log_probs = score_values(*model, data, options.chunk);
-    if (!options.out.empty())
+    if (!options.out.empty() && world().rank() == 0)  // in a parallel run, rank 0 writes for all
       write_score_file(options.out, {log_probs}, score_file_attributes(log_probs, path, data.where()));
     const LikelihoodSummary summary = summarize_log_probs(log_probs.values, model->dim(), model->likelihood_kind());
     rows.push_back({path, std::string(model->type()), model->hyperparameters(), model->num_parameters(),

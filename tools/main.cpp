@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "mpi/parallel_session.hpp"
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 
@@ -31,9 +32,8 @@ std::string one_line(const std::string& message) {
   return out;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The command's exit code; failures are reported on `errors` (every rank's real stderr).
+int run_command_line(int argc, char** argv, std::ostream& errors) {
   using namespace logp::cli;
   // A file size limit (ulimit -f) makes write() fail with EFBIG, reported like a full disk,
   // instead of killing the process with a core dump.
@@ -85,16 +85,26 @@ int main(int argc, char** argv) {
     std::cerr << "logp: no command given; run 'logp --help'\n";
     return 2;
   } catch (const UsageError& e) {
-    std::cerr << "logp: error: " << one_line(e.what()) << "\n";
+    errors << "logp: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "logp: error: " << one_line(e.what()) << "\n";
+    errors << "logp: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const logp::Error& e) {
-    std::cerr << "logp: error: " << one_line(e.what()) << "\n";
+    errors << "logp: error: " << one_line(e.what()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "logp: unexpected error: " << one_line(e.what()) << "\n";
+    errors << "logp: unexpected error: " << one_line(e.what()) << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ostream errors(std::cerr.rdbuf());  // stays stderr on every rank of a parallel run
+  logp::cli::ParallelSession session(argc, argv);
+  const int code = run_command_line(argc, argv, errors);
+  if (code != 0) session.fail(code, errors);
+  return code;
 }

@@ -5,6 +5,7 @@
 #include <tbb/partitioner.h>
 
 #include "logp/core/error.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp {
 namespace {
@@ -28,6 +29,24 @@ Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index blo
   return out;
 }
 
+Vector sharded_map_columns(const DatasetSplit& data, Index chunk, const ColumnFunction& f) {
+  require(chunk > 0, "chunk must be positive, got " + std::to_string(chunk));
+  const Communicator& ranks = world();
+  const RankRange mine = rank_range(data.size(), ranks.rank(), ranks.size());
+  Vector values(data.size());
+  for (Index first = mine.begin; first < mine.end; first += chunk) {
+    const Matrix batch = data.read(first, std::min(chunk, mine.end - first));
+    values.segment(first, batch.cols()) = parallel_map_columns(batch, f);
+  }
+  if (ranks.size() > 1) {
+    const Vector own = values.segment(mine.begin, mine.size());
+    ranks.all_gather(std::span<const double>(own.data(), static_cast<std::size_t>(own.size())),
+                     std::span<double>(values.data(), static_cast<std::size_t>(values.size())),
+                     rank_counts(data.size(), ranks.size()));
+  }
+  return values;
+}
+
 Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block) {
   return parallel_map_columns(x, [&model](ConstMatrixRef columns) { return model.log_prob(columns); }, block);
 }
@@ -46,9 +65,10 @@ LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& dat
 }
 
 ExampleValues score_values(const DensityModel& model, const DatasetSplit& data, Index chunk) {
+  model.data_spec().check_accepts(data.spec(), data.where());
+  require_examples(data);
   ExampleValues out = empty_values_of(model);
-  out.values.resize(data.size());
-  score_split(model, data, chunk, [&](Index first, const Vector& lp) { out.values.segment(first, lp.size()) = lp; });
+  out.values = sharded_map_columns(data, chunk, [&model](ConstMatrixRef columns) { return model.log_prob(columns); });
   return out;
 }
 
@@ -56,11 +76,7 @@ ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, 
   model.data_spec().check_accepts(data.spec(), data.where());
   require_examples(data);
   ExampleValues out = empty_values_of(model);
-  out.values.resize(data.size());
-  for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
-    out.values.segment(first, batch.cols()) =
-        parallel_map_columns(batch, [&model](ConstMatrixRef columns) { return model.score(columns); });
-  });
+  out.values = sharded_map_columns(data, chunk, [&model](ConstMatrixRef columns) { return model.score(columns); });
   return out;
 }
 

@@ -56,7 +56,10 @@ TrainResult train_for_fit(Trainable& model, const FitContext& context, const Tra
   const TrainResult result = train_model(model, context.train, valid.get(), options);
   const ObjectiveNames names = model.objective_names();
   context.log << std::fixed << std::setprecision(0) << "trained " << result.epochs_done << " epochs at "
-              << result.examples_per_second << " examples/s; final train " << names.train << " "
+              << result.examples_per_second << " examples/s";
+  if (result.communication_seconds > 0)
+    context.log << " (" << std::setprecision(2) << result.communication_seconds << " s of it between ranks)";
+  context.log << std::setprecision(0) << "; final train " << names.train << " "
               << std::setprecision(2) << result.final_train_nll << (names.is_likelihood ? " nats" : "");
   if (result.best_epoch >= 0)
     context.log << "; best valid " << names.valid << " " << result.best_valid_nll << " at epoch " << result.best_epoch + 1

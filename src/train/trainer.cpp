@@ -13,6 +13,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/eval/score.hpp"
+#include "logp/parallel/communicator.hpp"
 #include "logp/train/checkpoint.hpp"
 #include "logp/train/epoch_batches.hpp"
 #include "logp/train/parallel_gradient.hpp"
@@ -27,13 +28,18 @@ double seconds_since(Clock::time_point start) {
 }
 
 // Mean validation objective over the first `examples` validation examples (0: all of them),
-// streamed in chunks and computed in parallel over fixed blocks.
+// streamed in chunks and computed in parallel over fixed blocks (and over ranks), summed per
+// chunk of 4096 in input order.
 double validation_objective(const Trainable& model, const DatasetSplit& valid, Index examples) {
+  constexpr Index chunk = 4096;
   const Index count = examples > 0 ? std::min(examples, valid.size()) : valid.size();
   const auto objective = [&model](ConstMatrixRef x) { return model.validation_objective(x); };
+  const Vector values = sharded_map_columns(valid.head(count), chunk, objective);
   double sum = 0.0;
-  for_each_batch(valid.head(count), 4096,
-                 [&](Index, const Matrix& batch) { sum += parallel_map_columns(batch, objective).sum(); });
+  for (Index first = 0; first < count; first += chunk) {
+    const Vector part = values.segment(first, std::min(chunk, count - first));  // a chunk as it was computed
+    sum += part.sum();
+  }
   return sum / static_cast<double>(count);
 }
 
@@ -100,20 +106,23 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
   require(options.valid_examples >= 0,
           "--valid-examples must be 0 (all) or positive, got " + std::to_string(options.valid_examples));
 
+  // In a parallel run (world(), docs/mpi.md) every rank takes every step; rank 0 alone writes the
+  // log and the checkpoints.
+  const bool writer = world().rank() == 0;
   const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : training_key(described, train, valid, options);
   Optimizer optimizer(options.optimizer, model.parameters().size());
   TrainerState state;
   if (options.resume && !options.checkpoint.empty() && std::filesystem::exists(options.checkpoint)) {
     state = load_checkpoint(options.checkpoint, key, model, optimizer);
-    truncate_log_after(options.log, state.epochs_done);
-  } else if (!options.log.empty()) {
+    if (writer) truncate_log_after(options.log, state.epochs_done);
+  } else if (!options.log.empty() && writer) {
     std::ofstream truncate(options.log, std::ios::trunc);
     if (!truncate) throw Error(options.log + ": cannot write the training log");
   }
 
   EpochBatches batches(train, options.batch_size, options.block_examples);
   const Index batches_per_epoch = batches.batches_per_epoch();
-  const bool show = options.progress && ::isatty(STDERR_FILENO);
+  const bool show = options.progress && writer && ::isatty(STDERR_FILENO);
   std::vector<float, Eigen::aligned_allocator<float>> grad(static_cast<size_t>(model.parameters().size()));
   ShardGradients shard_gradients(model.parameters().size());  // per-shard buffers, reused every batch
   TrainResult result;
@@ -173,10 +182,11 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
     }
     state.epochs_done = epoch + 1;
     if (show) std::fprintf(stderr, "\n");
-    append_log_line(options.log, epoch + 1, result.final_train_nll, valid_nll, valid != nullptr,
-                    static_cast<double>(epoch_examples) / train_seconds, seconds_since(epoch_start),
-                    scheduled_learning_rate(options.optimizer, epoch));
-    if (!options.checkpoint.empty()) save_checkpoint(options.checkpoint, key, model, optimizer, state);
+    if (writer)
+      append_log_line(options.log, epoch + 1, result.final_train_nll, valid_nll, valid != nullptr,
+                      static_cast<double>(epoch_examples) / train_seconds, seconds_since(epoch_start),
+                      scheduled_learning_rate(options.optimizer, epoch));
+    if (!options.checkpoint.empty() && writer) save_checkpoint(options.checkpoint, key, model, optimizer, state);
     if (options.stop_after_epochs > 0 && ++epochs_this_run >= options.stop_after_epochs) break;
   }
 
@@ -189,6 +199,7 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
   result.best_valid_nll = state.best_valid_nll;
   result.stopped_early = valid && state.epochs_since_best >= options.patience;
   result.seconds = seconds_since(run_start);
+  result.communication_seconds = shard_gradients.communication_seconds();
   result.examples_per_second =
       train_seconds_total > 0 ? static_cast<double>(examples_seen) / train_seconds_total : 0.0;
   return result;

@@ -17,6 +17,12 @@ using ColumnFunction = std::function<Vector(ConstMatrixRef)>;
 // evaluate fixed-width blocks (model.hpp), the result equals one serial f(x) bit for bit.
 Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index block = 4 * kEvaluationBlock);
 
+// f over every example of `data`, in input order, spread over the ranks of world(): rank r reads
+// and computes its rank_range of the examples, `chunk` at a time through parallel_map_columns,
+// and every rank receives all N values. Equal bit for bit to the single-process values for any
+// rank count (each example's value depends only on its column, model.hpp).
+Vector sharded_map_columns(const DatasetSplit& data, Index chunk, const ColumnFunction& f);
+
 // model.log_prob(x) through parallel_map_columns.
 Vector parallel_log_prob(const DensityModel& model, ConstMatrixRef x, Index block = 4 * kEvaluationBlock);
 
@@ -27,7 +33,7 @@ LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& dat
                               const std::function<void(Index first, const Vector& log_probs)>& sink);
 
 // All N values of a split in input order, read `chunk` examples at a time and scored in
-// parallel: a density model's log-likelihoods (named and kinded as the model says, nats), or a
+// parallel (and over ranks: sharded_map_columns): a density model's log-likelihoods (named and kinded as the model says, nats), or a
 // scoring model's scores. Checks that the data fits the model and is not empty first.
 ExampleValues score_values(const DensityModel& model, const DatasetSplit& data, Index chunk);
 ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, Index chunk);

@@ -7,6 +7,13 @@
 // sequence of float additions whatever the thread count, so the trained model is bit-identical
 // for any thread count.
 //
+// Across the ranks of a parallel run (Communicator, R ranks), rank r computes the contiguous
+// shards rank_range(shards, r, R) and the sum stays the same sequence of additions: rank r
+// receives the running sum of shards 0..first-1 from rank r-1, adds its own shards in order and
+// passes the sum on; the last rank scales it and broadcasts it. The gradient, and so the trained
+// model, is bit-identical to the single-process one for any R (R may exceed the shard count:
+// ranks without shards pass the sum on). Messages: R-1 hops of the gradient, then one broadcast.
+//
 // ShardGradients keeps the per-shard buffers between batches (a trainer makes one and reuses it):
 // a step allocates nothing, the buffers stay mapped (no page faults, no munmap per step), and
 // the sum zeroes each buffer chunk while it is in cache instead of a separate memset pass.
@@ -16,6 +23,7 @@
 #include <Eigen/Core>
 
 #include "logp/core/rng.hpp"
+#include "logp/parallel/communicator.hpp"
 #include "logp/train/trainable.hpp"
 
 namespace logp {
@@ -23,7 +31,9 @@ namespace logp {
 class ShardGradients {
  public:
   // Buffers for a model of `parameters` floats.
-  explicit ShardGradients(Index parameters) : parameters_(parameters) {}
+  // Buffers for a model of `parameters` floats; the batch's shards are spread over `ranks`.
+  explicit ShardGradients(Index parameters, const Communicator& ranks = world())
+      : parameters_(parameters), ranks_(ranks) {}
 
   // Returns the objective summed over the columns of batch (D x B) and writes (overwrites)
   // `scale` times the summed gradient into grad (parameters floats). Sets *finite (when given) to
@@ -31,12 +41,18 @@ class ShardGradients {
   double compute(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                  std::span<float> grad, float scale = 1.0f, bool* finite = nullptr);
 
+  // Seconds this rank spent in messages (waiting for the previous rank's sum included), over all calls.
+  double communication_seconds() const { return communication_seconds_; }
+
  private:
   using Buffer = std::vector<float, Eigen::aligned_allocator<float>>;
   Index parameters_;
+  const Communicator& ranks_;
+  double communication_seconds_ = 0.0;
   std::vector<Buffer> shards_;      // shard k's gradient; all zero between calls (the sum re-zeroes them)
   bool clean_ = false;              // shards_ are all zero
   std::vector<double> objectives_;  // per shard
+  std::vector<double> my_objectives_;  // this rank's shards'
 };
 
 // One batch with buffers of its own (allocates per call; trainers use ShardGradients).

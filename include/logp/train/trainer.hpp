@@ -40,6 +40,7 @@ struct TrainResult {
   bool stopped_early = false;
   double seconds = 0.0;
   double examples_per_second = 0.0;  // training throughput: examples / seconds of gradient steps
+  double communication_seconds = 0.0;  // of the gradient steps, in messages between ranks (0 for one process)
 };
 
 // Trains `model` in place (ending with the best-validation parameters when valid is given).
