@@ -3,14 +3,20 @@
 #   tools/setup.sh            build + test dependencies (with headless Chromium for the HTML-report
 #                             test) and the Fashion-MNIST package
 #   tools/setup.sh --peers    also the peers used by benchmarks/ (PyTorch, scikit-learn, OpenBLAS)
+#   tools/setup.sh --sanitizers  also clang with its sanitizer and libFuzzer runtimes and
+#                             llvm-symbolizer (tools/run-sanitizers.sh)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
           catch2 libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev dataset-fashion-mnist
           chromium-headless-shell fonts-dejavu-core)  # headless Chromium: the HTML-report test renders a page
-if [[ "${1:-}" == "--peers" ]]; then
-  packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread)
-fi
+for option in "$@"; do
+  case "$option" in
+    --peers) packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread) ;;
+    --sanitizers) packages+=(clang libclang-rt-dev llvm) ;;
+    *) echo "usage: tools/setup.sh [--peers] [--sanitizers]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
