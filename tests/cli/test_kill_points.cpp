@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "bench/smoke_data.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/data/dataset_writer.hpp"
 #include "logp/io/model_file.hpp"
@@ -46,6 +47,20 @@ std::vector<int> logged_epochs(const std::string& path) {
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) epochs.push_back(nlohmann::json::parse(line).at("epoch").get<int>());
   return epochs;
+}
+
+// A benchmark report's results without the measured times ("seconds", "examples_per_second", ...),
+// which a rerun step measures anew.
+nlohmann::json without_times(nlohmann::json j) {
+  if (j.is_object()) {
+    nlohmann::json kept = nlohmann::json::object();
+    for (auto& [key, value] : j.items())
+      if (key.find("second") == std::string::npos) kept[key] = without_times(value);
+    return kept;
+  }
+  if (j.is_array())
+    for (auto& value : j) value = without_times(value);
+  return j;
 }
 
 }  // namespace
@@ -126,4 +141,24 @@ TEST_CASE("kill -9 at random points of data import and score --out: no half-writ
     if (!run.finished) REQUIRE(run_cli(score + out).exit_code == 0);
     CHECK(read_text(out) == expected_scores);
   }
+}
+
+TEST_CASE("kill -9 at a random point of benchmark: the rerun ends with the unbroken run's results", "[cli][faults][benchmark]") {
+  TempDir dir;
+  write_smoke_dataset(dir.file(""));
+  const std::string args = "--threads 2 benchmark --suite smoke --data-dir " + dir.file("") + " --out ";
+  int code = -1;
+  const auto unbroken_time = time_cli(args + dir.file("unbroken"), &code);
+  REQUIRE(code == 0);
+  const nlohmann::json expected = without_times(nlohmann::json::parse(read_text(dir.file("unbroken/report.json")))["results"]);
+
+  const auto point = kill_points(unbroken_time, 1, 13).front();
+  INFO("killed after " << point.count() << " us of " << unbroken_time.count());
+  run_cli_killed_after(args + dir.file("out"), point);
+  if (std::filesystem::exists(dir.file("out/report.json")))  // a report is whole, never half-written
+    CHECK_NOTHROW(nlohmann::json::parse(read_text(dir.file("out/report.json"))));
+  const CliResult rerun = run_cli(args + dir.file("out"));
+  INFO(rerun.err);
+  REQUIRE(rerun.exit_code == 0);
+  CHECK(without_times(nlohmann::json::parse(read_text(dir.file("out/report.json")))["results"]) == expected);
 }
