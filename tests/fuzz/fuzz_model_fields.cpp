@@ -123,7 +123,8 @@ void edit_attribute(hid_t file, const Attribute& a, double value, std::uint8_t p
   const H5T_class_t type_class = H5Tget_class(type);
   const hssize_t count = std::max<hssize_t>(H5Sget_simple_extent_npoints(space), 1);
   if (type_class == H5T_INTEGER) {
-    const std::vector<std::int64_t> values(count, static_cast<std::int64_t>(std::clamp(value, -9.2e18, 9.2e18)));
+    const double integral = std::isnan(value) ? 0.0 : std::clamp(value, -9.2e18, 9.2e18);
+    const std::vector<std::int64_t> values(count, static_cast<std::int64_t>(integral));
     H5Awrite(attr, H5T_NATIVE_INT64, values.data());
   } else if (type_class == H5T_FLOAT) {
     const std::vector<double> values(count, value);
