@@ -71,9 +71,10 @@ TEST_CASE("kill -9 at random points of fit --checkpoint, then --resume: the unbr
   const int epochs = 6;
   const std::string common = "--threads 1 fit nade --hidden 8 --batch-size 20 --seed 3 --valid-split none --epochs " +
                              std::to_string(epochs) + " --data " + data;
-  int code = -1;
-  const auto unbroken_time = time_cli(common + " --out " + dir.file("unbroken.h5"), &code);
-  REQUIRE(code == 0);
+  CliResult unbroken;
+  const auto unbroken_time = time_cli(common + " --out " + dir.file("unbroken.h5"), &unbroken);
+  INFO(unbroken.err);
+  REQUIRE(unbroken.exit_code == 0);
   const Matrix x = DatasetSplit::open(data, "test").read_all();
   const Vector expected = load_density_model(dir.file("unbroken.h5"))->log_prob(x);
   std::vector<int> all_epochs(epochs);
@@ -112,15 +113,17 @@ TEST_CASE("kill -9 at random points of data import and score --out: no half-writ
       for (int j = 0; j < 30; ++j) out << (rng() % 2) << (j == 29 ? '\n' : ',');
   }
   const std::string import = "data import --format csv --kind binary --train " + csv + " --out ";
-  int code = -1;
-  const auto import_time = time_cli(import + dir.file("unbroken.h5"), &code);
-  REQUIRE(code == 0);
+  CliResult unbroken;
+  const auto import_time = time_cli(import + dir.file("unbroken.h5"), &unbroken);
+  INFO(unbroken.err);
+  REQUIRE(unbroken.exit_code == 0);
   const Matrix expected_x = DatasetSplit::open(dir.file("unbroken.h5"), "train").read_all();
   const std::string model = dir.file("b.h5");
   REQUIRE(run_cli("fit bernoulli --data " + dir.file("unbroken.h5") + " --out " + model).exit_code == 0);
-  const std::string score = "score --model " + model + " --data " + dir.file("unbroken.h5") + " --out ";
-  const auto score_time = time_cli(score + dir.file("unbroken.csv"), &code);
-  REQUIRE(code == 0);
+  const std::string score = "score --split train --model " + model + " --data " + dir.file("unbroken.h5") + " --out ";
+  const auto score_time = time_cli(score + dir.file("unbroken.csv"), &unbroken);
+  INFO(unbroken.err);
+  REQUIRE(unbroken.exit_code == 0);
   const std::string expected_scores = read_text(dir.file("unbroken.csv"));
 
   for (const auto point : kill_points(import_time, 4, 7)) {
@@ -147,9 +150,10 @@ TEST_CASE("kill -9 at a random point of benchmark: the rerun ends with the unbro
   TempDir dir;
   write_smoke_dataset(dir.file(""));
   const std::string args = "--threads 2 benchmark --suite smoke --data-dir " + dir.file("") + " --out ";
-  int code = -1;
-  const auto unbroken_time = time_cli(args + dir.file("unbroken"), &code);
-  REQUIRE(code == 0);
+  CliResult unbroken;
+  const auto unbroken_time = time_cli(args + dir.file("unbroken"), &unbroken);
+  INFO(unbroken.err);
+  REQUIRE(unbroken.exit_code == 0);
   const nlohmann::json expected = without_times(nlohmann::json::parse(read_text(dir.file("unbroken/report.json")))["results"]);
 
   const auto point = kill_points(unbroken_time, 1, 13).front();
@@ -160,5 +164,11 @@ TEST_CASE("kill -9 at a random point of benchmark: the rerun ends with the unbro
   const CliResult rerun = run_cli(args + dir.file("out"));
   INFO(rerun.err);
   REQUIRE(rerun.exit_code == 0);
-  CHECK(without_times(nlohmann::json::parse(read_text(dir.file("out/report.json")))["results"]) == expected);
+  // The results name the files of their run directory: out/ here, unbroken/ there.
+  std::string text = read_text(dir.file("out/report.json"));
+  for (size_t at = text.find(dir.file("out/")); at != std::string::npos; at = text.find(dir.file("out/"), at))
+    text.replace(at, dir.file("out/").size(), dir.file("unbroken/"));
+  const nlohmann::json results = without_times(nlohmann::json::parse(text)["results"]);
+  INFO("differences: " << nlohmann::json::diff(expected, results).dump());
+  CHECK(results == expected);
 }

@@ -49,10 +49,10 @@ inline KilledRun run_cli_killed_after(const std::string& args, std::chrono::micr
   return run;
 }
 
-// The wall time of an unbroken run of `args` (to spread kill points over it).
-inline std::chrono::microseconds time_cli(const std::string& args, int* exit_code) {
+// The wall time of an unbroken run of `args` (to spread kill points over it); its result in *result.
+inline std::chrono::microseconds time_cli(const std::string& args, CliResult* result) {
   const auto start = std::chrono::steady_clock::now();
-  *exit_code = run_cli(args).exit_code;
+  *result = run_cli(args);
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
 }
 
