@@ -24,7 +24,7 @@ ASAN_TESTS=${ASAN_TESTS:-"[io],[data],[csv],[npy],[idx],[import],[model-file],[e
 # Catch2 test specs of the tests that compare thread counts (names say "thread" or "serial").
 TSAN_TESTS=${TSAN_TESTS:-"*thread*,*serial*,[threads],[trainer],[score]"}
 FUZZ_SECONDS=${FUZZ_SECONDS:-45}
-asan_build=${ASAN_BUILD:-build-fuzz}  # (build-asan/ is run-tests.sh --sanitize's, with GCC)
+asan_build=$(realpath -m "${ASAN_BUILD:-build-fuzz}")  # (build-asan/ is run-tests.sh --sanitize's, with GCC)
 FUZZ_TARGETS=(npy csv idx model_fields suite)
 # Raw bytes into libhdf5: mutation finds libhdf5 1.10's own memory errors within minutes (a heap
 # overflow in H5Aexists, an allocation of 2^64 in H5C_protect: tests/fuzz/libhdf5-findings/),
@@ -68,7 +68,7 @@ for stage in "${stages[@]}"; do
         # A finding is written to $scratch/findings-$target and fails the stage (the log names it).
         (cd "$scratch/findings-$target" &&
           TMPDIR="$scratch" ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$OLDPWD/tests/fuzz/lsan.supp" \
-            "$OLDPWD/$asan_build/fuzz_$target" \
+            "$asan_build/fuzz_$target" \
             -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 $(max_len_of "$target") \
             -print_final_stats=1 "$scratch/corpus-$target" 2>&1 | grep -v '^#[0-9]' | tail -40)
         if [[ -n "$(ls -A "$scratch/findings-$target")" ]]; then
