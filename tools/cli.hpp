@@ -80,5 +80,7 @@ void set_command_line(int argc, char** argv);
 
 // Formatting helpers for human tables.
 std::string fixed(double value, int decimals);
+// "mean ± s.e."; "mean ± n/a" when the standard error is undefined (NaN: fewer than two values).
+std::string plus_minus(double mean, double std_error, int decimals);
 
 }  // namespace logp::cli

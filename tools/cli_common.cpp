@@ -65,6 +65,10 @@ std::string fixed(double value, int decimals) {
   return out.str();
 }
 
+std::string plus_minus(double mean, double std_error, int decimals) {
+  return fixed(mean, decimals) + " ± " + (std::isnan(std_error) ? std::string("n/a") : fixed(std_error, decimals));
+}
+
 void refuse_outputs_over_inputs(const FileArguments& inputs, const FileArguments& outputs) {
   const auto named = [](const FileArgument& a) { return a.option + " " + a.path; };
   for (size_t k = 0; k < outputs.size(); ++k) {

@@ -122,7 +122,7 @@ void print_tables(const std::vector<Entry>& entries, const Ranking& ranking, Ind
     const Entry& e = entries[static_cast<size_t>(ranking.order[k])];
     const LikelihoodSummary s = summarize(e, dim);
     models.add_row({std::to_string(k + 1), e.name, std::string(to_string(e.values.kind)),
-                    fixed(s.mean_nll, 3) + " ± " + fixed(s.std_error, 3), fixed(s.bits_per_dim, 5)});
+                    plus_minus(s.mean_nll, s.std_error, 3), fixed(s.bits_per_dim, 5)});
   }
   models.print(std::cout);
   std::cout << "\n";
@@ -136,7 +136,7 @@ void print_tables(const std::vector<Entry>& entries, const Ranking& ranking, Ind
     const Entry& b = entries[static_cast<size_t>(ranking.order[k + 1])];
     const std::string label = a.values.kind == b.values.kind ? "" : " (" + std::string(to_string(a.values.kind)) + " vs " +
                                                           std::string(to_string(b.values.kind)) + ")";
-    pairs.add_row({a.name + " vs " + b.name + label, fixed(c.t.mean, 4) + " ± " + fixed(c.t.std_error, 4),
+    pairs.add_row({a.name + " vs " + b.name + label, plus_minus(c.t.mean, c.t.std_error, 4),
                    interval_text(c.t.ci_low, c.t.ci_high, 4), interval_text(c.bootstrap.low, c.bootstrap.high, 4),
                    fixed(c.t.mean * to_bpd, 6), fixed(c.t.t, 2), p_text(c.t.p), p_text(ranking.p_t_holm[k]),
                    p_text(c.wilcoxon.p), p_text(ranking.p_wilcoxon_holm[k])});

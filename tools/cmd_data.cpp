@@ -23,6 +23,11 @@ void add_data_commands(CLI::App& app, Commands& commands, const GlobalOptions& g
   fashion->add_option("--out", options->out, "output directory")->capture_default_str();
   fashion->add_option("--source", options->source, "directory with the four IDX files")->capture_default_str();
   commands.push_back({fashion, [options, &global] {
+                        FileArguments sources;
+                        for (const std::string& path : fashion_mnist_sources(options->source))
+                          sources.push_back({"--source", path});
+                        const FashionMnistFiles outputs = fashion_mnist_files(options->out);
+                        refuse_outputs_over_inputs(sources, {{"--out", outputs.eight_bit}, {"--out", outputs.binary}});
                         const FashionMnistFiles files = write_fashion_mnist(options->source, options->out);
                         if (global.json) {
                           std::cout << nlohmann::json{{"eight_bit", files.eight_bit}, {"binary", files.binary}}.dump(2)

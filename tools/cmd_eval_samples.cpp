@@ -285,7 +285,10 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
   for (const std::string& path : options.samples) inputs.push_back({"--samples", path});
   for (const std::string& path : options.models) inputs.push_back({"--model", path});
   for (const std::string& path : options.sample_features) inputs.push_back({"--sample-features", path});
-  refuse_outputs_over_inputs(inputs, {{"--out", options.out}});
+  FileArguments outputs = {{"--out", options.out}};
+  for (const std::string& path : options.models)  // the samples cached beside each model
+    outputs.push_back({"the samples of --model " + path + ",", cache_path(path, options.seed, options.n)});
+  refuse_outputs_over_inputs(inputs, outputs);
 
   Context context;
   std::vector<SampleSet> sets;

@@ -61,7 +61,7 @@ void print_table(const std::vector<Row>& rows, const DatasetSplit& data) {
   for (const Row& row : rows)
     table.add_row({row.path, row.type + " (" + row.hyperparameters + ")", row.value_name,
                    std::string(to_string(row.summary.kind)),
-                   fixed(row.summary.mean_nll, 2) + " ± " + fixed(row.summary.std_error, 2),
+                   plus_minus(row.summary.mean_nll, row.summary.std_error, 2),
                    fixed(row.summary.bits_per_dim, 4), std::to_string(row.parameters), fixed(row.fit_seconds, 1)});
   table.print(std::cout);
   std::cout << "NLL: mean negative log-likelihood in nats per example ± its standard error (std/sqrt(N)); "
@@ -98,7 +98,7 @@ void print_score_table(const std::vector<ScoreRow>& rows) {
   Table table({"model", "type", "score", "mean ± s.e.", "unit"}, {false, false, false, true, false});
   for (const ScoreRow& row : rows)
     table.add_row({row.path, row.type + " (" + row.hyperparameters + ")", row.name,
-                   fixed(row.mean, 2) + " ± " + fixed(row.std_error, 2), row.unit});
+                   plus_minus(row.mean, row.std_error, 2), row.unit});
   table.print(std::cout);
   std::cout << "a score, not a log-likelihood: larger means less typical of the training data (anomaly score); "
                "it cannot be compared with NLLs\n";

@@ -2,6 +2,8 @@
 # Sets up, builds and runs the whole test suite (CTest over Catch2).
 #   tools/run-tests.sh              Release build with assertions in build-tests/
 #   tools/run-tests.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/
+#   tools/run-tests.sh --ci         what CI runs: the Release suite, then tools/run-sanitizers.sh
+#                                   (ASan+UBSan subset, bounded fuzzing, ThreadSanitizer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -19,3 +21,7 @@ cmake -S . -B "$build_dir" "${options[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
 cd "$build_dir"
 ctest --output-on-failure -j"$(nproc)"
+if [[ "${1:-}" == "--ci" ]]; then
+  cd ..
+  tools/run-sanitizers.sh
+fi

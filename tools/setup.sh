@@ -4,6 +4,8 @@
 #                             test, Open MPI for `mpirun -np R logp ...` and its tests) and the
 #                             Fashion-MNIST package
 #   tools/setup.sh --peers    also the peers used by benchmarks/ (PyTorch, scikit-learn, OpenBLAS)
+#   tools/setup.sh --sanitizers  also clang with its sanitizer and libFuzzer runtimes and
+#                             llvm-symbolizer (tools/run-sanitizers.sh)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
@@ -11,9 +13,13 @@ packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev 
           chromium-headless-shell fonts-dejavu-core  # headless Chromium: the HTML-report test renders a page
           libopenblas-dev                            # optional (LOGP_BLAS), core/gemm.hpp
           libopenmpi-dev openmpi-bin)                # optional (LOGP_MPI), docs/mpi.md
-if [[ "${1:-}" == "--peers" ]]; then
-  packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread)
-fi
+for option in "$@"; do
+  case "$option" in
+    --peers) packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread) ;;
+    --sanitizers) packages+=(clang libclang-rt-dev llvm) ;;
+    *) echo "usage: tools/setup.sh [--peers] [--sanitizers]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

@@ -31,7 +31,11 @@ DatasetSplit DatasetSplit::open(const std::string& file, const std::string& spli
     throw Error(where + ": expected a 2-D dataset N x D, found " + std::to_string(dims.size()) + "-D");
 
   DataSpec spec;
-  spec.kind = parse_data_kind(group.attr_string("x", "kind"));
+  try {
+    spec.kind = parse_data_kind(group.attr_string("x", "kind"));
+  } catch (const Error& e) {
+    throw Error(where + ": attribute kind: " + e.what());  // parse_data_kind cannot name the file
+  }
   spec.dim = static_cast<Index>(dims[1]);
   if (group.has_attr("x", "shape")) {
     const std::vector<std::int64_t> shape = group.attr_ints("x", "shape");

@@ -11,6 +11,8 @@ namespace {
 
 constexpr std::uint64_t kPixels = 28 * 28;
 constexpr std::uint64_t kTrainSize = 50000;
+const char* const kIdxStems[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                 "t10k-labels-idx1-ubyte"};
 
 struct Split {
   std::vector<std::uint8_t> pixels;   // N x 784
@@ -56,8 +58,8 @@ Split binarize(Split split) {
 
 FashionMnistFiles write_fashion_mnist(const std::string& source_dir, const std::string& out_dir) {
   if (!std::filesystem::is_directory(out_dir)) std::filesystem::create_directories(out_dir);
-  const Split official_train = read_split(source_dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte");
-  const Split official_test = read_split(source_dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+  const Split official_train = read_split(source_dir, kIdxStems[0], kIdxStems[1]);
+  const Split official_test = read_split(source_dir, kIdxStems[2], kIdxStems[3]);
   const std::uint64_t n_train = official_train.labels.size();
   if (n_train <= kTrainSize)
     throw Error(source_dir + ": expected more than " + std::to_string(kTrainSize) + " training images, found " +
@@ -69,8 +71,7 @@ FashionMnistFiles write_fashion_mnist(const std::string& source_dir, const std::
       {"source", "Fashion-MNIST (Xiao, Rasul & Vollgraf 2017), IDX files in " + source_dir},
       {"split_rule", "train = official train[0:50000], valid = official train[50000:60000], test = official t10k"},
   };
-  FashionMnistFiles files{(std::filesystem::path(out_dir) / "fashion-mnist-8bit.h5").string(),
-                          (std::filesystem::path(out_dir) / "fashion-mnist-binary.h5").string()};
+  const FashionMnistFiles files = fashion_mnist_files(out_dir);
   {
     DataSpec spec{DataKind::categorical, 256, static_cast<Index>(kPixels), {28, 28, 1}};
     DatasetWriter writer(files.eight_bit, spec, provenance);
@@ -89,6 +90,18 @@ FashionMnistFiles write_fashion_mnist(const std::string& source_dir, const std::
     writer.commit();
   }
   return files;
+}
+
+FashionMnistFiles fashion_mnist_files(const std::string& out_dir) {
+  return {(std::filesystem::path(out_dir) / "fashion-mnist-8bit.h5").string(),
+          (std::filesystem::path(out_dir) / "fashion-mnist-binary.h5").string()};
+}
+
+std::vector<std::string> fashion_mnist_sources(const std::string& source_dir) {
+  std::vector<std::string> paths;
+  for (const std::string stem : kIdxStems)
+    for (const std::string& name : {stem + ".gz", stem}) paths.push_back((std::filesystem::path(source_dir) / name).string());
+  return paths;
 }
 
 }  // namespace logp

@@ -52,7 +52,18 @@ TEST_CASE("outputs over inputs: every verb refuses, exits 2 and leaves its input
     std::ofstream out(suite);
     out << printed.out;
   }
-  const std::vector<std::string> inputs = {d, m, csv, suite};
+  // The sample cache of `eval-samples --model m.h5 -n 50` (m.samples-0-50.h5) is the data file.
+  std::filesystem::create_hard_link(d, dir.file("m.samples-0-50.h5"));
+  // An IDX input of `data fashion-mnist` that an output name points to.
+  std::filesystem::create_directories(dir.file("idx"));
+  const std::string idx = dir.file("idx/train-images-idx3-ubyte");
+  {
+    std::ofstream out(idx);
+    out << "not an IDX file";
+  }
+  std::filesystem::create_directories(dir.file("fmnist"));
+  std::filesystem::create_symlink(idx, dir.file("fmnist/fashion-mnist-binary.h5"));
+  const std::vector<std::string> inputs = {d, m, csv, suite, idx};
   std::vector<std::string> before;
   for (const std::string& path : inputs) before.push_back(read_text(path));
 
@@ -83,6 +94,12 @@ TEST_CASE("outputs over inputs: every verb refuses, exits 2 and leaves its input
                                        dir.file("a.csv") + " --roc " + dir.file("a.csv"),
        "--roc " + dir.file("a.csv") + " is the same file as --out"},
       {"eval-samples", "eval-samples --data " + d + " --samples " + d + " --out " + d, "is the same file as --data"},
+      {"eval-samples: a model's sample cache onto --data",
+       "eval-samples --data " + dir.file("m.samples-0-50.h5") + " --model " + m + " -n 50",
+       "the samples of --model " + m + ", " + dir.file("m.samples-0-50.h5") + " is the same file as --data"},
+      {"data fashion-mnist --out onto its IDX input (symlink)",
+       "data fashion-mnist --source " + dir.file("idx") + " --out " + dir.file("fmnist"),
+       "--out " + dir.file("fmnist/fashion-mnist-binary.h5") + " is the same file as --source " + idx},
       {"benchmark report onto its suite file", "benchmark --suite " + suite + " --out " + dir.file(""),
        "is the same file as --suite " + suite},
   };

@@ -7,6 +7,7 @@
 //   fashion-mnist-8bit.h5    categorical, 256 levels, the raw pixels
 //   fashion-mnist-binary.h5  binary, x = (pixel >= 128)
 #include <string>
+#include <vector>
 
 namespace logp {
 
@@ -18,5 +19,10 @@ struct FashionMnistFiles {
 };
 
 FashionMnistFiles write_fashion_mnist(const std::string& source_dir, const std::string& out_dir);
+
+// The files write_fashion_mnist writes into out_dir, and the IDX files it may read from
+// source_dir (each stem with and without .gz): the command line checks that no output is an input.
+FashionMnistFiles fashion_mnist_files(const std::string& out_dir);
+std::vector<std::string> fashion_mnist_sources(const std::string& source_dir);
 
 }  // namespace logp

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "logp/core/error.hpp"
@@ -196,9 +197,11 @@ DataTransform DataTransform::load(const H5Group& g, const DataSpec& data) {
     require_stored_dims(g, "std", {d}, "data dim = " + std::to_string(d));
     mean = g.read_vector("mean");
     std = g.read_vector("std");
-    if (!mean.allFinite() || !std.allFinite() || !(std.array() > 0).all())
+    // Standardized values are float32: a std below float's smallest normal turns them into inf.
+    const double smallest = std::numeric_limits<float>::min();
+    if (!mean.allFinite() || !std.allFinite() || !(std.array() >= smallest).all())
       throw Error(g.where("std") + ": standardization needs D=" + std::to_string(data.dim) +
-                  " finite means and positive stds (corrupt model file?)");
+                  " finite means and stds >= 1.2e-38 (float32's smallest normal; corrupt model file?)");
   }
   return DataTransform(o, data, std::move(mean), std::move(std));
 }
