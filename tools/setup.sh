@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
           catch2 libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev dataset-fashion-mnist
-          chromium-headless-shell fonts-dejavu-core)  # headless Chromium: the HTML-report test renders a page
+          chromium-headless-shell fonts-dejavu-core  # headless Chromium: the HTML-report test renders a page
+          help2man)  # the man page, made from `logp --help` at build time
 if [[ "${1:-}" == "--peers" ]]; then
   packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread)
 fi
