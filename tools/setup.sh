@@ -7,11 +7,11 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
           catch2 libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev dataset-fashion-mnist
-          chromium-headless-shell fonts-dejavu-core  # headless Chromium: the HTML-report test renders a page
-          help2man)  # the man page, made from `logp --help` at build time
+          chromium-headless-shell fonts-dejavu-core)  # headless Chromium: the HTML-report test renders a page
 if [[ "${1:-}" == "--peers" ]]; then
   packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread)
 fi
+packages+=(help2man)  # the man page, made from `logp --help` at build time (cmake/cli_docs.cmake)
 
 missing=()
 for package in "${packages[@]}"; do
