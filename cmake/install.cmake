@@ -5,6 +5,11 @@ include(CMakePackageConfigHelpers)
 set(LOGP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/logp)
 install(TARGETS logp EXPORT logpTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS logp_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The CLI's bash completion and man page (cmake/cli_docs.cmake; the man page only with help2man).
+install(FILES ${LOGP_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME logp)
+if(LOGP_MAN_PAGE)
+  install(FILES ${LOGP_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/logp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT logpTargets NAMESPACE logp:: DESTINATION ${LOGP_CMAKE_DIR})
 

@@ -2,6 +2,7 @@
 // Shared pieces of the `logp` command line: one file per verb registers its subcommand here.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,20 @@ CLI::Validator number_between(double low, double high);  // finite, in [low, hig
 struct GlobalOptions {
   int threads = 0;     // 0: all cores (TBB's default)
   bool json = false;   // machine-readable output on stdout
+  bool quiet = false;  // no progress and no informational lines on stderr (errors still)
 };
+
+// `text` written to `path` atomically (io/atomic_output.hpp): complete, or not there at all.
+void write_text_file(const std::string& path, const std::string& text);
+
+// The source tree's `git describe` at build time, "unknown" outside a checkout
+// (build/generated/git_revision.cpp, cmake/git_revision.cmake).
+const char* git_revision();
+
+// Where informational lines go: std::cerr, or a stream that discards them after set_quiet(true)
+// (main.cpp, for --quiet).
+std::ostream& notes();
+void set_quiet(bool quiet);
 
 // A leaf subcommand and what it does once the whole command line has parsed.
 struct Command {
@@ -68,6 +82,8 @@ void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions&
 void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_classify_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+// `logp completion`: a bash completion script made from the whole app (`root`).
+void add_completion_command(CLI::App& root, Commands& commands);
 void add_data_transform_commands(CLI::App& data, Commands& commands, const GlobalOptions& global);  // perturb, select
 
 // Declared options as CLI11 options: the same names, help and defaults; a bad value is a usage

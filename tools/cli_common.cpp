@@ -1,9 +1,12 @@
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 
 #include "cli.hpp"
+#include "logp/io/atomic_output.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/same_file.hpp"
 
@@ -108,6 +111,27 @@ CLI::Validator number_between(double low, double high) {
         return "";
       },
       "NUMBER in " + range);
+}
+
+namespace {
+bool g_quiet = false;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  AtomicOutput output(path);
+  {
+    std::ofstream out(output.temp_path());
+    out << text;
+    if (!out) throw Error(path + ": write failed (disk full?)");
+  }
+  output.commit();
+}
+
+void set_quiet(bool quiet) { g_quiet = quiet; }
+
+std::ostream& notes() {
+  static std::ostream discard(nullptr);  // no buffer: every write fails silently
+  return g_quiet ? discard : std::cerr;
 }
 
 }  // namespace logp::cli

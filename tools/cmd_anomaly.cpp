@@ -1,6 +1,7 @@
 // logp anomaly: per-example anomaly scores and, with labels, how well they find the anomalies
 // (AUROC, AUPRC, FPR at 95% TPR with bootstrap intervals, ROC curve), and the typicality test
 // for batches.
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "cli.hpp"
+#include "plots.hpp"
 #include "table.hpp"
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
@@ -34,6 +36,7 @@ struct AnomalyOptions {
   std::string outliers_split = "test";
   std::string out;
   std::string roc;
+  std::string roc_plot;  // SVG
   Index typicality_batch = 0;
   std::string reference_data;   // empty: the model's training file (its fit record), else --data
   std::string reference_split;  // empty: the model's training split, else train
@@ -142,12 +145,13 @@ std::string metric_text(const MetricWithInterval& m) {
 void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   if (!options.out.empty() && !is_score_file_name(options.out))
     throw UsageError("--out " + options.out + ": give a .csv or .h5 file name");
+  require_svg_name("--roc-plot", options.roc_plot);
   refuse_outputs_over_inputs({{"--model", options.model},
                               {"--data", options.data},
                               {"--background", options.background},
                               {"--outliers", options.outliers},
                               {"--reference-data", options.reference_data}},
-                             {{"--out", options.out}, {"--roc", options.roc}});
+                             {{"--out", options.out}, {"--roc", options.roc}, {"--roc-plot", options.roc_plot}});
   const std::unique_ptr<Model> model = load_model(options.model);
   const auto* density = dynamic_cast<const DensityModel*>(model.get());
   const AnomalyScoreKind kind = options.score.empty()
@@ -162,8 +166,9 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   }
   if (options.typicality_batch > 0 && !density)
     throw Error("the typicality test needs a model with a likelihood; " + std::string(model->type()) + " has none");
-  if (!options.roc.empty() && options.anomaly_labels.empty() && options.outliers.empty())
-    throw UsageError("--roc needs labels: give --anomaly-labels or --outliers");
+  if ((!options.roc.empty() || !options.roc_plot.empty()) && options.anomaly_labels.empty() && options.outliers.empty())
+    throw UsageError(std::string(options.roc.empty() ? "--roc-plot" : "--roc") +
+                     " needs labels: give --anomaly-labels or --outliers");
 
   const ScoredExamples scored = score_examples(options, kind, *model, background.get());
   const bool labelled = !scored.labels.empty();
@@ -187,6 +192,12 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
                   {{"score", to_string(kind)}, {"model", options.model}, {"data", data_where}, {"outliers", outliers_where}});
   }
   if (!options.roc.empty() && writer) write_roc(options.roc, roc_curve(scored.scores.scores, scored.labels));
+  if (!options.roc_plot.empty() && writer)
+    write_text_file(options.roc_plot,
+                    roc_svg(roc_curve(scored.scores.scores, scored.labels), metrics.auroc.value,
+                            std::filesystem::path(options.model).filename(),
+                            "ROC: " + std::string(to_string(kind)) + " score on " + short_where(data_where) +
+                                (outliers_where.empty() ? "" : " + " + short_where(outliers_where))));
 
   const std::string likelihood = density && kind != AnomalyScoreKind::model_score ? std::string(to_string(density->likelihood_kind())) : "";
   if (global.json) {
@@ -245,6 +256,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   }
   if (!options.out.empty()) std::cout << "wrote per-example scores to " << options.out << "\n";
   if (!options.roc.empty()) std::cout << "wrote the ROC curve to " << options.roc << "\n";
+  if (!options.roc_plot.empty()) std::cout << "wrote the ROC picture to " << options.roc_plot << "\n";
 }
 
 }  // namespace
@@ -265,6 +277,7 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
   anomaly->add_option("--outliers-split", o->outliers_split, "split of --outliers")->capture_default_str();
   anomaly->add_option("--out", o->out, "per-example scores: .csv or .h5, input order (outliers after data)");
   anomaly->add_option("--roc", o->roc, "ROC curve as CSV threshold,fpr,tpr");
+  anomaly->add_option("--roc-plot", o->roc_plot, "ROC curve as an SVG picture (needs labels)");
   anomaly->add_option("--typicality-batch", o->typicality_batch, "typicality test on batches of this size")
       ->check(positive_integer());
   anomaly->add_option("--reference-data", o->reference_data,

@@ -27,16 +27,6 @@ struct BenchmarkOptions {
   bool list = false;
 };
 
-void write_text(const std::string& path, const std::string& text) {
-  AtomicOutput output(path);
-  {
-    std::ofstream out(output.temp_path());
-    out << text;
-    if (!out) throw Error(path + ": write failed (disk full?)");
-  }
-  output.commit();
-}
-
 void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global) {
   if (options.list) {
     for (const std::string& name : bench::builtin_suite_names())
@@ -66,12 +56,12 @@ void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global)
   run.threads = global.threads;
   run.max_epochs = options.max_epochs;
   run.command = command_line();
-  run.progress = &std::cerr;
+  run.progress = &notes();
   const nlohmann::json report = bench::run_suite(suite, run);
 
-  write_text(json_path, report.dump(2) + "\n");
-  write_text(markdown_path, bench::render_markdown(report));
-  write_text(html_path, bench::render_html(report));
+  write_text_file(json_path, report.dump(2) + "\n");
+  write_text_file(markdown_path, bench::render_markdown(report));
+  write_text_file(html_path, bench::render_html(report));
   size_t reused = 0;
   for (const nlohmann::json& step : report["steps"]) reused += step["reused"].get<bool>() ? 1 : 0;
   if (global.json) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "plots.hpp"
 #include "table.hpp"
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
@@ -31,6 +32,7 @@ struct CompareOptions {
   Index bootstrap = 2000;
   std::uint64_t seed = 0;
   Index chunk = 4096;
+  std::string plot;  // SVG of the adjacent pairs' differences
 };
 
 // One model's per-example log-likelihoods on the compared examples.
@@ -201,7 +203,28 @@ nlohmann::json to_json(const std::vector<Entry>& entries, const Ranking& ranking
           {"pairs", pairs}};
 }
 
+// The adjacent pairs' mean differences and t intervals, as `compare --plot` draws them.
+std::string plot_differences(const std::vector<Entry>& entries, const Ranking& ranking, const std::string& data_where,
+                             double confidence) {
+  std::vector<DifferenceRow> rows;
+  for (size_t k = 0; k < ranking.adjacent.size(); ++k) {
+    const PairedComparison& c = ranking.adjacent[k];
+    // File names without folder and extension keep the labels inside the chart's margin.
+    const std::string a = std::filesystem::path(entries[static_cast<size_t>(ranking.order[k])].name).stem();
+    const std::string b = std::filesystem::path(entries[static_cast<size_t>(ranking.order[k + 1])].name).stem();
+    rows.push_back({a + " vs " + b, c.t.mean, c.t.ci_low, c.t.ci_high, fixed(c.t.mean, 3) + " ± " + fixed(c.t.std_error, 3)});
+  }
+  const int percent = static_cast<int>(std::lround(100.0 * confidence));
+  const std::string data = data_where.empty() ? "" : " on " + short_where(data_where);
+  return differences_svg(rows, percent, "paired differences" + data);
+}
+
 void run_compare(const CompareOptions& options, const GlobalOptions& global) {
+  require_svg_name("--plot", options.plot);
+  FileArguments inputs = {{"--data", options.data}};
+  for (const std::string& path : options.models) inputs.push_back({"--model", path});
+  for (const std::string& path : options.scores) inputs.push_back({"--scores", path});
+  refuse_outputs_over_inputs(inputs, {{"--plot", options.plot}});
   Index dim = 0;
   std::string data_where;
   const std::vector<Entry> entries = collect_entries(options, dim, data_where);
@@ -213,10 +236,13 @@ void run_compare(const CompareOptions& options, const GlobalOptions& global) {
   require(n >= 2, (data_where.empty() ? std::string("the score files") : data_where) + ": " + std::to_string(n) +
                       " examples; paired tests need at least 2");
   const Ranking ranking = rank_models(log_probs, dim, {options.confidence, options.bootstrap, options.seed});
+  if (!options.plot.empty())
+    write_text_file(options.plot, plot_differences(entries, ranking, data_where, options.confidence));
   if (global.json)
     std::cout << to_json(entries, ranking, dim, data_where, mixed, options).dump(2) << "\n";
   else
     print_tables(entries, ranking, dim, data_where, mixed, options);
+  if (!options.plot.empty() && !global.json) std::cout << "wrote the differences' picture to " << options.plot << "\n";
 }
 
 }  // namespace
@@ -238,6 +264,7 @@ void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions&
   compare->add_option("--seed", options->seed, "bootstrap seed")->capture_default_str();
   compare->add_option("--chunk", options->chunk, "examples read from disk at a time")
       ->capture_default_str()->check(positive_integer());
+  compare->add_option("--plot", options->plot, "the adjacent pairs' differences and intervals as an SVG picture");
   commands.push_back({compare, [options, &global] { run_compare(*options, global); }});
 }
 

@@ -111,7 +111,7 @@ SampleSet model_samples(const std::string& model_path, const EvalSamplesOptions&
       return {model_path, "model", to_double(cached.read_all()),
               "seed " + std::to_string(options.seed) + ", cached in " + cache};
     }
-    std::cerr << cache << ": made from another version of " << model_path << "; drawing again\n";
+    notes() << cache << ": made from another version of " << model_path << "; drawing again\n";
   }
   Rng rng(options.seed);
   const Matrix x = model->sample(options.n, rng);  // D x n
@@ -203,7 +203,7 @@ RowResult evaluate(const SampleSet& set, const Context& context, const EvalSampl
   else
     row.metrics.push_back(skipped("copying_z", "no training examples (give --train-features)"));
   lap("copying");
-  std::cerr << "evaluated " << set.name << " (" << set.x.cols() << " examples):" << timings.str() << "\n";
+  notes() << "evaluated " << set.name << " (" << set.x.cols() << " examples):" << timings.str() << "\n";
   return row;
 }
 

@@ -5,11 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "plots.hpp"
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/registry.hpp"
 #include "logp/parallel/communicator.hpp"
+#include "logp/train/trainer.hpp"
 
 namespace logp::cli {
 namespace {
@@ -18,6 +20,7 @@ struct FitTarget {
   std::string data;
   std::string split = "train";
   std::string out;
+  std::string plot;  // training curve, SVG
 };
 
 // The option's value, or "" when the model has no such option.
@@ -33,17 +36,28 @@ void refuse_outputs_over_fit_inputs(const ModelFit& fit, const FitTarget& target
   if (ordering.starts_with("@")) inputs.push_back({"--ordering", ordering.substr(1)});
   refuse_outputs_over_inputs(inputs, {{"--out", target.out},
                                       {"--checkpoint", option_value(fit, "checkpoint")},
-                                      {"--log", option_value(fit, "log")}});
+                                      {"--log", option_value(fit, "log")},
+                                      {"--plot", target.plot}});
 }
 
 void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global) {
+  require_svg_name("--plot", target.plot);
+  if (!target.plot.empty() && fit.options().find("epochs") == nullptr)
+    throw UsageError("--plot draws the training curve; this model is not trained by epochs");
   refuse_outputs_over_fit_inputs(fit, target);
   const DatasetSplit train = DatasetSplit::open(target.data, target.split);
   const auto start = std::chrono::steady_clock::now();
-  const std::unique_ptr<Model> model = fit.fit(FitContext{train, target.data, std::cerr});
+  TrainingCurve curve;
+  const std::unique_ptr<Model> model = fit.fit(FitContext{train, target.data, notes(), &curve});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   FitRecord record{target.data, target.split, train.size(), seconds, command_line(), utc_now_iso8601()};
-  if (world().rank() == 0) save_model(*model, record, target.out);  // every rank of a parallel run holds the same model
+  if (world().rank() == 0) {  // every rank of a parallel run holds the same model
+    save_model(*model, record, target.out);
+    if (!target.plot.empty() && curve.epochs.empty())
+      notes() << "--plot: " << model->type() << " records no per-epoch curve; no picture written\n";
+    else if (!target.plot.empty())
+      write_text_file(target.plot, training_curve_svg(curve, std::string(model->type()) + " on " + short_where(train.where())));
+  }
   if (global.json) {
     nlohmann::json out{{"model", target.out},
                        {"type", model->type()},
@@ -57,6 +71,7 @@ void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global
     std::cout << "fitted " << model->type() << " (" << model->hyperparameters() << ") on " << train.size()
               << " examples of " << train.where() << " in " << fixed(seconds, 2) << " s; "
               << model->num_parameters() << " parameters\nwrote " << target.out << "\n";
+    if (!target.plot.empty() && !curve.epochs.empty()) std::cout << "wrote the training curve to " << target.plot << "\n";
   }
 }
 
@@ -75,6 +90,7 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
     sub->add_option("--data", target->data, "logp dataset file")->required();
     sub->add_option("--split", target->split, "split to fit on")->capture_default_str();
     sub->add_option("--out", target->out, "model file to write")->required();
+    sub->add_option("--plot", target->plot, "training curve (objective per epoch) as an SVG picture");
     add_option_list(*sub, model_fit->options());
     commands.push_back({sub, [model_fit, target, &global] { run_fit(*model_fit, *target, global); }});
   }

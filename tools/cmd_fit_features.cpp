@@ -30,7 +30,7 @@ void run_fit_features(const FitFeaturesOptions& options, const GlobalOptions& gl
   refuse_outputs_over_inputs({{"--data", options.data}}, {{"--out", options.out}});
   const DatasetSplit train = DatasetSplit::open(options.data, options.split);
   const DatasetSplit test = DatasetSplit::open(options.data, options.test_split);
-  const FeatureNetwork network = fit_feature_network(train, test, options.data, options.network, std::cerr);
+  const FeatureNetwork network = fit_feature_network(train, test, options.data, options.network, notes());
   network.save(options.out);
   const FeatureNetworkRecord& record = network.record();
   if (global.json) {

@@ -9,6 +9,7 @@
 #include "logp/eval/score.hpp"
 #include "logp/eval/score_file.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/models/transformed/transformed.hpp"
 #include "logp/parallel/communicator.hpp"
 
 namespace logp::cli {
@@ -46,6 +47,7 @@ std::string apply_estimator(DensityModel& model, const ScoreOptions& options, co
 struct Row {
   std::string path;
   std::string type;
+  std::string short_type;  // short_type(model), for the table when the full type is long
   std::string hyperparameters;
   Index parameters;
   double fit_seconds;
@@ -58,12 +60,14 @@ void print_table(const std::vector<Row>& rows, const DatasetSplit& data) {
   std::cout << "data: " << data.where() << " (" << data.spec().describe() << "), N=" << data.size() << "\n";
   Table table({"model", "type", "value", "likelihood", "NLL nats/example", "bits/dim", "params", "fit s"},
               {false, false, false, false, true, true, true, true});
+  Footnotes types;
   for (const Row& row : rows)
-    table.add_row({row.path, row.type + " (" + row.hyperparameters + ")", row.value_name,
+    table.add_row({row.path, types.cell(row.short_type, row.type + " (" + row.hyperparameters + ")"), row.value_name,
                    std::string(to_string(row.summary.kind)),
                    plus_minus(row.summary.mean_nll, row.summary.std_error, 2),
                    fixed(row.summary.bits_per_dim, 4), std::to_string(row.parameters), fixed(row.fit_seconds, 1)});
   table.print(std::cout);
+  types.print(std::cout);
   std::cout << "NLL: mean negative log-likelihood in nats per example ± its standard error (std/sqrt(N)); "
                "bits/dim = NLL / (D ln 2)\n";
   for (const Row& row : rows)
@@ -76,6 +80,7 @@ void print_table(const std::vector<Row>& rows, const DatasetSplit& data) {
 struct ScoreRow {
   std::string path;
   std::string type;
+  std::string short_type;
   std::string hyperparameters;
   std::string name;
   std::string unit;
@@ -90,16 +95,18 @@ ScoreRow score_with(const ScoringModel& model, const ScoreOptions& options, cons
   const ExampleValues scores = score_values(model, data, options.chunk);
   if (!options.out.empty() && world().rank() == 0) write_score_file(options.out, {scores}, score_file_attributes(scores, path, data.where()));
   const ScoreSummary summary = summarize_scores(scores.values);
-  return {path, std::string(model.type()), model.hyperparameters(), scores.name, scores.unit,
+  return {path, std::string(model.type()), short_type(model), model.hyperparameters(), scores.name, scores.unit,
           summary.n, summary.mean, summary.std_error};
 }
 
 void print_score_table(const std::vector<ScoreRow>& rows) {
   Table table({"model", "type", "score", "mean ± s.e.", "unit"}, {false, false, false, true, false});
+  Footnotes types;
   for (const ScoreRow& row : rows)
-    table.add_row({row.path, row.type + " (" + row.hyperparameters + ")", row.name,
+    table.add_row({row.path, types.cell(row.short_type, row.type + " (" + row.hyperparameters + ")"), row.name,
                    plus_minus(row.mean, row.std_error, 2), row.unit});
   table.print(std::cout);
+  types.print(std::cout);
   std::cout << "a score, not a log-likelihood: larger means less typical of the training data (anomaly score); "
                "it cannot be compared with NLLs\n";
 }
@@ -115,7 +122,7 @@ void run_score(const ScoreOptions& options, const GlobalOptions& global) {
   const DatasetSplit whole = DatasetSplit::open(options.data, options.split);
   const DatasetSplit data = options.first > 0 ? whole.head(options.first) : whole;
   if (data.size() < whole.size())
-    std::cerr << "scoring the first " << data.size() << " of " << whole.size() << " examples of " << whole.where() << "\n";
+    notes() << "scoring the first " << data.size() << " of " << whole.size() << " examples of " << whole.where() << "\n";
   std::vector<Row> rows;
   std::vector<ScoreRow> score_rows;
   for (const std::string& path : options.models) {
@@ -132,7 +139,7 @@ void run_score(const ScoreOptions& options, const GlobalOptions& global) {
     if (!options.out.empty() && world().rank() == 0)  // in a parallel run, rank 0 writes for all
       write_score_file(options.out, {log_probs}, score_file_attributes(log_probs, path, data.where()));
     const LikelihoodSummary summary = summarize_log_probs(log_probs.values, model->dim(), model->likelihood_kind());
-    rows.push_back({path, std::string(model->type()), model->hyperparameters(), model->num_parameters(),
+    rows.push_back({path, std::string(model->type()), short_type(*model), model->hyperparameters(), model->num_parameters(),
                     read_fit_record(path).seconds, summary, log_probs.name, estimator});
   }
   if (global.json) {

@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "mpi/parallel_session.hpp"
 #include "logp/core/error.hpp"
+#include "logp/core/progress.hpp"
 #include "logp/core/text.hpp"
 
 namespace {
@@ -44,12 +45,13 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
   for (std::string& arg : args) arg_pointers.push_back(arg.data());
   CLI::App app{"logp: how probable is this data under this model, and how sure are we?"};
   app.require_subcommand(1);
-  app.fallthrough();  // --threads and --json are accepted after the verb too
+  app.fallthrough();  // --threads, --json and --quiet are accepted after the verb too
   GlobalOptions global;
   app.add_option("--threads", global.threads, "worker threads (default: all cores)")
       ->check(non_negative_integer());
   app.add_flag("--json", global.json, "machine-readable JSON on stdout");
-  app.set_version_flag("--version", std::string("logp ") + LOGP_VERSION);
+  app.add_flag("-q,--quiet", global.quiet, "no progress or informational lines on stderr (errors still)");
+  app.set_version_flag("--version", std::string("logp ") + LOGP_VERSION + " (git " + git_revision() + ")");
 
   Commands commands;
   add_data_commands(app, commands, global);
@@ -63,6 +65,7 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
   add_anomaly_command(app, commands, global);
   add_eval_samples_command(app, commands, global);
   add_classify_command(app, commands, global);
+  add_completion_command(app, commands);  // last: it lists the commands above
 
   try {
     app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
@@ -72,6 +75,9 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
     return 2;
   }
 
+  // Progress of long jobs (core/progress.hpp): redrawn in place on a terminal, plain lines otherwise.
+  set_quiet(global.quiet);
+  logp::set_progress_mode(global.quiet ? logp::ProgressMode::off : logp::default_progress_mode());
   std::unique_ptr<tbb::global_control> threads;
   if (global.threads > 0)
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,

@@ -20,6 +20,7 @@ for option in "$@"; do
     *) echo "usage: tools/setup.sh [--peers] [--sanitizers]" >&2; exit 2 ;;
   esac
 done
+packages+=(help2man)  # the man page, made from `logp --help` at build time (cmake/cli_docs.cmake)
 
 missing=()
 for package in "${packages[@]}"; do

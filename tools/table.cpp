@@ -38,4 +38,15 @@ void Table::print(std::ostream& out) const {
   }
 }
 
+std::string Footnotes::cell(const std::string& short_text, const std::string& full) {
+  if (display_width(full) <= kMaxCell) return full;
+  auto found = std::find(notes_.begin(), notes_.end(), full);
+  if (found == notes_.end()) found = notes_.insert(notes_.end(), full);
+  return short_text + " [" + std::to_string(found - notes_.begin() + 1) + "]";
+}
+
+void Footnotes::print(std::ostream& out) const {
+  for (size_t k = 0; k < notes_.size(); ++k) out << "[" << k + 1 << "] " << notes_[k] << "\n";
+}
+
 }  // namespace logp::cli

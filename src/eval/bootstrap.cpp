@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "logp/core/error.hpp"
+#include "logp/core/progress.hpp"
 
 namespace logp {
 
@@ -27,11 +28,13 @@ std::vector<Interval> bootstrap_intervals(Index resamples, double confidence, co
   require(confidence > 0.0 && confidence < 1.0, "bootstrap: confidence must be in (0, 1), got " + std::to_string(confidence));
   // values: statistics x resamples, column b from replicate b.
   MatrixD values(statistics, resamples);
+  Progress progress("bootstrap", resamples, "resamples");
   tbb::parallel_for(tbb::blocked_range<Index>(0, resamples), [&](const tbb::blocked_range<Index>& range) {
     for (Index b = range.begin(); b < range.end(); ++b) {
       Rng r = rng.split(static_cast<std::uint64_t>(b));
       replicate(r, values.col(b).data());
     }
+    progress.advance(range.size());  // thread-safe
   });
   std::vector<Interval> intervals;
   for (Index k = 0; k < statistics; ++k) {

@@ -5,6 +5,7 @@
 #include <tbb/partitioner.h>
 
 #include "logp/core/error.hpp"
+#include "logp/core/progress.hpp"
 #include "logp/parallel/communicator.hpp"
 
 namespace logp {
@@ -56,8 +57,15 @@ LikelihoodSummary score_split(const DensityModel& model, const DatasetSplit& dat
   model.data_spec().check_accepts(data.spec(), data.where());
   require_examples(data);
   LikelihoodAccumulator accumulator;
+  // Advanced per block, from the TBB tasks: slow estimators (IWAE) show progress within a chunk.
+  Progress progress("scoring " + data.where(), data.size(), "examples");
+  const ColumnFunction log_prob = [&](ConstMatrixRef columns) {
+    Vector values = model.log_prob(columns);
+    progress.advance(columns.cols());
+    return values;
+  };
   for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
-    const Vector log_probs = parallel_log_prob(model, batch);
+    const Vector log_probs = parallel_map_columns(batch, log_prob);
     accumulator.add(log_probs);
     if (sink) sink(first, log_probs);
   });
@@ -76,7 +84,12 @@ ExampleValues score_values(const ScoringModel& model, const DatasetSplit& data, 
   model.data_spec().check_accepts(data.spec(), data.where());
   require_examples(data);
   ExampleValues out = empty_values_of(model);
-  out.values = sharded_map_columns(data, chunk, [&model](ConstMatrixRef columns) { return model.score(columns); });
+  Progress progress("scoring " + data.where(), data.size(), "examples");
+  out.values = sharded_map_columns(data, chunk, [&](ConstMatrixRef columns) {
+    Vector values = model.score(columns);
+    progress.advance(columns.cols());
+    return values;
+  });
   return out;
 }
 

@@ -97,18 +97,20 @@ void replace_attr(hid_t object, const std::string& name) {
   if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
 }
 
+// A scalar variable-length UTF-8 string: h5py reads it as `str` (a fixed-length one gives
+// `bytes`). Files written before this used fixed-length NULLPAD strings; both are read below.
 void write_string_attr(hid_t object, const std::string& name, const std::string& value,
                        const std::string& where) {
   replace_attr(object, name);
   Scoped type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), std::max<size_t>(value.size(), 1));
-  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
   Scoped space(H5Screate(H5S_SCALAR), H5Sclose);
   Scoped attr(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose);
   if (!attr.ok()) throw Error(where + ": cannot write attribute '" + name + "'");
-  const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attr.get(), type.get(), padded.data()), where + ": cannot write attribute '" + name + "'");
+  const char* text = value.c_str();  // a C string: an embedded NUL would end it
+  check(H5Awrite(attr.get(), type.get(), &text), where + ": cannot write attribute '" + name + "'");
 }
 
 template <typename T>
@@ -133,6 +135,7 @@ std::string read_string_attr(hid_t object, const std::string& name, const std::s
     char* text = nullptr;
     Scoped memtype(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(memtype.get(), H5T_VARIABLE);
+    H5Tset_cset(memtype.get(), H5Tget_cset(type.get()));  // HDF5 does not convert between ASCII and UTF-8
     check(H5Aread(attr.get(), memtype.get(), &text), where + ": cannot read attribute '" + name + "'");
     std::string value = text ? text : "";
     H5free_memory(text);

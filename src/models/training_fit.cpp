@@ -41,7 +41,7 @@ TrainResult train_for_fit(Trainable& model, const FitContext& context, const Tra
   Rng init_rng(settings.train.seed);
   model.initialize(init_rng);
   TrainOptions options = settings.train;
-  options.progress = true;  // shown only when stderr is a terminal
+  options.progress = true;  // as the process's progress mode says (core/progress.hpp)
   options.optimizer.total_epochs = options.max_epochs;
   std::unique_ptr<DatasetSplit> valid;
   if (settings.valid_split != "none") {
@@ -54,6 +54,7 @@ TrainResult train_for_fit(Trainable& model, const FitContext& context, const Tra
   if (valid && options.valid_examples > 0 && options.valid_examples < valid->size())
     context.log << "early stopping on the first " << options.valid_examples << " examples of " << valid->where() << "\n";
   const TrainResult result = train_model(model, context.train, valid.get(), options);
+  if (context.curve) *context.curve = result.curve;
   const ObjectiveNames names = model.objective_names();
   context.log << std::fixed << std::setprecision(0) << "trained " << result.epochs_done << " epochs at "
               << result.examples_per_second << " examples/s";

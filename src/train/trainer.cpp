@@ -1,7 +1,5 @@
 #include "logp/train/trainer.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include <sstream>
 
 #include "logp/core/error.hpp"
+#include "logp/core/progress.hpp"
 #include "logp/eval/score.hpp"
 #include "logp/parallel/communicator.hpp"
 #include "logp/train/checkpoint.hpp"
@@ -83,10 +82,21 @@ void require_finite_parameters(const Trainable& model, int epoch, const std::str
                   "; try a lower --learning-rate or --clip-norm");
 }
 
-void show_progress(int epoch, Index batch, Index batches, double train_nll, double rate) {
-  std::fprintf(stderr, "\repoch %d  batch %ld/%ld  train NLL %.2f  %.0f examples/s   ", epoch + 1,
-               static_cast<long>(batch + 1), static_cast<long>(batches), train_nll, rate);
-  std::fflush(stderr);
+// The line that stays after an epoch: "epoch 3/20: train NLL 93.10, valid NLL 94.02 (best), ...".
+std::string epoch_line(const ObjectiveNames& names, int epoch, int max_epochs, double train_nll, const double* valid_nll,
+                       bool best, double examples_per_second, double seconds, double eta_seconds) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, "epoch %d/%d: train %s %.3f", epoch + 1, max_epochs, names.train.c_str(),
+                train_nll);
+  std::string line = buffer;
+  if (valid_nll) {
+    std::snprintf(buffer, sizeof buffer, ", valid %s %.3f%s", names.valid.c_str(), *valid_nll, best ? " (best)" : "");
+    line += buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, ", %.0f examples/s, ", examples_per_second);
+  line += buffer + format_duration(seconds);
+  if (eta_seconds > 0) line += "; at most " + format_duration(eta_seconds) + " left";
+  return line;
 }
 
 }  // namespace
@@ -122,7 +132,6 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
 
   EpochBatches batches(train, options.batch_size, options.block_examples);
   const Index batches_per_epoch = batches.batches_per_epoch();
-  const bool show = options.progress && writer && ::isatty(STDERR_FILENO);
   std::vector<float, Eigen::aligned_allocator<float>> grad(static_cast<size_t>(model.parameters().size()));
   ShardGradients shard_gradients(model.parameters().size());  // per-shard buffers, reused every batch
   TrainResult result;
@@ -130,12 +139,20 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
   Index examples_seen = 0;
   double train_seconds_total = 0.0;  // gradient steps only, for the throughput
   int epochs_this_run = 0;
+  const ObjectiveNames names = model.objective_names();
+  result.curve.train_name = names.train;
+  result.curve.valid_name = names.valid;
+  result.curve.is_likelihood = names.is_likelihood;
 
   while (state.epochs_done < options.max_epochs && !(valid && state.epochs_since_best >= options.patience)) {
     const int epoch = state.epochs_done;
     const Clock::time_point epoch_start = Clock::now();
     double objective_sum = 0.0;
     Index epoch_examples = 0;
+    std::optional<Progress> progress;  // silent unless options.progress and the CLI's mode say so
+    if (options.progress && writer)  // rank 0 alone reports
+      progress.emplace("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.max_epochs), train.size(),
+                       "examples");
     batches.for_each(options.seed, epoch, [&](Index batch_index, const Matrix& batch) {
       const Rng batch_rng = Rng(options.seed).split(static_cast<std::uint64_t>(epoch)).split(
           static_cast<std::uint64_t>(batch_index) + 1);
@@ -155,9 +172,14 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
       optimizer.step(model.parameters().values(), grad, epoch);
       objective_sum += objective;
       epoch_examples += batch.cols();
-      if (show)
-        show_progress(epoch, batch_index, batches_per_epoch, objective_sum / static_cast<double>(epoch_examples),
-                      static_cast<double>(epoch_examples) / seconds_since(epoch_start));
+      if (progress) {
+        char detail[128];
+        std::snprintf(detail, sizeof detail, "batch %ld/%ld, train %s %.3f", static_cast<long>(batch_index + 1),
+                      static_cast<long>(batches_per_epoch), names.train.c_str(),
+                      objective_sum / static_cast<double>(epoch_examples));
+        progress->set_detail(detail);
+        progress->advance(batch.cols());
+      }
     });
     const double train_seconds = seconds_since(epoch_start);
     examples_seen += epoch_examples;
@@ -166,7 +188,12 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
 
     require_finite_parameters(model, epoch, options.checkpoint);  // never validated, logged or saved
     double valid_nll = 0.0;
+    bool best = false;
     if (valid) {
+      if (progress) {
+        progress->set_detail("validating on " + valid->where());
+        progress->advance(0);  // a (rate-limited) redraw with the new detail
+      }
       valid_nll = validation_objective(model, *valid, options.valid_examples);
       if (std::isnan(valid_nll))
         throw Error("training diverged at epoch " + std::to_string(epoch + 1) + ": the validation objective is NaN on " +
@@ -176,12 +203,19 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
         state.best_valid_nll = valid_nll;
         state.epochs_since_best = 0;
         state.best_parameters = model.parameters().copy_values();
+        best = true;
       } else {
         ++state.epochs_since_best;
       }
     }
     state.epochs_done = epoch + 1;
-    if (show) std::fprintf(stderr, "\n");
+    result.curve.epochs.push_back({epoch + 1, result.final_train_nll, valid ? valid_nll : std::nan("")});
+    if (progress) {
+      const double epoch_seconds = seconds_since(epoch_start);
+      progress->step(epoch_line(names, epoch, options.max_epochs, result.final_train_nll, valid ? &valid_nll : nullptr, best,
+                                static_cast<double>(epoch_examples) / train_seconds, epoch_seconds,
+                                epoch_seconds * (options.max_epochs - state.epochs_done)));
+    }
     if (writer)
       append_log_line(options.log, epoch + 1, result.final_train_nll, valid_nll, valid != nullptr,
                       static_cast<double>(epoch_examples) / train_seconds, seconds_since(epoch_start),

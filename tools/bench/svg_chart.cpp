@@ -14,7 +14,8 @@ struct Axis {
   double low = 0.0, high = 1.0, step = 0.2;
 };
 
-Axis nice_axis(double low, double high, int target_ticks = 5) {
+// integer: the step is a whole number (1, 2, 5, 10, ...), for counts such as epochs.
+Axis nice_axis(double low, double high, int target_ticks = 5, bool integer = false) {
   if (!(high > low)) {
     const double pad = std::max(1.0, std::abs(low) * 0.05);
     low -= pad;
@@ -23,7 +24,8 @@ Axis nice_axis(double low, double high, int target_ticks = 5) {
   const double raw = (high - low) / target_ticks;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;
-  const double step = (fraction < 1.5 ? 1.0 : fraction < 3.0 ? 2.0 : fraction < 7.0 ? 5.0 : 10.0) * magnitude;
+  double step = (fraction < 1.5 ? 1.0 : fraction < 3.0 ? 2.0 : fraction < 7.0 ? 5.0 : 10.0) * magnitude;
+  if (integer) step = std::max(step, 1.0);  // 1-2-5 steps of at least 1 are whole
   return {std::floor(low / step + 1e-9) * step, std::ceil(high / step - 1e-9) * step, step};
 }
 
@@ -87,7 +89,7 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
       y_high = std::max(y_high, s.y[i]);
     }
   if (chart.unit_square || !std::isfinite(x_low)) x_low = 0, x_high = 1, y_low = 0, y_high = 1;
-  const Axis x_axis = chart.unit_square ? Axis{0, 1, 0.2} : nice_axis(x_low, x_high);
+  const Axis x_axis = chart.unit_square ? Axis{0, 1, 0.2} : nice_axis(x_low, x_high, 5, chart.integer_x);
   const Axis y_axis = chart.unit_square ? Axis{0, 1, 0.2} : nice_axis(y_low, y_high);
 
   const double left = 70, right = 20, top = 32, bottom = 48;
@@ -153,6 +155,7 @@ std::string render_interval_chart(const IntervalChart& chart, int width) {
     high = std::max({high, row.high, row.value});
   }
   if (!std::isfinite(low)) low = 0, high = 1;
+  if (chart.zero_line) low = std::min(low, 0.0), high = std::max(high, 0.0);
   const Axis axis = nice_axis(low, high);
   const double left = 230, right = 170, top = 32, row_height = 26, bottom = 48;
   const double plot_w = width - left - right;
@@ -170,6 +173,9 @@ std::string render_interval_chart(const IntervalChart& chart, int width) {
       << "\" fill=\"none\" stroke=\"#404040\"/>\n";
   svg << "<text x=\"" << px(left + plot_w / 2) << "\" y=\"" << top + plot_h + 38 << "\" text-anchor=\"middle\">"
       << escape_xml(chart.x_label) << "</text>\n";
+  if (chart.zero_line)
+    svg << "<line x1=\"" << px(to_x(0)) << "\" y1=\"" << top << "\" x2=\"" << px(to_x(0)) << "\" y2=\"" << top + plot_h
+        << "\" stroke=\"#909090\" stroke-dasharray=\"2 4\"/>\n";
   for (size_t i = 0; i < chart.rows.size(); ++i) {
     const IntervalRow& row = chart.rows[i];
     const double y = top + row_height * (static_cast<double>(i) + 0.5);

@@ -28,11 +28,14 @@ enum class ModelKind {
 };
 std::string_view to_string(ModelKind kind);
 
+struct TrainingCurve;  // train/trainer.hpp
+
 // What a fit sees besides its options.
 struct FitContext {
   const DatasetSplit& train;
   std::string data_file;  // the file `train` came from (for the validation split)
-  std::ostream& log;      // progress and summary lines (stderr in the CLI)
+  std::ostream& log;      // summary lines (stderr in the CLI; a null stream with --quiet)
+  TrainingCurve* curve = nullptr;  // if given, set to a trained model's curve (`fit --plot`)
 };
 
 // One fit of one model type: owns the library's options struct(s), declares them in options(),

@@ -8,6 +8,7 @@
 // model whatever the thread count, and a resumed run ends with the model of an unbroken one.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "logp/data/dataset.hpp"
 #include "logp/train/optimizer.hpp"
@@ -28,8 +29,20 @@ struct TrainOptions {
   Index block_examples = 0;     // examples held in memory for shuffling; 0: up to ~1 GB
   Index valid_examples = 0;     // early stopping on the first N validation examples; 0: all
                                 // (for models whose exact scoring is expensive, e.g. nade-oa)
-  bool progress = false;        // a progress line on stderr
+  bool progress = false;        // report epochs and batches through core/progress.hpp (its mode decides)
   int stop_after_epochs = 0;    // for tests of resume: return after this many epochs (0: off)
+};
+
+// The objectives per epoch (nats per example for likelihoods; names from objective_names()).
+struct TrainingCurve {
+  struct Epoch {
+    int epoch = 0;        // 1-based
+    double train = 0.0;   // mean over the epoch's batches
+    double valid = 0.0;   // NaN without a validation split
+  };
+  std::string train_name = "NLL", valid_name = "NLL";
+  bool is_likelihood = true;
+  std::vector<Epoch> epochs;
 };
 
 struct TrainResult {
@@ -41,6 +54,7 @@ struct TrainResult {
   double seconds = 0.0;
   double examples_per_second = 0.0;  // training throughput: examples / seconds of gradient steps
   double communication_seconds = 0.0;  // of the gradient steps, in messages between ranks (0 for one process)
+  TrainingCurve curve;                 // the epochs of this run (a resumed run: those after the checkpoint)
 };
 
 // Trains `model` in place (ending with the best-validation parameters when valid is given).

@@ -6,6 +6,7 @@
 #include <tbb/parallel_for.h>
 
 #include "logp/core/error.hpp"
+#include "logp/core/progress.hpp"
 #include "logp/core/math.hpp"
 #include "logp/models/classic/gmm.hpp"
 
@@ -122,8 +123,12 @@ EmRun run_em(const MatrixD& x, const DataSpec& spec, const GmmOptions& options, 
   run.report.restart = restart;
   MatrixD resp = assign_to_nearest(x, kmeans_plus_plus(x, options.components, rng));
   run.model = std::make_unique<GmmModel>(m_step(x, resp, spec, options));
+  Progress progress("gmm EM restart " + std::to_string(restart + 1) + "/" + std::to_string(options.restarts),
+                    options.max_iterations + 1, "iterations");
   for (int iteration = 0;; ++iteration) {
     const double log_likelihood = e_step(*run.model, x, resp);
+    progress.set_detail("mean log-likelihood " + std::to_string(log_likelihood));
+    progress.advance();
     if (!std::isfinite(log_likelihood))
       throw Error("gmm fit: the training log-likelihood became " + std::to_string(log_likelihood) + " at iteration " +
                   std::to_string(iteration) + " (restart " + std::to_string(restart) + "); increase --ridge");
@@ -140,6 +145,10 @@ EmRun run_em(const MatrixD& x, const DataSpec& spec, const GmmOptions& options, 
     run.model = std::make_unique<GmmModel>(m_step(x, resp, spec, options));
     run.report.iterations = iteration + 1;
   }
+  progress.step("gmm EM restart " + std::to_string(restart + 1) + "/" + std::to_string(options.restarts) + ": " +
+                std::to_string(run.report.iterations) + " iterations" + (run.report.converged ? " (converged)" : "") +
+                ", mean log-likelihood " + std::to_string(run.report.log_likelihood.back()) + ", " +
+                format_duration(progress.elapsed_seconds()));
   return run;
 }
 

@@ -9,6 +9,7 @@
 #include <tbb/parallel_for.h>
 
 #include "logp/core/error.hpp"
+#include "logp/core/progress.hpp"
 #include "logp/core/math.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/model_loading.hpp"
@@ -55,6 +56,8 @@ MatrixD KdeModel::log_prob_for_bandwidths(ConstMatrixRef x, const Vector& bandwi
                             0.5 * static_cast<double>(d) * std::log(2.0 * std::numbers::pi);
   MatrixD result(bandwidths.size(), m);
   const Index blocks = (m + kBlock - 1) / kBlock;
+  // Silent when nested in scoring's progress; shown for the bandwidth searches of `fit kde`.
+  Progress progress("kde: " + std::to_string(bandwidths.size()) + " bandwidths", m, "examples");
   tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
     for (Index b = range.begin(); b < range.end(); ++b) {
       const Index first = b * kBlock, size = std::min(kBlock, m - first);
@@ -74,6 +77,7 @@ MatrixD KdeModel::log_prob_for_bandwidths(ConstMatrixRef x, const Vector& bandwi
           result(h, first + j) = top + std::log(sum) + normalizer(h);
         }
       }
+      progress.advance(size);
     }
   }, tbb::simple_partitioner());
   return result;

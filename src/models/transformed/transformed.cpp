@@ -14,6 +14,14 @@ TransformedModel::TransformedModel(DataTransform transform, std::unique_ptr<Dens
               inner_->data_spec().describe() + ", expected " + transform_.output_spec().describe());
 }
 
+std::string short_type(const Model& model) {
+  const auto* transformed = dynamic_cast<const TransformedModel*>(&model);
+  if (transformed == nullptr) return std::string(model.type());
+  const TransformOptions& o = transformed->transform().options();
+  return short_type(transformed->inner()) + (o.dequantize ? "+deq" : "") + (o.logit ? "+logit" : "") +
+         (o.standardize ? "+std" : "");
+}
+
 std::string TransformedModel::hyperparameters() const {
   return std::string(inner_->type()) + " (" + inner_->hyperparameters() + ") on " + transform_.describe();
 }

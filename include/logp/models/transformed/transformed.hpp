@@ -46,6 +46,10 @@ class TransformedModel : public DensityModel {
   std::unique_ptr<DensityModel> inner_;
 };
 
+// A few characters for narrow tables: model.type(), or for a transformed model its inner model's
+// type and the steps, "gmm+deq+logit+std" (the full description: type() and hyperparameters()).
+std::string short_type(const Model& model);
+
 // A transformed model whose inner model is trained by gradient (rnade): its parameters are the
 // inner model's, and objective_and_grad transforms the batch (fresh dequantization noise from the
 // training rng; the log-Jacobian shifts the objective, not the gradient).

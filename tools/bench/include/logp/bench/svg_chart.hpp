@@ -27,6 +27,7 @@ struct LineChart {
   std::string x_label, y_label;
   std::vector<LineSeries> series;
   bool unit_square = false;  // ROC: both axes 0..1 and the chance diagonal
+  bool integer_x = false;    // x ticks at whole numbers only (epochs)
 };
 
 // A line chart with a legend, width x height pixels.
@@ -47,6 +48,7 @@ struct IntervalChart {
   std::string description;
   std::string x_label;
   std::vector<IntervalRow> rows;
+  bool zero_line = false;  // a dashed vertical line at x = 0 (kept in the axis): "no difference"
 };
 
 std::string render_interval_chart(const IntervalChart& chart, int width = 760);
