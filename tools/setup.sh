@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages logp needs; skips what is already there (idempotent).
 #   tools/setup.sh            build + test dependencies (with headless Chromium for the HTML-report
-#                             test) and the Fashion-MNIST package
+#                             test, pybind11, numpy, pytest and scikit-learn for the Python module)
+#                             and the Fashion-MNIST package
 #   tools/setup.sh --peers    also the peers used by benchmarks/ (PyTorch, scikit-learn, OpenBLAS)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
           catch2 libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev dataset-fashion-mnist
-          chromium-headless-shell fonts-dejavu-core)  # headless Chromium: the HTML-report test renders a page
+          chromium-headless-shell fonts-dejavu-core  # headless Chromium: the HTML-report test renders a page
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-sklearn)  # the Python module, its tests
 if [[ "${1:-}" == "--peers" ]]; then
-  packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread)
+  packages+=(python3-h5py python3-torch libopenblas0-pthread)
 fi
 
 missing=()
