@@ -9,9 +9,9 @@ bound or an estimate. Bad input raises ``logp.Error`` (a ValueError) with the li
 from ._logp import Error, __version__, get_threads, set_threads
 from .data import Dataset, Split
 from .estimators import LogpEstimator, estimator_classes, load
-from .tools import anomaly, compare
+from .tools import anomaly, compare, eval_samples
 
 globals().update(estimator_classes())
 
-__all__ = ["Error", "Dataset", "Split", "LogpEstimator", "load", "compare", "anomaly", "set_threads", "get_threads",
+__all__ = ["Error", "Dataset", "Split", "LogpEstimator", "load", "compare", "anomaly", "eval_samples", "set_threads", "get_threads",
            "__version__"] + sorted(estimator_classes())

@@ -50,3 +50,13 @@ def anomaly(scores, labels, *, bootstrap=1000, confidence=0.95, seed=0):
         raise _logp.Error("anomaly: labels must be a 1-D array of 0 (normal) and 1 (anomaly)")
     return _logp._detection(np.asarray(scores, dtype=np.float64), labels.astype(np.uint8).tolist(), int(bootstrap),
                             float(confidence), int(seed))
+
+
+def eval_samples(real, samples, *, seed=0, fid_bootstrap=10, kid_subsets=100, kid_subset_size=1000,
+                 permutations=500, test_subset=1000):
+    """Sample-quality metrics of `logp eval-samples` on two sets of features (N x F real examples,
+    M x F samples: pixels or any embedding): fid, kid, mmd2, precision, recall, density, coverage,
+    c2st_accuracy... Returns {name: {value, spread, spread_kind, n_real, n_samples, p_value,
+    details, warning}}. (The CLI's feature network, Parzen and copying tests are not bound.)"""
+    return _logp._eval_samples(real, samples, int(seed), int(fid_bootstrap), int(kid_subsets), int(kid_subset_size),
+                               int(permutations), int(test_subset))

@@ -1,5 +1,6 @@
 // The analyses of `logp compare` and `logp anomaly` on arrays: the same library functions, results
 // as dicts (python/logp/tools.py adds names and the models' scoring).
+#include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
@@ -8,6 +9,10 @@
 #include "logp/eval/detection_metrics.hpp"
 #include "logp/eval/likelihood_summary.hpp"
 #include "logp/eval/paired_comparison.hpp"
+#include "logp/eval/sample_metrics/c2st.hpp"
+#include "logp/eval/sample_metrics/fid.hpp"
+#include "logp/eval/sample_metrics/kernel_mmd.hpp"
+#include "logp/eval/sample_metrics/manifold.hpp"
 
 namespace logp::python {
 namespace {
@@ -112,6 +117,54 @@ py::dict detection(const Vector& scores, const std::vector<std::uint8_t>& labels
   return out;
 }
 
+py::dict metric_value_dict(const MetricValue& v) {
+  py::dict d;
+  d["value"] = v.value;
+  d["spread"] = v.spread;
+  d["spread_kind"] = v.spread_kind;
+  d["n_real"] = v.n_real;
+  d["n_samples"] = v.n_samples;
+  d["p_value"] = v.p_value;
+  d["details"] = v.details;
+  d["warning"] = v.warning;
+  return d;
+}
+
+struct SampleMetricOptions {
+  std::uint64_t seed = 0;
+  int fid_bootstrap = 10;
+  Index kid_subsets = 100;
+  Index kid_subset_size = 1000;
+  Index permutations = 500;
+  Index test_subset = 1000;
+};
+
+// The metrics of `logp eval-samples` that need only the two sets, on features given as N x F and
+// M x F arrays (pixels, or any embedding): FID, KID, MMD^2, precision/recall/density/coverage, C2ST.
+py::dict eval_samples(const py::handle& real_rows, const py::handle& sample_rows, const SampleMetricOptions& o) {
+  const Batch real_batch(real_rows, "real"), sample_batch(sample_rows, "samples");
+  require(real_batch.dim() == sample_batch.dim(), "eval_samples: real has F=" + std::to_string(real_batch.dim()) +
+                                                      " features but samples have F=" + std::to_string(sample_batch.dim()));
+  std::vector<MetricValue> metrics;
+  {
+    py::gil_scoped_release release;
+    const MatrixD real = real_batch.view().cast<double>();  // F x N
+    const MatrixD samples = sample_batch.view().cast<double>();
+    require(real.allFinite() && samples.allFinite(), "eval_samples: features must be finite");
+    metrics.push_back(frechet_distance(real, samples, {.bootstrap = o.fid_bootstrap, .seed = o.seed}));
+    metrics.push_back(kid(real, samples, {.subsets = o.kid_subsets, .subset_size = o.kid_subset_size, .seed = o.seed}));
+    metrics.push_back(
+        mmd2_gaussian(real, samples, {.permutations = o.permutations, .test_subset = o.test_subset, .seed = o.seed}));
+    const ManifoldMetrics manifold = manifold_metrics(real, samples);
+    for (const MetricValue& v : {manifold.precision, manifold.recall, manifold.density, manifold.coverage})
+      metrics.push_back(v);
+    metrics.push_back(classifier_two_sample_test(real, samples, {.k = 5, .seed = o.seed}));
+  }
+  py::dict out;
+  for (const MetricValue& v : metrics) out[py::str(v.name)] = metric_value_dict(v);
+  return out;
+}
+
 }  // namespace
 
 void bind_tools(py::module_& m) {
@@ -119,6 +172,14 @@ void bind_tools(py::module_& m) {
         py::arg("seed"));
   m.def("_detection", &detection, py::arg("scores"), py::arg("labels"), py::arg("bootstrap"), py::arg("confidence"),
         py::arg("seed"));
+  m.def("_eval_samples",
+        [](const py::handle& real, const py::handle& samples, std::uint64_t seed, int fid_bootstrap, Index kid_subsets,
+           Index kid_subset_size, Index permutations, Index test_subset) {
+          return eval_samples(real, samples,
+                              {seed, fid_bootstrap, kid_subsets, kid_subset_size, permutations, test_subset});
+        },
+        py::arg("real"), py::arg("samples"), py::arg("seed"), py::arg("fid_bootstrap"), py::arg("kid_subsets"),
+        py::arg("kid_subset_size"), py::arg("permutations"), py::arg("test_subset"));
 }
 
 }  // namespace logp::python

@@ -36,7 +36,7 @@ def binary_rows(n, seed):
 
 @pytest.fixture(scope="session")
 def binary_file(tmp_path_factory):
-    """A logp dataset file (binary, D=16): train 400, valid 100, test 100 with labels 0..2."""
+    """A logp dataset file (binary, D=16): train 400, valid 100, test 100, labels 0..2 (the prototype)."""
     folder = tmp_path_factory.mktemp("data")
     arrays = {}
     for split, n, seed in (("train", 400, 1), ("valid", 100, 2), ("test", 100, 3)):
@@ -46,7 +46,8 @@ def binary_file(tmp_path_factory):
         arrays[split] = folder / f"{split}.npy"
     out = folder / "binary.h5"
     run_cli("data", "import", "--format", "npy", "--kind", "binary", "--train", arrays["train"], "--valid",
-            arrays["valid"], "--test", arrays["test"], "--test-labels", folder / "test-y.npy", "--out", out)
+            arrays["valid"], "--test", arrays["test"], "--train-labels", folder / "train-y.npy", "--valid-labels",
+            folder / "valid-y.npy", "--test-labels", folder / "test-y.npy", "--out", out)
     return out
 
 
