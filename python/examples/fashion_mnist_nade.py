@@ -45,6 +45,7 @@ result = logp.compare({"logp NADE": nade_values, "sklearn GaussianMixture": gmm_
 for m in result["models"]:
     print(f"  rank {m['rank']}: {m['name']:<24} NLL {m['mean_nll_nats']:8.2f} ± {m['std_error_nats']:.2f} nats/example")
 pair = result["pairs"][0]
+p_text = lambda p: f"{p:.2g}" if p > 1e-300 else "< 1e-300"  # noqa: E731
 print(f"  {pair['a']} better than {pair['b']} by {pair['mean_diff_nats']:.2f} ± {pair['std_error_nats']:.2f} "
-      f"nats/example, 95% CI [{pair['ci_nats'][0]:.2f}, {pair['ci_nats'][1]:.2f}], paired t p={pair['p_t']:.2g}, "
-      f"Wilcoxon p={pair['p_wilcoxon']:.2g}")
+      f"nats/example, 95% CI [{pair['ci_nats'][0]:.2f}, {pair['ci_nats'][1]:.2f}], paired t p {p_text(pair['p_t'])}, "
+      f"Wilcoxon p {p_text(pair['p_wilcoxon'])}")

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <unistd.h>
 
@@ -57,8 +58,10 @@ py::list entries() {
     d["summary"] = std::string(entry.summary);
     d["kind"] = std::string(to_string(entry.kind));
     py::list options;
-    if (entry.make_fit != nullptr)
-      for (const OptionSpec& spec : entry.make_fit()->options().specs()) options.append(option_dict(spec));
+    if (entry.make_fit != nullptr) {
+      const std::unique_ptr<ModelFit> fit = entry.make_fit();  // the options refer to its fields
+      for (const OptionSpec& spec : fit->options().specs()) options.append(option_dict(spec));
+    }
     d["fittable"] = entry.make_fit != nullptr;
     d["options"] = options;
     out.append(d);
