@@ -7,7 +7,7 @@ namespace logp::python {
 namespace py = pybind11;
 
 void bind_models(py::module_& m);    // models.cpp: entries, fit, load, the model handle
-void bind_tools(py::module_& m);     // tools.cpp: compare, anomaly metrics
+void bind_tools(py::module_& m);     // tools.cpp: compare, anomaly and sample metrics
 void bind_data(py::module_& m);      // data.cpp: dataset splits
 
 }  // namespace logp::python
