@@ -1,7 +1,8 @@
-"""Fixtures: the built CLI (LOGP_CLI, set by ctest) and small dataset files written by it."""
+"""Fixtures: the built CLI (LOGP_CLI, set by ctest; else build/logp) and small dataset files written by it."""
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +12,15 @@ import logp
 D = 16
 
 
+# The binary built with the module: LOGP_CLI (ctest sets it), else build/logp in this checkout.
+CLI = os.environ.get("LOGP_CLI") or str(Path(__file__).resolve().parents[2] / "build" / "logp")
+
+
 def run_cli(*args):
     """Runs the logp binary the tests were built with; returns its stdout."""
-    cli = os.environ.get("LOGP_CLI")
-    if not cli:
-        pytest.skip("LOGP_CLI is not set (ctest sets it to the built binary)")
+    cli = CLI
+    if not os.path.exists(cli):
+        pytest.skip(f"no logp binary at {cli} (set LOGP_CLI)")
     done = subprocess.run([cli, "--threads", "2", *map(str, args)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
