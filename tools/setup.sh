@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages logp needs; skips what is already there (idempotent).
 #   tools/setup.sh            build + test dependencies (with headless Chromium for the HTML-report
-#                             test, Open MPI for `mpirun -np R logp ...` and its tests) and the
+#                             test, Open MPI for `mpirun -np R logp ...` and its tests, pybind11,
+#                             numpy, pytest and scikit-learn for the Python module) and the
 #                             Fashion-MNIST package
 #   tools/setup.sh --peers    also the peers used by benchmarks/ (PyTorch, scikit-learn, OpenBLAS)
 #   tools/setup.sh --sanitizers  also clang with its sanitizer and libFuzzer runtimes and
@@ -12,15 +13,16 @@ packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev 
           catch2 libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev dataset-fashion-mnist
           chromium-headless-shell fonts-dejavu-core  # headless Chromium: the HTML-report test renders a page
           libopenblas-dev                            # optional (LOGP_BLAS), core/gemm.hpp
-          libopenmpi-dev openmpi-bin)                # optional (LOGP_MPI), docs/mpi.md
+          libopenmpi-dev openmpi-bin                 # optional (LOGP_MPI), docs/mpi.md
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-sklearn  # the Python module, its tests
+          help2man)                                  # the man page, from `logp --help` (cmake/cli_docs.cmake)
 for option in "$@"; do
   case "$option" in
-    --peers) packages+=(python3 python3-numpy python3-h5py python3-torch python3-sklearn libopenblas0-pthread) ;;
+    --peers) packages+=(python3-h5py python3-torch libopenblas0-pthread) ;;
     --sanitizers) packages+=(clang libclang-rt-dev llvm) ;;
     *) echo "usage: tools/setup.sh [--peers] [--sanitizers]" >&2; exit 2 ;;
   esac
 done
-packages+=(help2man)  # the man page, made from `logp --help` at build time (cmake/cli_docs.cmake)
 
 missing=()
 for package in "${packages[@]}"; do
