@@ -218,6 +218,13 @@ TEST_CASE("model files: hyperparameters that contradict the tables are refused",
     CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/transform/std") &&
                                             Catch::Contains("stds >= 1.2e-38"));
   }
+  SECTION("a standardization mean beyond float32 (found by fuzz_model_fields: the score was NaN)") {
+    const CheckerCase c{"transformed", "gaussian", CheckerData::real_4, {{"standardize", ""}}};
+    const std::string path = saved_case(c, dir);
+    edit_file(path, [](const H5Group& root) { overwrite_value(root.group("model").group("transform"), "mean", 1, 2.7e161); });
+    CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/transform/mean") &&
+                                            Catch::Contains("|mean| <= 3.4e38"));
+  }
   SECTION("data shape that does not multiply to D") {
     const std::string path = saved_case(checker_cases()[0], dir);  // bernoulli on 3x3 images
     edit_file(path, [](const H5Group& root) { root.set_attr("data", "shape", std::vector<std::int64_t>{10, 10, 1}); });

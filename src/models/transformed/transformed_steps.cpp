@@ -197,11 +197,15 @@ DataTransform DataTransform::load(const H5Group& g, const DataSpec& data) {
     require_stored_dims(g, "std", {d}, "data dim = " + std::to_string(d));
     mean = g.read_vector("mean");
     std = g.read_vector("std");
-    // Standardized values are float32: a std below float's smallest normal turns them into inf.
-    const double smallest = std::numeric_limits<float>::min();
-    if (!mean.allFinite() || !std.allFinite() || !(std.array() >= smallest).all())
+    // Standardized values are float32: a std below float's smallest normal, or a mean or std
+    // beyond its largest value, turns them into inf or NaN.
+    const double smallest = std::numeric_limits<float>::min(), largest = std::numeric_limits<float>::max();
+    if (!mean.allFinite() || !(mean.array().abs() <= largest).all())
+      throw Error(g.where("mean") + ": standardization needs D=" + std::to_string(data.dim) +
+                  " means within float32's range, |mean| <= 3.4e38 (corrupt model file?)");
+    if (!std.allFinite() || !(std.array() >= smallest).all() || !(std.array() <= largest).all())
       throw Error(g.where("std") + ": standardization needs D=" + std::to_string(data.dim) +
-                  " finite means and stds >= 1.2e-38 (float32's smallest normal; corrupt model file?)");
+                  " stds >= 1.2e-38 (float32's smallest normal) and <= 3.4e38 (corrupt model file?)");
   }
   return DataTransform(o, data, std::move(mean), std::move(std));
 }
