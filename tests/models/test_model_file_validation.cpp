@@ -154,7 +154,9 @@ TEST_CASE("model files: a non-finite value in any stored array is refused, for e
       const H5File probe = H5File::open(path);
       collect_datasets(probe.root().group("model"), datasets);
       int edited = 0;
-      for (const auto& [group, name] : datasets) {
+      for (const auto& dataset : datasets) {
+        const auto& group = dataset.first;  // not a structured binding: the lambda below captures it
+        const auto& name = dataset.second;
         const H5Type type = group.type(name);
         if (type != H5Type::float32 && type != H5Type::float64) continue;
         std::uint64_t count = 1;
