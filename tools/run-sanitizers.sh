@@ -23,7 +23,7 @@ tools/setup.sh --sanitizers
 ASAN_TESTS=${ASAN_TESTS:-"[io],[data],[csv],[npy],[idx],[import],[model-file],[errors],[usage],[faults],[checker],[autodiff],[nade],[ordering],[score],[compare],[checkpoint]"}
 # Catch2 test specs of the tests that compare thread counts (names say "thread" or "serial").
 TSAN_TESTS=${TSAN_TESTS:-"*thread*,*serial*,[threads],[trainer],[score]"}
-FUZZ_SECONDS=${FUZZ_SECONDS:-45}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 asan_build=$(realpath -m "${ASAN_BUILD:-build-fuzz}")  # (build-asan/ is run-tests.sh --sanitize's, with GCC)
 FUZZ_TARGETS=(npy csv idx model_fields suite)
 # Raw bytes into libhdf5: mutation finds libhdf5 1.10's own memory errors within minutes (a heap
