@@ -13,6 +13,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/progress.hpp"
 #include "logp/core/text.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace {
 
@@ -76,8 +77,10 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
   }
 
   // Progress of long jobs (core/progress.hpp): redrawn in place on a terminal, plain lines otherwise.
+  // In a parallel run rank 0 alone shows progress (docs/mpi.md).
   set_quiet(global.quiet);
-  logp::set_progress_mode(global.quiet ? logp::ProgressMode::off : logp::default_progress_mode());
+  const bool silent = global.quiet || logp::world().rank() != 0;
+  logp::set_progress_mode(silent ? logp::ProgressMode::off : logp::default_progress_mode());
   std::unique_ptr<tbb::global_control> threads;
   if (global.threads > 0)
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
