@@ -5,8 +5,9 @@
 //
 //   bench_gemm_shapes [repeats=20]
 // Prints one Markdown row per shape: C[M x N] (+)= op(A) op(B) with K the inner size, GFLOP/s of
-// each and the OpenBLAS / Eigen ratio. Without CBLAS at build time only Eigen is timed.
+// each and the OpenBLAS / Eigen ratio. Without CBLAS at build time the OpenBLAS columns are nan.
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -37,34 +38,40 @@ Matrix random_matrix(Index rows, Index cols, Rng& rng) {
   return a;
 }
 
-double eigen_seconds(const Shape& s, int repeats, Rng& rng) {
-  const Matrix a = s.form == Form::tn ? random_matrix(s.k, s.m, rng) : random_matrix(s.m, s.k, rng);
-  const Matrix b = s.form == Form::nt ? random_matrix(s.n, s.k, rng) : random_matrix(s.k, s.n, rng);
-  Matrix c = Matrix::Zero(s.m, s.n);
+// A [M x K] (stored K x M for A^T B), B [K x N] (stored N x K for A B^T), C [M x N].
+struct Operands {
+  Matrix a, b, c;
+  Operands(const Shape& s, Rng& rng)
+      : a(s.form == Form::tn ? random_matrix(s.k, s.m, rng) : random_matrix(s.m, s.k, rng)),
+        b(s.form == Form::nt ? random_matrix(s.n, s.k, rng) : random_matrix(s.k, s.n, rng)),
+        c(Matrix::Zero(s.m, s.n)) {}
+};
+
+double eigen_seconds(const Shape& s, int repeats, Operands& x) {
   return bench::best_seconds(repeats, [&] {
     switch (s.form) {
-      case Form::nn: c.noalias() = a * b; break;
-      case Form::nt: c.noalias() += a * b.transpose(); break;
-      case Form::tn: c.noalias() += a.transpose() * b; break;
+      case Form::nn: x.c.noalias() = x.a * x.b; break;
+      case Form::nt: x.c.noalias() += x.a * x.b.transpose(); break;
+      case Form::tn: x.c.noalias() += x.a.transpose() * x.b; break;
     }
   });
 }
 
+// NaN without CBLAS at build time.
+double blas_seconds([[maybe_unused]] const Shape& s, [[maybe_unused]] int repeats, [[maybe_unused]] Operands& x) {
 #ifdef LOGP_HAVE_CBLAS
-double blas_seconds(const Shape& s, int repeats, Rng& rng) {
-  const Matrix a = s.form == Form::tn ? random_matrix(s.k, s.m, rng) : random_matrix(s.m, s.k, rng);
-  const Matrix b = s.form == Form::nt ? random_matrix(s.n, s.k, rng) : random_matrix(s.k, s.n, rng);
-  Matrix c = Matrix::Zero(s.m, s.n);
   const auto ta = s.form == Form::tn ? CblasTrans : CblasNoTrans;
   const auto tb = s.form == Form::nt ? CblasTrans : CblasNoTrans;
   const float beta = s.form == Form::nn ? 0.0f : 1.0f;
   const int m = static_cast<int>(s.m), n = static_cast<int>(s.n), k = static_cast<int>(s.k);
   return bench::best_seconds(repeats, [&] {
-    cblas_sgemm(CblasColMajor, ta, tb, m, n, k, 1.0f, a.data(), static_cast<int>(a.rows()), b.data(),
-                static_cast<int>(b.rows()), beta, c.data(), m);
+    cblas_sgemm(CblasColMajor, ta, tb, m, n, k, 1.0f, x.a.data(), static_cast<int>(x.a.rows()), x.b.data(),
+                static_cast<int>(x.b.rows()), beta, x.c.data(), m);
   });
-}
+#else
+  return std::numeric_limits<double>::quiet_NaN();
 #endif
+}
 
 const char* form_name(Form form) { return form == Form::nn ? "A B" : form == Form::nt ? "A B^T" : "A^T B"; }
 
@@ -101,15 +108,11 @@ int main(int argc, char** argv) {
   std::printf("|---|---:|---:|---:|---|---:|---:|---:|\n");
   for (const Shape& s : shapes) {
     const double flops = 2.0 * static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.k);
-    const double eigen = flops / eigen_seconds(s, repeats, rng) * 1e-9;
-#ifdef LOGP_HAVE_CBLAS
-    const double blas = flops / blas_seconds(s, repeats, rng) * 1e-9;
+    Operands operands(s, rng);
+    const double eigen = flops / eigen_seconds(s, repeats, operands) * 1e-9;
+    const double blas = flops / blas_seconds(s, repeats, operands) * 1e-9;  // NaN: not built with CBLAS
     std::printf("| %s | %ld | %ld | %ld | %s | %.1f | %.1f | %.2f |\n", s.use, static_cast<long>(s.m),
                 static_cast<long>(s.n), static_cast<long>(s.k), form_name(s.form), eigen, blas, blas / eigen);
-#else
-    std::printf("| %s | %ld | %ld | %ld | %s | %.1f | - | - |\n", s.use, static_cast<long>(s.m),
-                static_cast<long>(s.n), static_cast<long>(s.k), form_name(s.form), eigen);
-#endif
   }
   return 0;
 }
