@@ -63,5 +63,7 @@ TEST_CASE("kde: bandwidth rules follow scikit-learn; a bad bandwidth is refused"
   CHECK(KdeModel::rule_of_thumb("silverman", 100, 2) == Approx(std::pow(100.0, -1.0 / 6.0)));  // (n (d+2)/4) = n at d=2
   CHECK_THROWS_WITH(KdeModel::rule_of_thumb("median", 100, 2), Catch::Contains("unknown bandwidth rule"));
   const Matrix points = random_real(3, 40, 5);
-  CHECK_THROWS_WITH(KdeModel(real_spec(3), points, -1.0, "given"), Catch::Contains("bandwidth must be positive"));
+  CHECK_THROWS_WITH(KdeModel(real_spec(3), points, -1.0, "given"),
+                    Catch::Contains("bandwidth must be within [1e-150, 1e150], got -1"));
+  CHECK_THROWS_WITH(KdeModel(real_spec(3), points, 1e-200, "given"), Catch::Contains("got 1e-200"));
 }

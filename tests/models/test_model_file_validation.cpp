@@ -227,6 +227,30 @@ TEST_CASE("model files: hyperparameters that contradict the tables are refused",
     CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/transform/mean") &&
                                             Catch::Contains("|mean| <= 3.4e38"));
   }
+  SECTION("a gmm Cholesky diagonal of 9e-315 (found by fuzz_model_fields: the score was NaN)") {
+    const CheckerCase c{"gmm", "gmm", CheckerData::real_4, {{"components", "2"}}};
+    const std::string path = saved_case(c, dir);
+    edit_file(path, [](const H5Group& root) { overwrite_value(root.group("model"), "cholesky", 5, 9e-315); });
+    CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/cholesky component 0") &&
+                                            Catch::Contains("numerically singular"));
+  }
+  SECTION("a gmm mean beyond float32") {
+    const CheckerCase c{"gmm", "gmm", CheckerData::real_4, {{"components", "2"}, {"covariance", "diag"}}};
+    const std::string path = saved_case(c, dir);
+    edit_file(path, [](const H5Group& root) { overwrite_value(root.group("model"), "means", 3, 2.7e161); });
+    CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/means") && Catch::Contains("|mean| <= 3.4e38"));
+  }
+  SECTION("a gmm diagonal variance of 1e-300 (its precision overflows)") {
+    const CheckerCase c{"gmm", "gmm", CheckerData::real_4, {{"components", "2"}, {"covariance", "diag"}}};
+    const std::string path = saved_case(c, dir);
+    edit_file(path, [](const H5Group& root) { overwrite_value(root.group("model"), "variances", 2, 1e-300); });
+    CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/variances") && Catch::Contains(">= 1e-200"));
+  }
+  SECTION("a kde bandwidth of 1e-300 (a point scored against itself: 0 * inf)") {
+    const std::string path = saved_case({"kde", "kde", CheckerData::real_4, {{"bandwidth", "scott"}}}, dir);
+    edit_file(path, [](const H5Group& root) { root.group("model").set_attr("bandwidth", 1e-300); });
+    CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model: attribute bandwidth = 1e-300"));
+  }
   SECTION("data shape that does not multiply to D") {
     const std::string path = saved_case(checker_cases()[0], dir);  // bernoulli on 3x3 images
     edit_file(path, [](const H5Group& root) { root.set_attr("data", "shape", std::vector<std::int64_t>{10, 10, 1}); });

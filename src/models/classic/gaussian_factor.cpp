@@ -2,11 +2,15 @@
 
 #include <Eigen/Cholesky>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "logp/core/error.hpp"
 
 namespace logp {
+
+const double kMaxInverseScale = 1e200;
+const double kFloat32Max = std::numeric_limits<float>::max();
 
 double gaussian_log_normalizer(Index dim) { return -0.5 * static_cast<double>(dim) * std::log(2.0 * std::numbers::pi); }
 
@@ -46,6 +50,13 @@ void GaussianFactor::set_cholesky(MatrixD chol, const std::string& where) {
   if (!(diagonal.array() > 0).all())
     throw Error(where + ": the covariance is numerically singular; add a ridge (--ridge)");
   inverse_chol_ = chol_.triangularView<Eigen::Lower>().solve(MatrixD::Identity(d, d));
+  // Bounds that keep every score of float32 data finite or -inf: a whitened coordinate sums D
+  // products |L^-1_ij| |x_j - mean_j| <= 1e200 * 6.8e38, so it never overflows into inf - inf.
+  if (!(inverse_chol_.cwiseAbs().maxCoeff() <= kMaxInverseScale))
+    throw Error(where + ": the covariance is numerically singular (its inverse Cholesky factor exceeds 1e200); "
+                        "add a ridge (--ridge)");
+  if (!(mean_.cwiseAbs().maxCoeff() <= kFloat32Max))
+    throw Error(where + ": a mean is beyond float32's range, |mean| <= 3.4e38 (corrupt model file?)");
   log_normalizer_ = gaussian_log_normalizer(d) - diagonal.array().log().sum();
 }
 

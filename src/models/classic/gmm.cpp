@@ -33,8 +33,10 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
     require(static_cast<Index>(factors_.size()) == k, "gmm: " + std::to_string(factors_.size()) +
                                                           " covariance factors for K=" + std::to_string(k));
   } else {
-    require(variances_.rows() == dim() && variances_.cols() == k && (variances_.array() > 0).all(),
-            "gmm: diagonal variances must be D x K positive values");
+    require(variances_.rows() == dim() && variances_.cols() == k &&
+                (variances_.array() >= 1.0 / kMaxInverseScale).all() && variances_.allFinite(),
+            "gmm: diagonal variances must be D x K finite values >= 1e-200");
+    require(means_.cwiseAbs().maxCoeff() <= kFloat32Max, "gmm: a mean is beyond float32's range, |mean| <= 3.4e38");
     diag_precisions_ = variances_.cwiseInverse();
     diag_log_normalizers_ = (gaussian_log_normalizer(dim()) - 0.5 * variances_.array().log().colwise().sum()).transpose();
   }
@@ -150,8 +152,10 @@ std::unique_ptr<Model> GmmModel::load(const H5Group& g, const DataSpec& spec) {
   MatrixD variances;
   if (options.covariance == CovarianceType::diag) {
     variances = g.read_matrix("variances");
-    if (!variances.allFinite() || !(variances.array() > 0).all())
-      throw Error(g.where("variances") + ": variances must be finite and positive (corrupt model file?)");
+    if (!variances.allFinite() || !(variances.array() >= 1.0 / kMaxInverseScale).all())
+      throw Error(g.where("variances") + ": variances must be finite and >= 1e-200 (corrupt model file?)");
+    if (!(means.cwiseAbs().maxCoeff() <= kFloat32Max))
+      throw Error(g.where("means") + ": a mean is beyond float32's range, |mean| <= 3.4e38 (corrupt model file?)");
   } else {
     const std::vector<double> chol = g.read<double>("cholesky");
     for (Index c = 0; c < k; ++c) {

@@ -18,6 +18,7 @@ namespace logp {
 namespace {
 
 constexpr Index kBlock = 64;  // examples per task: a N x 64 distance block
+constexpr double kMinBandwidth = 1e-150, kMaxBandwidth = 1e150;  // 1/h^2 stays finite and nonzero
 
 }  // namespace
 
@@ -28,8 +29,12 @@ KdeModel::KdeModel(DataSpec spec, const Matrix& points, double bandwidth, std::s
           "kde: needs at least one point of D=" + std::to_string(dim()) + ", got " + std::to_string(points_.rows()) +
               "x" + std::to_string(points_.cols()));
   require(points_.allFinite(), "kde: the points have NaN or infinite values");
-  require(bandwidth_ > 0 && std::isfinite(bandwidth_), "kde: the bandwidth must be positive, got " +
-                                                           std::to_string(bandwidth_));
+  // 1/h^2 must stay finite: at h = 0+ a point scored against itself gives 0 * inf = NaN.
+  if (!(bandwidth_ >= kMinBandwidth && bandwidth_ <= kMaxBandwidth)) {
+    std::ostringstream text;
+    text << "kde: the bandwidth must be within [1e-150, 1e150], got " << bandwidth_;
+    throw Error(text.str());
+  }
   point_norms_ = points_.colwise().squaredNorm().transpose();
 }
 
@@ -114,7 +119,7 @@ std::unique_ptr<Model> KdeModel::load(const H5Group& g, const DataSpec& spec) {
   const std::vector<std::uint64_t> dims = g.dims("points");  // checked before anything is read
   require(dims.size() == 2 && dims[1] == static_cast<std::uint64_t>(spec.dim) && dims[0] >= 1,
           g.where("points") + ": expected N x " + std::to_string(spec.dim) + " points (N >= 1, D from /data)");
-  const double bandwidth = read_real_attr(g, "bandwidth", 0.0, std::numeric_limits<double>::max(), true);
+  const double bandwidth = read_real_attr(g, "bandwidth", kMinBandwidth, kMaxBandwidth);
   const std::vector<float> values = g.read<float>("points");
   require_finite(values, g.where("points"));
   const Matrix points = Eigen::Map<const Matrix>(values.data(), spec.dim, static_cast<Index>(dims[0]));

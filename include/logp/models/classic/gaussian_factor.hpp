@@ -37,6 +37,11 @@ class GaussianFactor {
   double log_normalizer_ = 0.0;  // -D/2 ln(2 pi) - sum_i ln L_ii
 };
 
+// Limits that keep scores of float32 data finite (or -inf): a factor's |L^-1| entries, a diagonal
+// mixture's precisions 1/variance, at most kMaxInverseScale; means within float32's range.
+extern const double kMaxInverseScale;  // 1e200
+extern const double kFloat32Max;       // 3.4e38
+
 // -D/2 ln(2 pi).
 double gaussian_log_normalizer(Index dim);
 
