@@ -2,8 +2,8 @@
 # The sanitizer stage of CI (`tools/run-tests.sh --ci` runs it after the normal suite). Clang builds:
 #   build-fuzz/  AddressSanitizer + UndefinedBehaviorSanitizer, with the libFuzzer targets
 #                (LOGP_FUZZ): the Catch2 tests of ASAN_TESTS, then every fuzz target for
-#                FUZZ_SECONDS on a scratch copy of its corpus (tests/fuzz/README.md); zero
-#                crashes, leaks, sanitizer reports or timeouts.
+#                a fixed number of runs at a fixed seed on a scratch copy of its corpus
+#                (tests/fuzz/README.md); zero crashes, leaks, sanitizer reports or timeouts.
 #   build-tsan/  ThreadSanitizer: the threaded tests (TSAN_TESTS): 1 thread == N threads in
 #                training, scoring and the evaluations. Needs a oneTBB built with
 #                -fsanitize=thread (TSAN_TBB_DIR=its lib/cmake/TBB): Debian's libtbb is not
@@ -23,7 +23,12 @@ tools/setup.sh --sanitizers
 ASAN_TESTS=${ASAN_TESTS:-"[io],[data],[csv],[npy],[idx],[import],[model-file],[errors],[usage],[faults],[checker],[autodiff],[nade],[ordering],[score],[compare],[checkpoint]"}
 # Catch2 test specs of the tests that compare thread counts (names say "thread" or "serial").
 TSAN_TESTS=${TSAN_TESTS:-"*thread*,*serial*,[threads],[trainer],[score]"}
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+# CI's fuzzing is a reproducible regression gate: a fixed seed and a fixed number of runs per
+# target (about 30 s each here), so a commit gets the same verdict on every run. Exploring is
+# a separate, deliberate act: FUZZ_SEED=0 (libFuzzer draws a seed) with FUZZ_SECONDS=600 runs
+# each target for that long instead; what it finds becomes a test (tests/fuzz/README.md).
+FUZZ_SEED=${FUZZ_SEED:-1}
+FUZZ_SECONDS=${FUZZ_SECONDS:-}
 asan_build=$(realpath -m "${ASAN_BUILD:-build-fuzz}")  # (build-asan/ is run-tests.sh --sanitize's, with GCC)
 FUZZ_TARGETS=(npy csv idx model_fields suite)
 # Raw bytes into libhdf5: mutation finds libhdf5 1.10's own memory errors within minutes (a heap
@@ -43,6 +48,11 @@ clang_options=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUI
                -DLOGP_BUILD_BENCHMARKS=OFF)
 # fuzz_model_fields reads programs of at most 8 edits of 11 bytes: no slow ramp of the length.
 max_len_of() { [[ "$1" == model_fields ]] && echo "-max_len=96 -len_control=0" || echo "-max_len=65536"; }
+# Runs per target at the fixed seed (model_fields loads and scores a model per run: ~100/s).
+runs_of() { [[ "$1" == model_fields ]] && echo 3000 || echo 60000; }
+fuzz_budget() {
+  if [[ -n "$FUZZ_SECONDS" ]]; then echo "-max_total_time=$FUZZ_SECONDS"; else echo "-runs=$(runs_of "$1")"; fi
+}
 stamp() { echo "== $(date -u +%H:%M:%S) $*" >&2; }
 
 build_asan() {
@@ -62,14 +72,14 @@ for stage in "${stages[@]}"; do
     fuzz)
       [[ -x "$asan_build"/fuzz_suite ]] || build_asan
       for target in "${FUZZ_TARGETS[@]}"; do
-        stamp "fuzz: fuzz_$target for ${FUZZ_SECONDS}s"
+        stamp "fuzz: fuzz_$target $(fuzz_budget "$target") -seed=$FUZZ_SEED"
         mkdir -p "$scratch/corpus-$target" "$scratch/findings-$target"
         cp tests/fuzz/corpus/"$target"/* "$scratch/corpus-$target/"
         # A finding is written to $scratch/findings-$target and fails the stage (the log names it).
         (cd "$scratch/findings-$target" &&
           TMPDIR="$scratch" ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$OLDPWD/tests/fuzz/lsan.supp" \
             "$asan_build/fuzz_$target" \
-            -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 $(max_len_of "$target") \
+            $(fuzz_budget "$target") -seed="$FUZZ_SEED" -rss_limit_mb=2048 -timeout=10 $(max_len_of "$target") \
             -print_final_stats=1 "$scratch/corpus-$target" 2>&1 | grep -v '^#[0-9]' | tail -40)
         if [[ -n "$(ls -A "$scratch/findings-$target")" ]]; then
           echo "fuzz_$target: findings: $(ls "$scratch/findings-$target")" >&2
