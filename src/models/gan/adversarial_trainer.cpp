@@ -34,8 +34,9 @@ class PlayerStep {
 
   // Computes the player's gradient on real (D x n) over shards, updates its parameters, merges
   // the shards' batch statistics into game.norms(). Returns the summed shard losses.
-  ShardLoss run(AdversarialGame& game, const Matrix& real, Index shard_size, const Rng& rng, int epoch,
-                Index step) {
+  // labels: real's labels for a conditional game, else empty.
+  ShardLoss run(AdversarialGame& game, const Matrix& real, std::span<const std::int64_t> labels, Index shard_size,
+                const Rng& rng, int epoch, Index step) {
     const Index n = real.cols(), shards = (n + shard_size - 1) / shard_size;
     const std::size_t size = total_.size();
     if (static_cast<Index>(grads_.size()) < shards) {
@@ -51,7 +52,10 @@ class PlayerStep {
         std::fill(grads_[k].begin(), grads_[k].end(), 0.0f);
         norms_[k] = master;  // pending statistics are empty in the master copies
         Rng shard_rng = rng.split(static_cast<std::uint64_t>(s));
-        losses_[k] = game.loss_and_grad(player_, real.middleCols(first, count), shard_rng, norms_[k], grads_[k]);
+        const std::span<const std::int64_t> shard_labels =
+            labels.empty() ? labels : labels.subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(count));
+        losses_[k] = game.loss_and_grad(player_, real.middleCols(first, count), shard_labels, shard_rng, norms_[k],
+                                        grads_[k]);
       }
     }, tbb::simple_partitioner());
     ShardLoss sum;
@@ -216,6 +220,11 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
   const double reference_distance = mean_pairwise_distance(reference);
   const Rng step_streams = Rng(options.seed).split(0x5354455053ULL);  // "STEPS"
   EpochBatches batches(train, options.batch_size);
+  std::vector<std::int64_t> labels, batch_labels;  // a conditional game's training labels, and a batch's
+  if (game.conditional()) {
+    require(train.has_labels(), train.where() + ": has no labels (y); a conditional GAN needs a labelled training split");
+    labels = train.read_labels();
+  }
   AdversarialTrainResult result;
   double step_seconds = 0.0;  // time in training steps only (not checks, logs or checkpoints)
   Index examples = 0;
@@ -224,13 +233,16 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
     if (options.max_steps > 0 && state.steps >= options.max_steps) break;
     const auto epoch_start = std::chrono::steady_clock::now();
     ShardLoss d_sum, g_sum;
-    batches.for_each(options.seed, epoch, [&](Index, const Matrix& batch) {
+    batches.for_each_indexed(options.seed, epoch, [&](Index, const Matrix& batch, std::span<const Index> indices) {
       if (options.max_steps > 0 && state.steps >= options.max_steps) return;
       const auto step_start = std::chrono::steady_clock::now();
       const Matrix real = game.to_training_scale(batch);
+      batch_labels.clear();
+      if (!labels.empty())
+        for (Index i : indices) batch_labels.push_back(labels[static_cast<std::size_t>(i)]);
       const Rng rng = step_streams.split(static_cast<std::uint64_t>(state.steps));
       for (int k = 0; k < options.discriminator_steps; ++k) {
-        const ShardLoss d = discriminator.run(game, real, options.shard_size, rng.split(static_cast<std::uint64_t>(k)),
+        const ShardLoss d = discriminator.run(game, real, batch_labels, options.shard_size, rng.split(static_cast<std::uint64_t>(k)),
                                               epoch, state.steps);
         d_sum.loss += d.loss / options.discriminator_steps;
         d_sum.real_output += d.real_output / options.discriminator_steps;
@@ -239,7 +251,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
         d_sum.fake_count += k == 0 ? d.fake_count : 0;
         d_sum.extra += d.extra / options.discriminator_steps;
       }
-      const ShardLoss g = generator.run(game, real, options.shard_size, rng.split(0x47454EULL), epoch, state.steps);
+      const ShardLoss g = generator.run(game, real, batch_labels, options.shard_size, rng.split(0x47454EULL), epoch, state.steps);
       g_sum.loss += g.loss;
       g_sum.extra += g.extra;
       examples += real.cols();
