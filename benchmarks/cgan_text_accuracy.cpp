@@ -3,11 +3,13 @@
 // class the description names. A driver beside `logp`, as infogan_codes.
 //
 //   cgan_text_accuracy MODEL.h5 FEATURES.h5 [N=100] [SEED=0] [GRID.png] [COLUMNS=10] [HELD_OUT_GRID.png]
+//                      [DATA.h5]
 // For every training wording and every held-out (unseen) wording of the model's descriptions: N
 // samples of that text (seed SEED), the fraction the feature network assigns to the text's
 // class. Prints one line per wording, then per class and overall means over seen and unseen
 // wordings. GRID.png: one row per class, the samples of its first training wording (COLUMNS
-// each); HELD_OUT_GRID.png the same for its first held-out wording.
+// each); HELD_OUT_GRID.png the same for its first held-out wording. DATA.h5: also the feature
+// network's accuracy per class on the real examples of its test split, for reference.
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "logp/core/error.hpp"
+#include "logp/data/dataset.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/io/png.hpp"
 #include "logp/models/features/feature_network.hpp"
@@ -53,7 +56,7 @@ void write_grid(const std::string& path, const ConditionalGanModel& model, const
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::cerr << "usage: cgan_text_accuracy MODEL.h5 FEATURES.h5 [N=100] [SEED=0] [GRID.png] [COLUMNS=10] "
-                 "[HELD_OUT_GRID.png]\n";
+                 "[HELD_OUT_GRID.png] [DATA.h5]\n";
     return 2;
   }
   try {
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
     const std::string grid = argc > 5 ? argv[5] : "";
     const Index columns = argc > 6 ? std::stoll(argv[6]) : 10;
     const std::string held_out_grid = argc > 7 ? argv[7] : "";
+    const std::string data = argc > 8 ? argv[8] : "";
     const std::unique_ptr<Model> loaded = load_model(model_path);
     const auto* model = dynamic_cast<const ConditionalGanModel*>(loaded.get());
     require(model != nullptr && model->options().condition == ConditionKind::text,
@@ -83,14 +87,31 @@ int main(int argc, char** argv) {
         ++(*counts)[static_cast<std::size_t>(w.label)];
         std::cout << kind << "\tclass " << w.label << "\t" << accuracy << "\t\"" << w.text << "\"\n";
       }
-    std::cout << "\nclass\tname\tseen wordings\tunseen wordings\n";
+    std::vector<double> real(static_cast<std::size_t>(k), -1.0);  // accuracy on real test examples
+    if (!data.empty()) {
+      const DatasetSplit test = DatasetSplit::open(data, "test");
+      const Matrix x = test.read_all();
+      const std::vector<std::int64_t> labels = test.read_labels();
+      for (Index c = 0; c < k; ++c) {
+        std::vector<Index> of_class;
+        for (std::size_t j = 0; j < labels.size(); ++j)
+          if (labels[j] == c) of_class.push_back(static_cast<Index>(j));
+        if (of_class.empty()) continue;
+        real[static_cast<std::size_t>(c)] =
+            features.accuracy(x(Eigen::all, of_class), std::vector<std::int64_t>(of_class.size(), c));
+      }
+    }
+    std::cout << "\nclass\tname\tseen wordings\tunseen wordings" << (data.empty() ? "" : "\treal test examples")
+              << "\n";
     double all_seen = 0.0, all_unseen = 0.0;
     for (Index c = 0; c < k; ++c) {
       const auto i = static_cast<std::size_t>(c);
       const double s = seen[i] / std::max(1, seen_count[i]), u = unseen[i] / std::max(1, unseen_count[i]);
       all_seen += s / static_cast<double>(k);
       all_unseen += u / static_cast<double>(k);
-      std::cout << c << "\t" << (i < d.class_names.size() ? d.class_names[i] : "") << "\t" << s << "\t" << u << "\n";
+      std::cout << c << "\t" << (i < d.class_names.size() ? d.class_names[i] : "") << "\t" << s << "\t" << u;
+      if (real[i] >= 0.0) std::cout << "\t" << real[i];
+      std::cout << "\n";
     }
     std::cout << "overall\t\t" << all_seen << "\t" << all_unseen << "  (means over classes; chance " << 1.0 / static_cast<double>(k) << ")\n";
     if (!grid.empty()) write_grid(grid, *model, d.training, columns, seed);
