@@ -196,6 +196,18 @@ TEST_CASE("cgan: a run resumed from its checkpoint ends where the unbroken run d
   trained_cgan(train, options);  // killed after its first epoch
   options.stop_after_epochs = 0;
   CHECK(game_state(trained_cgan(train, options)) == unbroken);
+  // The same images with other labels are other training data: refused, naming the labels.
+  const std::string relabelled = dir.file("relabelled.h5");
+  {
+    DatasetWriter writer(relabelled, labelled_image_spec(), {{"source", "test"}});
+    const Matrix x = train.read_all();
+    std::vector<std::int64_t> labels = train.read_labels();
+    labels[0] = (labels[0] + 1) % 3;
+    writer.add_split("train", std::vector<std::uint8_t>(x.data(), x.data() + x.size()), labels);
+    writer.commit();
+  }
+  CHECK_THROWS_WITH(trained_cgan(DatasetSplit::open(relabelled, "train"), options),
+                    Catch::Contains("ckpt.h5") && Catch::Contains("training labels"));
 }
 
 TEST_CASE("cgan: a conditional game refuses a training split without labels", "[cgan]") {

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/io/atomic_output.hpp"
@@ -114,9 +115,19 @@ void load_norms(const H5Group& g, GameNorms& norms) {
   for (Player p : kPlayers) nn::LayerStack::load_norm_states(g.group(player_name(p)), norms[static_cast<std::size_t>(p)]);
 }
 
+// "N labels, fnv1a64 H": FNV-1a over the labels' 64-bit values, one step per label.
+std::string labels_fingerprint(const std::vector<std::int64_t>& labels) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (std::int64_t y : labels) hash = (hash ^ static_cast<std::uint64_t>(y)) * 1099511628211ull;
+  std::ostringstream text;
+  text << labels.size() << " labels, fnv1a64 " << std::hex << std::setw(16) << std::setfill('0') << hash;
+  return text.str();
+}
+
 // Every setting that changes the trained game (see CheckpointKey); --epochs and --max-steps only
-// say where to stop.
-CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& train, const AdversarialTrainOptions& options) {
+// say where to stop. labels: a conditional game's training labels (else empty).
+CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& train, const AdversarialTrainOptions& options,
+                              const std::vector<std::int64_t>& labels) {
   CheckpointKey key;
   key.add("model", std::string(game.trained_model().type()));
   key.add("hyperparameters", game.trained_model().hyperparameters());
@@ -125,6 +136,7 @@ CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& t
   key.add("shard size", std::to_string(options.shard_size));
   key.add("discriminator steps", std::to_string(options.discriminator_steps));
   key.add("training data", data_fingerprint(train));
+  if (game.conditional()) key.add("training labels", labels_fingerprint(labels));
   add_optimizer_settings(key, "discriminator ", options.discriminator_optimizer);
   add_optimizer_settings(key, "generator ", options.generator_optimizer);
   return key;
@@ -208,8 +220,13 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
   PlayerStep discriminator(Player::discriminator, game.parameters(Player::discriminator).size(),
                            options.discriminator_optimizer);
   PlayerStep generator(Player::generator, game.parameters(Player::generator).size(), options.generator_optimizer);
+  std::vector<std::int64_t> labels, batch_labels;  // a conditional game's training labels, and a batch's
+  if (game.conditional()) {
+    require(train.has_labels(), train.where() + ": has no labels (y); a conditional GAN needs a labelled training split");
+    labels = train.read_labels();
+  }
   Checkpoint state;
-  const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : adversarial_key(game, train, options);
+  const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : adversarial_key(game, train, options, labels);
   if (options.resume && !options.checkpoint.empty() && std::filesystem::exists(options.checkpoint)) {
     state = load_checkpoint(options.checkpoint, game, key, {&discriminator, &generator});
     if (!options.log.empty()) truncate_log_after(options.log, state.epochs_done);
@@ -220,11 +237,6 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
   const double reference_distance = mean_pairwise_distance(reference);
   const Rng step_streams = Rng(options.seed).split(0x5354455053ULL);  // "STEPS"
   EpochBatches batches(train, options.batch_size);
-  std::vector<std::int64_t> labels, batch_labels;  // a conditional game's training labels, and a batch's
-  if (game.conditional()) {
-    require(train.has_labels(), train.where() + ": has no labels (y); a conditional GAN needs a labelled training split");
-    labels = train.read_labels();
-  }
   AdversarialTrainResult result;
   double step_seconds = 0.0;  // time in training steps only (not checks, logs or checkpoints)
   Index examples = 0;
