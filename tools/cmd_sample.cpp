@@ -7,6 +7,7 @@
 #include "logp/data/dataset_writer.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/io/png.hpp"
+#include "logp/models/conditional_sampler.hpp"
 
 namespace logp::cli {
 namespace {
@@ -18,7 +19,23 @@ struct SampleOptions {
   std::string png;
   std::string out;
   Index columns = 8;
+  std::string text;   // a description (conditional models)
+  Index label = -1;   // a class (conditional models); -1: none
 };
+
+// The samples: of the given text or label when one is given (a ConditionalSampler), else plain.
+Matrix draw_samples(const SampleOptions& options, const Model& model, Rng& rng) {
+  if (options.text.empty() && options.label < 0) return model.sample(options.n, rng);
+  const auto* conditional = dynamic_cast<const ConditionalSampler*>(&model);
+  if (conditional == nullptr)
+    throw Error(options.model + ": a " + std::string(model.type()) +
+                " model is not conditional; --text and --label need one (e.g. cgan)");
+  if (!options.text.empty()) return conditional->sample_text(options.text, options.n, rng);
+  if (options.label >= conditional->classes())
+    throw UsageError("--label " + std::to_string(options.label) + ": " + options.model + " has classes 0.." +
+                     std::to_string(conditional->classes() - 1));
+  return conditional->sample_label(options.label, options.n, rng);
+}
 
 // Samples as a logp dataset file with one split, "samples", so they can be scored like data.
 void write_samples(const std::string& path, const Matrix& x, const Model& model, const std::string& model_path) {
@@ -38,12 +55,15 @@ void run_sample(const SampleOptions& options, const GlobalOptions& global) {
   refuse_outputs_over_inputs({{"--model", options.model}}, {{"--png", options.png}, {"--out", options.out}});
   const std::unique_ptr<Model> model = load_model(options.model);
   Rng rng(options.seed);
-  const Matrix x = model->sample(options.n, rng);
+  const Matrix x = draw_samples(options, *model, rng);
   if (!options.png.empty()) write_png_grid(options.png, x, model->data_spec(), options.columns);
   if (!options.out.empty()) write_samples(options.out, x, *model, options.model);
   if (global.json) {
-    std::cout << nlohmann::json{{"model", options.model}, {"n", options.n}, {"seed", options.seed},
-                                {"png", options.png}, {"out", options.out}}.dump(2) << "\n";
+    nlohmann::json report{{"model", options.model}, {"n", options.n}, {"seed", options.seed},
+                          {"png", options.png},     {"out", options.out}};
+    if (!options.text.empty()) report["text"] = options.text;
+    if (options.label >= 0) report["label"] = options.label;
+    std::cout << report.dump(2) << "\n";
   } else {
     std::cout << "drew " << options.n << " samples from " << options.model << " (seed " << options.seed << ")\n";
     if (!options.png.empty()) std::cout << "wrote " << options.png << "\n";
@@ -62,6 +82,10 @@ void add_sample_command(CLI::App& app, Commands& commands, const GlobalOptions& 
   sample->add_option("--png", options->png, "PNG grid of the samples (image data)");
   sample->add_option("--columns", options->columns, "tiles per row of the grid")->capture_default_str()->check(positive_integer());
   sample->add_option("--out", options->out, "logp dataset file with a 'samples' split");
+  auto* text = sample->add_option("--text", options->text, "conditional models (cgan): samples of this description");
+  sample->add_option("--label", options->label, "conditional models (cgan): samples of this class")
+      ->check(CLI::NonNegativeNumber)
+      ->excludes(text);
   commands.push_back({sample, [options, &global] { run_sample(*options, global); }});
 }
 

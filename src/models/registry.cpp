@@ -8,6 +8,7 @@
 #include "logp/models/autoencoder/autoencoder_entry.hpp"
 #include "logp/models/bernoulli/bernoulli_entry.hpp"
 #include "logp/models/classic/classic_entries.hpp"
+#include "logp/models/gan/cgan_entry.hpp"
 #include "logp/models/gan/gan_entry.hpp"
 #include "logp/models/gan/infogan_entry.hpp"
 #include "logp/models/gan/sgan_entry.hpp"
@@ -37,7 +38,7 @@ const std::vector<ModelEntry>& model_entries() {
       bernoulli_entry(), markov_entry(), nade_entry(),        deep_nade_entry(), rnade_entry(), gaussian_entry(),
       gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
       pixelrnn_entry(),  gan_entry(),    dcgan_entry(),       lsgan_entry(),
-      sgan_entry(),      infogan_entry(), aae_entry(),
+      sgan_entry(),      infogan_entry(), aae_entry(),       cgan_entry(),
   };
   return entries;
 }

@@ -40,18 +40,29 @@ const Matrix& EpochBatches::block(Index index) {
 }
 
 void EpochBatches::for_each(std::uint64_t seed, int epoch, const std::function<void(Index, const Matrix&)>& fn) {
+  for_each_indexed(seed, epoch, [&](Index index, const Matrix& batch, std::span<const Index>) { fn(index, batch); });
+}
+
+void EpochBatches::for_each_indexed(std::uint64_t seed, int epoch,
+                                    const std::function<void(Index, const Matrix&, std::span<const Index>)>& fn) {
   Rng rng = Rng(seed).split(static_cast<std::uint64_t>(epoch));
   const Index blocks = (data_.size() + block_examples_ - 1) / block_examples_;
   Index batch_index = 0;
   Matrix batch;
+  std::vector<Index> indices;
   for (Index b : random_permutation(blocks, rng)) {
     const Matrix& examples = block(b);
     const std::vector<Index> order = random_permutation(examples.cols(), rng);
     for (Index first = 0; first < examples.cols(); first += batch_size_) {
       const Index count = std::min(batch_size_, examples.cols() - first);
       batch.resize(examples.rows(), count);
-      for (Index j = 0; j < count; ++j) batch.col(j) = examples.col(order[static_cast<size_t>(first + j)]);
-      fn(batch_index++, batch);
+      indices.resize(static_cast<size_t>(count));
+      for (Index j = 0; j < count; ++j) {
+        const Index k = order[static_cast<size_t>(first + j)];
+        batch.col(j) = examples.col(k);
+        indices[static_cast<size_t>(j)] = b * block_examples_ + k;
+      }
+      fn(batch_index++, batch, indices);
     }
   }
 }

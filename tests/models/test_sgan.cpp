@@ -161,7 +161,7 @@ TEST_CASE("sgan: each player's gradient through the networks matches central dif
       const auto loss_at = [&](std::vector<float>& g) {
         Rng rng(42);  // the same latents and labelled draws every time
         GameNorms norms = model.norms();
-        return model.loss_and_grad(player, real, rng, norms, g).loss;
+        return model.loss_and_grad(player, real, {}, rng, norms, g).loss;
       };
       loss_at(grad);
       // The directional derivative along a random direction, in double from float losses.

@@ -43,6 +43,8 @@ inline const std::vector<CheckerCase>& checker_cases() {
        with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"categories", "3"}, {"continuous", "1"}})},
       {"aae", "aae", CheckerData::binary_3x3,
        with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"discriminator-hidden", "4"}})},
+      {"cgan", "cgan", CheckerData::real_4,
+       with_training({{"architecture", "mlp"}, {"hidden-layers", "8"}, {"latent", "3"}, {"embedding", "3"}})},
   };
   return cases;
 }

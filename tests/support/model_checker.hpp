@@ -242,6 +242,9 @@ inline void check_trainable_gradient(Trainable& trainable, const Matrix& x) {
 // and batch-norm states held fixed), on 12 parameters per player, with a pre-filled buffer.
 inline void check_game_gradient(AdversarialGame& game, const Matrix& x) {
   const Matrix real = game.to_training_scale(x);
+  std::vector<std::int64_t> labels;  // a conditional game's: classes 0, 1, 0, 1, ...
+  if (game.conditional())
+    for (Index j = 0; j < x.cols(); ++j) labels.push_back(j % 2);
   for (Player player : kPlayers) {
     const std::span<float> theta = game.parameters(player).values();
     const Index count = static_cast<Index>(theta.size());
@@ -250,7 +253,7 @@ inline void check_game_gradient(AdversarialGame& game, const Matrix& x) {
     const auto loss = [&](std::span<float> grad) {
       Rng rng = draws;
       GameNorms norms = game.norms();
-      return game.loss_and_grad(player, real, rng, norms, grad).loss;
+      return game.loss_and_grad(player, real, labels, rng, norms, grad).loss;
     };
     Rng fill(11);
     std::vector<float> prefill(theta.size());

@@ -6,6 +6,7 @@
 // one block (the default for data up to ~1 GB) this is a full shuffle and the block is read
 // once. The order depends only on (seed, epoch), so a resumed run sees the same batches.
 #include <functional>
+#include <span>
 
 #include "logp/core/rng.hpp"
 #include "logp/data/dataset.hpp"
@@ -19,6 +20,9 @@ class EpochBatches {
   Index batches_per_epoch() const;
   // Calls fn(batch_index, batch) for every minibatch (D x <= batch_size) of `epoch`.
   void for_each(std::uint64_t seed, int epoch, const std::function<void(Index, const Matrix&)>& fn);
+  // The same batches, with the split indices of each batch's columns (e.g. to look up labels).
+  void for_each_indexed(std::uint64_t seed, int epoch,
+                        const std::function<void(Index, const Matrix&, std::span<const Index>)>& fn);
 
  private:
   const Matrix& block(Index index);

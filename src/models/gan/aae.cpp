@@ -125,8 +125,8 @@ Vector AaeModel::score_impl(ConstMatrixRef x) const {
   return (out.value() - data.value()).cast<double>().colwise().squaredNorm().transpose();
 }
 
-ShardLoss AaeModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                                  std::span<float> grad) const {
+ShardLoss AaeModel::loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> /*labels*/,
+                                  Rng& rng, GameNorms& norms, std::span<float> grad) const {
   (void)norms;  // no batch norm
   const Index n = real.cols();
   ad::Tape& tape = player_tape(player);

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "logp/core/error.hpp"
 #include "logp/io/atomic_output.hpp"
@@ -34,8 +35,9 @@ class PlayerStep {
 
   // Computes the player's gradient on real (D x n) over shards, updates its parameters, merges
   // the shards' batch statistics into game.norms(). Returns the summed shard losses.
-  ShardLoss run(AdversarialGame& game, const Matrix& real, Index shard_size, const Rng& rng, int epoch,
-                Index step) {
+  // labels: real's labels for a conditional game, else empty.
+  ShardLoss run(AdversarialGame& game, const Matrix& real, std::span<const std::int64_t> labels, Index shard_size,
+                const Rng& rng, int epoch, Index step) {
     const Index n = real.cols(), shards = (n + shard_size - 1) / shard_size;
     const std::size_t size = total_.size();
     if (static_cast<Index>(grads_.size()) < shards) {
@@ -51,7 +53,10 @@ class PlayerStep {
         std::fill(grads_[k].begin(), grads_[k].end(), 0.0f);
         norms_[k] = master;  // pending statistics are empty in the master copies
         Rng shard_rng = rng.split(static_cast<std::uint64_t>(s));
-        losses_[k] = game.loss_and_grad(player_, real.middleCols(first, count), shard_rng, norms_[k], grads_[k]);
+        const std::span<const std::int64_t> shard_labels =
+            labels.empty() ? labels : labels.subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(count));
+        losses_[k] = game.loss_and_grad(player_, real.middleCols(first, count), shard_labels, shard_rng, norms_[k],
+                                        grads_[k]);
       }
     }, tbb::simple_partitioner());
     ShardLoss sum;
@@ -110,9 +115,19 @@ void load_norms(const H5Group& g, GameNorms& norms) {
   for (Player p : kPlayers) nn::LayerStack::load_norm_states(g.group(player_name(p)), norms[static_cast<std::size_t>(p)]);
 }
 
+// "N labels, fnv1a64 H": FNV-1a over the labels' 64-bit values, one step per label.
+std::string labels_fingerprint(const std::vector<std::int64_t>& labels) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (std::int64_t y : labels) hash = (hash ^ static_cast<std::uint64_t>(y)) * 1099511628211ull;
+  std::ostringstream text;
+  text << labels.size() << " labels, fnv1a64 " << std::hex << std::setw(16) << std::setfill('0') << hash;
+  return text.str();
+}
+
 // Every setting that changes the trained game (see CheckpointKey); --epochs and --max-steps only
-// say where to stop.
-CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& train, const AdversarialTrainOptions& options) {
+// say where to stop. labels: a conditional game's training labels (else empty).
+CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& train, const AdversarialTrainOptions& options,
+                              const std::vector<std::int64_t>& labels) {
   CheckpointKey key;
   key.add("model", std::string(game.trained_model().type()));
   key.add("hyperparameters", game.trained_model().hyperparameters());
@@ -121,6 +136,7 @@ CheckpointKey adversarial_key(const AdversarialGame& game, const DatasetSplit& t
   key.add("shard size", std::to_string(options.shard_size));
   key.add("discriminator steps", std::to_string(options.discriminator_steps));
   key.add("training data", data_fingerprint(train));
+  if (game.conditional()) key.add("training labels", labels_fingerprint(labels));
   add_optimizer_settings(key, "discriminator ", options.discriminator_optimizer);
   add_optimizer_settings(key, "generator ", options.generator_optimizer);
   return key;
@@ -204,8 +220,13 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
   PlayerStep discriminator(Player::discriminator, game.parameters(Player::discriminator).size(),
                            options.discriminator_optimizer);
   PlayerStep generator(Player::generator, game.parameters(Player::generator).size(), options.generator_optimizer);
+  std::vector<std::int64_t> labels, batch_labels;  // a conditional game's training labels, and a batch's
+  if (game.conditional()) {
+    require(train.has_labels(), train.where() + ": has no labels (y); a conditional GAN needs a labelled training split");
+    labels = train.read_labels();
+  }
   Checkpoint state;
-  const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : adversarial_key(game, train, options);
+  const CheckpointKey key = options.checkpoint.empty() ? CheckpointKey{} : adversarial_key(game, train, options, labels);
   if (options.resume && !options.checkpoint.empty() && std::filesystem::exists(options.checkpoint)) {
     state = load_checkpoint(options.checkpoint, game, key, {&discriminator, &generator});
     if (!options.log.empty()) truncate_log_after(options.log, state.epochs_done);
@@ -224,13 +245,16 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
     if (options.max_steps > 0 && state.steps >= options.max_steps) break;
     const auto epoch_start = std::chrono::steady_clock::now();
     ShardLoss d_sum, g_sum;
-    batches.for_each(options.seed, epoch, [&](Index, const Matrix& batch) {
+    batches.for_each_indexed(options.seed, epoch, [&](Index, const Matrix& batch, std::span<const Index> indices) {
       if (options.max_steps > 0 && state.steps >= options.max_steps) return;
       const auto step_start = std::chrono::steady_clock::now();
       const Matrix real = game.to_training_scale(batch);
+      batch_labels.clear();
+      if (!labels.empty())
+        for (Index i : indices) batch_labels.push_back(labels[static_cast<std::size_t>(i)]);
       const Rng rng = step_streams.split(static_cast<std::uint64_t>(state.steps));
       for (int k = 0; k < options.discriminator_steps; ++k) {
-        const ShardLoss d = discriminator.run(game, real, options.shard_size, rng.split(static_cast<std::uint64_t>(k)),
+        const ShardLoss d = discriminator.run(game, real, batch_labels, options.shard_size, rng.split(static_cast<std::uint64_t>(k)),
                                               epoch, state.steps);
         d_sum.loss += d.loss / options.discriminator_steps;
         d_sum.real_output += d.real_output / options.discriminator_steps;
@@ -239,7 +263,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
         d_sum.fake_count += k == 0 ? d.fake_count : 0;
         d_sum.extra += d.extra / options.discriminator_steps;
       }
-      const ShardLoss g = generator.run(game, real, options.shard_size, rng.split(0x47454EULL), epoch, state.steps);
+      const ShardLoss g = generator.run(game, real, batch_labels, options.shard_size, rng.split(0x47454EULL), epoch, state.steps);
       g_sum.loss += g.loss;
       g_sum.extra += g.extra;
       examples += real.cols();

@@ -26,8 +26,8 @@ Matrix GanModel::sample(Index n, Rng& rng) const {
   return networks_.scale.to_data(generate_training_scale(n, latent_rng), noise_rng);
 }
 
-ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                                  std::span<float> grad) const {
+ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> /*labels*/,
+                                  Rng& rng, GameNorms& norms, std::span<float> grad) const {
   const Index n = real.cols();
   auto& g_norms = norms[static_cast<std::size_t>(Player::generator)];
   auto& d_norms = norms[static_cast<std::size_t>(Player::discriminator)];

@@ -106,8 +106,8 @@ std::vector<Index> InfoGanModel::predict_codes(ConstMatrixRef x) const {
   return codes;
 }
 
-ShardLoss InfoGanModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                                      std::span<float> grad) const {
+ShardLoss InfoGanModel::loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> /*labels*/,
+                                      Rng& rng, GameNorms& norms, std::span<float> grad) const {
   const Index n = real.cols(), k = options_.categories, codes_size = k + options_.continuous;
   auto& g_norms = norms[static_cast<std::size_t>(Player::generator)];
   auto& d_norms = norms[static_cast<std::size_t>(Player::discriminator)];

@@ -99,7 +99,7 @@ std::vector<Index> choose_labelled_examples(std::span<const std::int64_t> labels
 
 Index classes_of_labels(const DatasetSplit& train) {
   if (!train.has_labels())
-    throw Error(train.where() + ": has no labels (y); the semi-supervised GAN needs a labelled training split");
+    throw Error(train.where() + ": has no labels (y); this model needs a labelled training split");
   const std::vector<std::int64_t> labels = train.read_labels();
   require(!labels.empty(), train.where() + ": no examples");
   const auto [low, high] = std::minmax_element(labels.begin(), labels.end());
@@ -167,8 +167,8 @@ std::vector<std::int64_t> SganModel::classify(ConstMatrixRef x) const {
   return labels;
 }
 
-ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                                   std::span<float> grad) const {
+ShardLoss SganModel::loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> /*labels*/,
+                                   Rng& rng, GameNorms& norms, std::span<float> grad) const {
   require(!labelled_y_.empty(), "sgan: no labelled examples (prepare() was not called with the training split)");
   const Index n = real.cols();
   auto& g_norms = norms[static_cast<std::size_t>(Player::generator)];

@@ -71,8 +71,8 @@ class AaeModel final : public ScoringModel, public AdversarialGame, public Encod
   GameNorms& norms() override { return norms_; }  // no batch norm: empty
   const GameNorms& norms() const override { return norms_; }
   void initialize(Rng& rng) override;
-  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                          std::span<float> grad) const override;
+  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> labels, Rng& rng,
+                          GameNorms& norms, std::span<float> grad) const override;
   Matrix to_training_scale(ConstMatrixRef x) const override { return scale_.to_training(x); }
   Matrix generate_training_scale(Index n, Rng& rng) const override;
   std::string extra_name() const override { return "reconstruction error"; }

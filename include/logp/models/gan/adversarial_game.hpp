@@ -4,6 +4,7 @@
 // batch-norm running statistics of the networks. These models have no density: nothing here is
 // a likelihood, and the trainer prints losses, never NLLs.
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -59,12 +60,17 @@ class AdversarialGame {
 
   virtual void initialize(Rng& rng) = 0;
 
-  // real: D x n training examples in the training scale (to_training_scale). Returns the player's
-  // loss summed over the shard and ADDS its gradient with respect to the player's own parameters
-  // into grad (parameters(player).size() floats). norms: this shard's copies, whose pending batch
-  // statistics the trainer merges. Safe to call concurrently on different shards.
-  virtual ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                                  std::span<float> grad) const = 0;
+  // real: D x n training examples in the training scale (to_training_scale); labels: their n
+  // class labels when the game is conditional() (the trainer reads them from the training split),
+  // else empty. Returns the player's loss summed over the shard and ADDS its gradient with
+  // respect to the player's own parameters into grad (parameters(player).size() floats). norms:
+  // this shard's copies, whose pending batch statistics the trainer merges. Safe to call
+  // concurrently on different shards.
+  virtual ShardLoss loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> labels, Rng& rng,
+                                  GameNorms& norms, std::span<float> grad) const = 0;
+  // True for games that need the real examples' labels (the conditional GAN): the trainer then
+  // refuses a training split without labels and passes each shard's labels to loss_and_grad.
+  virtual bool conditional() const { return false; }
 
   // Stored values (D x N) -> the scale the networks train on (e.g. [-1, 1] for pixels).
   virtual Matrix to_training_scale(ConstMatrixRef x) const = 0;

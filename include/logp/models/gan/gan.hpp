@@ -32,8 +32,8 @@ class GanModel final : public NetworkGame {
   static std::unique_ptr<Model> load(std::string type, const H5Group& g, const DataSpec& spec);
 
   // AdversarialGame (the rest: NetworkGame)
-  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                          std::span<float> grad) const override;
+  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> labels, Rng& rng,
+                          GameNorms& norms, std::span<float> grad) const override;
   Matrix generate_training_scale(Index n, Rng& rng) const override;
 
   const GanOptions& options() const { return options_; }

@@ -49,8 +49,8 @@ class InfoGanModel final : public NetworkGame {
   static std::unique_ptr<Model> load(const H5Group& g, const DataSpec& spec);
 
   // AdversarialGame (the rest: NetworkGame)
-  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                          std::span<float> grad) const override;
+  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> labels, Rng& rng,
+                          GameNorms& norms, std::span<float> grad) const override;
   Matrix generate_training_scale(Index n, Rng& rng) const override;
   std::string extra_name() const override { return "information loss"; }
 

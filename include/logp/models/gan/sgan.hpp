@@ -101,8 +101,8 @@ class SganModel final : public NetworkGame, public Classifier {
   Index classes() const override { return options_.classes; }
 
   // AdversarialGame (the rest: NetworkGame)
-  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, Rng& rng, GameNorms& norms,
-                          std::span<float> grad) const override;
+  ShardLoss loss_and_grad(Player player, ConstMatrixRef real, std::span<const std::int64_t> labels, Rng& rng,
+                          GameNorms& norms, std::span<float> grad) const override;
   Matrix generate_training_scale(Index n, Rng& rng) const override;
   std::string extra_name() const override { return "supervised_loss"; }
   // Reads train's labels and chooses the labelled pool (choose_labelled_examples); refuses a split
