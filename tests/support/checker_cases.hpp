@@ -43,6 +43,8 @@ inline const std::vector<CheckerCase>& checker_cases() {
        with_training({{"hidden-layers", "8"}, {"latent", "3"}, {"categories", "3"}, {"continuous", "1"}})},
       {"aae", "aae", CheckerData::binary_3x3,
        with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"discriminator-hidden", "4"}})},
+      {"geom", "geom", CheckerData::binary_4x4,
+       with_training({{"channels1", "2"}, {"channels2", "2"}, {"features", "3"}, {"transforms", "4"}}), false},
   };
   return cases;
 }
