@@ -32,7 +32,7 @@ for c in ${CLASSES:-0 1 2 3 4 5 6 7 8 9}; do
   others=$(seq -s, 0 9 | tr ',' '\n' | grep -vx "$c" | paste -sd,)
   if [[ ! -f "$work/geom$c.h5" ]]; then  # written atomically: present means complete
     "$logp" data select --data "$data" --labels "$c" --out "$work/c$c.h5" >/dev/null
-    "$logp" --threads "$threads" --quiet fit geom $network --data "$work/c$c.h5" --out "$work/geom$c.h5"
+    "$logp" --threads "$threads" --quiet fit geom $network --data "$work/c$c.h5" --out "$work/geom$c.h5" >/dev/null
   fi
   rm -f "$work/class.jsonl"
   for score in geom feature-density combined; do
