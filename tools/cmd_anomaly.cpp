@@ -30,6 +30,7 @@ struct AnomalyOptions {
   std::string data;
   std::string split = "test";
   std::string score;  // empty: nll for density models, model-score for scoring models
+  std::string model_score;  // one of a SelectableScore model's scores (geom: geom, feature-density, combined)
   std::string background;
   std::vector<std::int64_t> anomaly_labels;
   std::string outliers;
@@ -157,6 +158,15 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   const AnomalyScoreKind kind = options.score.empty()
                                     ? (density ? AnomalyScoreKind::nll : AnomalyScoreKind::model_score)
                                     : parse_anomaly_score_kind(options.score);
+  if (!options.model_score.empty()) {
+    auto* selectable = dynamic_cast<SelectableScore*>(model.get());
+    if (!selectable)
+      throw UsageError("--model-score " + options.model_score + ": " + std::string(model->type()) +
+                       " has one score (--model-score is for models with several, e.g. geom)");
+    if (kind != AnomalyScoreKind::model_score)
+      throw UsageError("--model-score needs --score model-score (the default for scoring models)");
+    selectable->select_score(options.model_score);
+  }
   std::unique_ptr<DensityModel> background;
   if (kind == AnomalyScoreKind::likelihood_ratio) {
     if (options.background.empty()) throw UsageError("--score likelihood-ratio needs --background MODEL (logp data perturb, then logp fit)");
@@ -199,6 +209,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
                             "ROC: " + std::string(to_string(kind)) + " score on " + short_where(data_where) +
                                 (outliers_where.empty() ? "" : " + " + short_where(outliers_where))));
 
+  const auto* scoring = kind == AnomalyScoreKind::model_score ? dynamic_cast<const ScoringModel*>(model.get()) : nullptr;
   const std::string likelihood = density && kind != AnomalyScoreKind::model_score ? std::string(to_string(density->likelihood_kind())) : "";
   if (global.json) {
     nlohmann::json out{{"model", options.model},
@@ -206,6 +217,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
                        {"outliers", outliers_where.empty() ? nlohmann::json(nullptr) : nlohmann::json(outliers_where)},
                        {"score", to_string(kind)},
                        {"score_units", scored.scores.units},
+                       {"model_score_name", scoring ? nlohmann::json(std::string(scoring->score_name())) : nlohmann::json(nullptr)},
                        {"likelihood_kind", likelihood.empty() ? nlohmann::json(nullptr) : nlohmann::json(likelihood)},
                        {"n", scored.scores.scores.size()},
                        {"positives", labelled ? nlohmann::json(metrics.positives) : nlohmann::json(nullptr)},
@@ -233,7 +245,8 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   }
   std::cout << "model: " << options.model << " (" << model->type() << ")\ndata: " << data_where;
   if (!outliers_where.empty()) std::cout << " + outliers " << outliers_where;
-  std::cout << ", N=" << scored.scores.scores.size() << "\nscore: " << to_string(kind) << " (" << scored.scores.units
+  std::cout << ", N=" << scored.scores.scores.size() << "\nscore: " << to_string(kind)
+            << (scoring ? " " + std::string(scoring->score_name()) : std::string()) << " (" << scored.scores.units
             << "; larger = more anomalous" << (likelihood.empty() ? "" : "; likelihood " + likelihood) << "), mean "
             << fixed(scored.scores.scores.mean(), 4) << "\n";
   if (labelled) {
@@ -270,6 +283,9 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
   anomaly->add_option("--score", o->score,
                       "nll | likelihood-ratio | complexity | model-score (default: nll, or model-score for scoring models)")
       ->check(CLI::IsMember({"nll", "likelihood-ratio", "complexity", "model-score"}));
+  anomaly->add_option("--model-score", o->model_score,
+                      "which of a scoring model's scores (geom: geom | feature-density | combined; default: the "
+                      "one chosen at fit)");
   anomaly->add_option("--background", o->background, "background model for --score likelihood-ratio");
   anomaly->add_option("--anomaly-labels", o->anomaly_labels, "labels y of --data that are anomalies, e.g. 0,2")
       ->delimiter(',');

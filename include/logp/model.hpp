@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "logp/core/rng.hpp"
 #include "logp/core/types.hpp"
@@ -105,6 +106,17 @@ class SelectableEstimator {
   virtual void select_estimator(const EstimatorSettings& settings) = 0;
   // One line for outputs, e.g. "iwae, k=5000 importance samples per example (seed 0): ...".
   virtual std::string estimator_description() const = 0;
+};
+
+// A scoring model with several named scores (geom: geom, feature-density, combined). The one
+// score() gives is chosen at fit time and saved; `logp anomaly --model-score NAME` selects
+// another for one run (not saved; an error for other models).
+class SelectableScore {
+ public:
+  virtual ~SelectableScore() = default;
+  virtual std::vector<std::string> score_names() const = 0;
+  // Throws an Error naming the score and the choices unless it is one of score_names().
+  virtual void select_score(const std::string& name) = 0;
 };
 
 }  // namespace logp

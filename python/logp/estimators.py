@@ -23,7 +23,7 @@ class NotFittedError(ValueError, AttributeError):
 # Class names: the entry's type in CamelCase, with these words in their usual spelling.
 _WORDS = {"nade": "NADE", "rnade": "RNADE", "oa": "OA", "gmm": "GMM", "kde": "KDE", "vae": "VAE", "gan": "GAN",
           "dcgan": "DCGAN", "lsgan": "LSGAN", "sgan": "SGAN", "infogan": "InfoGAN", "aae": "AAE", "cgan": "CGAN",
-          "pixelrnn": "PixelRNN"}
+          "pixelrnn": "PixelRNN", "geom": "GEOM"}
 
 
 def class_name(model_type):

@@ -97,6 +97,10 @@ void OptionList::push(OptionSpec spec) {
   specs_.push_back(std::move(spec));
 }
 
+void OptionList::append(const OptionList& other) {
+  for (const OptionSpec& spec : other.specs_) push(spec);
+}
+
 void OptionList::add(std::string name, std::string help, int& field, Range range) {
   push(integer_spec(std::move(name), std::move(help), field, range));
 }

@@ -12,6 +12,7 @@
 #include "logp/models/gan/gan_entry.hpp"
 #include "logp/models/gan/infogan_entry.hpp"
 #include "logp/models/gan/sgan_entry.hpp"
+#include "logp/models/geom/geom_entry.hpp"
 #include "logp/models/markov/markov_entry.hpp"
 #include "logp/models/model_loading.hpp"
 #include "logp/models/nade/nade_entry.hpp"
@@ -38,7 +39,7 @@ const std::vector<ModelEntry>& model_entries() {
       bernoulli_entry(), markov_entry(), nade_entry(),        deep_nade_entry(), rnade_entry(), gaussian_entry(),
       gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
       pixelrnn_entry(),  gan_entry(),    dcgan_entry(),       lsgan_entry(),
-      sgan_entry(),      infogan_entry(), aae_entry(),       cgan_entry(),
+      sgan_entry(),      infogan_entry(), aae_entry(),       cgan_entry(),      geom_entry(),
   };
   return entries;
 }

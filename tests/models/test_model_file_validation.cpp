@@ -106,7 +106,8 @@ void require_refused(const std::string& path, const std::string& what, const Mod
 
 const std::vector<std::string> kSizeAttributes = {"hidden",     "latent",  "code",    "layers",
                                                   "channels",   "components", "categories", "continuous",
-                                                  "classes",    "orderings", "order",  "discriminator_hidden"};
+                                                  "classes",    "orderings", "order",  "discriminator_hidden",
+                                                  "transforms", "channels1", "channels2", "features"};
 
 }  // namespace
 
@@ -117,7 +118,7 @@ TEST_CASE("model files: a huge size attribute is refused before allocation, for 
       const std::string path = saved_case(c, dir);
       const std::unique_ptr<Model> original = load_model(path);
       int edited = 0;
-      for (const std::string& group : {std::string("model"), std::string("model/inner")}) {
+      for (const std::string& group : {std::string("model"), std::string("model/inner"), std::string("model/network")}) {
         const H5File probe = H5File::open(path);
         if (!probe.root().has(group)) continue;
         const std::vector<std::string> names = probe.root().attr_names(group);

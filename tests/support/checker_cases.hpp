@@ -45,6 +45,8 @@ inline const std::vector<CheckerCase>& checker_cases() {
        with_training({{"hidden-layers", "6"}, {"latent", "2"}, {"discriminator-hidden", "4"}})},
       {"cgan", "cgan", CheckerData::real_4,
        with_training({{"architecture", "mlp"}, {"hidden-layers", "8"}, {"latent", "3"}, {"embedding", "3"}})},
+      {"geom", "geom", CheckerData::binary_4x4,
+       with_training({{"channels1", "2"}, {"channels2", "2"}, {"features", "3"}, {"transforms", "4"}}), false},
   };
   return cases;
 }

@@ -47,6 +47,10 @@ class OptionList {
   void add_choice(std::string name, std::string help, Enum& field,
                   std::vector<std::pair<std::string, Enum>> names);
 
+  // Adds every option of `other` (whose fields must outlive this list), e.g. a component's
+  // declared options inside a model's (geom declares the feature network's).
+  void append(const OptionList& other);
+
   const std::vector<OptionSpec>& specs() const { return specs_; }
   const OptionSpec* find(std::string_view name) const;
   // Sets an option by name; throws logp::Error naming it if unknown or the text is bad.

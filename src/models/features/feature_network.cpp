@@ -153,12 +153,15 @@ void FeatureNetwork::train(const Matrix& x, const std::vector<std::int64_t>& lab
   }
 }
 
-MatrixD FeatureNetwork::features(const Matrix& x) const {
+MatrixD FeatureNetwork::features(const Matrix& x) const { return outputs(x).features; }
+
+FeatureNetwork::Outputs FeatureNetwork::outputs(const Matrix& x) const {
   require(x.rows() == impl_->spec.dim, "feature network: examples have D=" + std::to_string(x.rows()) +
                                            ", the network takes " + std::to_string(impl_->spec.dim));
-  MatrixD out(impl_->options.features, x.cols());
-  impl_->evaluate(x, [&](Index first, Index count, const Matrix& f, const Matrix&) {
-    out.middleCols(first, count) = f.leftCols(count).cast<double>();
+  Outputs out{MatrixD(impl_->options.features, x.cols()), MatrixD(impl_->classes, x.cols())};
+  impl_->evaluate(x, [&](Index first, Index count, const Matrix& f, const Matrix& lp) {
+    out.features.middleCols(first, count) = f.leftCols(count).cast<double>();
+    out.log_probs.middleCols(first, count) = lp.leftCols(count).cast<double>();
   });
   return out;
 }
@@ -178,8 +181,15 @@ double FeatureNetwork::accuracy(const Matrix& x, const std::vector<std::int64_t>
 
 const DataSpec& FeatureNetwork::data_spec() const { return impl_->spec; }
 Index FeatureNetwork::feature_dim() const { return impl_->options.features; }
+Index FeatureNetwork::classes() const { return impl_->classes; }
+Index FeatureNetwork::num_parameters() const { return impl_->store.size(); }
 const FeatureNetworkRecord& FeatureNetwork::record() const { return impl_->record; }
 void FeatureNetwork::set_record(const FeatureNetworkRecord& record) { impl_->record = record; }
+
+std::string FeatureNetwork::architecture() const {
+  return "CNN " + std::to_string(impl_->options.channels1) + "-" + std::to_string(impl_->options.channels2) + "-" +
+         std::to_string(impl_->options.features) + ", " + std::to_string(impl_->classes) + " classes";
+}
 
 std::string FeatureNetwork::describe() const {
   std::ostringstream out;
@@ -197,22 +207,26 @@ void FeatureNetwork::save(const std::string& path) const {
     const H5Group root = file.root();
     root.set_attr("format", std::string("logp-feature-network"));
     root.set_attr("format_version", std::int64_t{1});
-    root.set_attr("classes", static_cast<std::int64_t>(impl_->classes));
-    root.set_attr("channels1", static_cast<std::int64_t>(impl_->options.channels1));
-    root.set_attr("channels2", static_cast<std::int64_t>(impl_->options.channels2));
-    root.set_attr("features", static_cast<std::int64_t>(impl_->options.features));
-    root.set_attr("epochs", static_cast<std::int64_t>(impl_->options.epochs));
-    root.set_attr("seed", static_cast<std::int64_t>(impl_->options.seed));
-    root.set_attr("data_file", impl_->record.data_file);
-    root.set_attr("train_examples", static_cast<std::int64_t>(impl_->record.train_examples));
-    root.set_attr("test_examples", static_cast<std::int64_t>(impl_->record.test_examples));
-    root.set_attr("test_accuracy", impl_->record.test_accuracy);
-    root.set_attr("seconds", impl_->record.seconds);
-    impl_->spec.save(root.create_group("data"));
-    impl_->store.save(root.create_group("parameters"));
+    save(root);
     file.flush();
   }
   output.commit();
+}
+
+void FeatureNetwork::save(const H5Group& g) const {
+  g.set_attr("classes", static_cast<std::int64_t>(impl_->classes));
+  g.set_attr("channels1", static_cast<std::int64_t>(impl_->options.channels1));
+  g.set_attr("channels2", static_cast<std::int64_t>(impl_->options.channels2));
+  g.set_attr("features", static_cast<std::int64_t>(impl_->options.features));
+  g.set_attr("epochs", static_cast<std::int64_t>(impl_->options.epochs));
+  g.set_attr("seed", static_cast<std::int64_t>(impl_->options.seed));
+  g.set_attr("data_file", impl_->record.data_file);
+  g.set_attr("train_examples", static_cast<std::int64_t>(impl_->record.train_examples));
+  g.set_attr("test_examples", static_cast<std::int64_t>(impl_->record.test_examples));
+  g.set_attr("test_accuracy", impl_->record.test_accuracy);
+  g.set_attr("seconds", impl_->record.seconds);
+  impl_->spec.save(g.create_group("data"));
+  impl_->store.save(g.create_group("parameters"));
 }
 
 FeatureNetwork FeatureNetwork::load(const std::string& path) {
@@ -220,21 +234,27 @@ FeatureNetwork FeatureNetwork::load(const std::string& path) {
   const H5Group root = file.root();
   require(root.has_attr("format") && root.attr_string("format") == "logp-feature-network",
           path + ": not a logp feature network (no format=logp-feature-network)");
+  return load(root);
+}
+
+FeatureNetwork FeatureNetwork::load(const H5Group& g) {
   FeatureNetworkOptions options;
-  options.channels1 = read_int_attr(root, "channels1", 1, INT64_MAX);  // checked against the stored blocks
-  options.channels2 = read_int_attr(root, "channels2", 1, INT64_MAX);
-  options.features = read_int_attr(root, "features", 1, INT64_MAX);
-  options.epochs = static_cast<int>(read_int_attr(root, "epochs", 0, INT32_MAX));
-  options.seed = static_cast<std::uint64_t>(root.attr_int("seed"));
-  const StoredBlocksGuard stored(root.group("parameters"));
-  FeatureNetwork network(DataSpec::load(root.group("data")), read_int_attr(root, "classes", 2, INT64_MAX), options);
-  network.impl_->store.load(root.group("parameters"));
+  options.channels1 = read_int_attr(g, "channels1", 1, INT64_MAX);  // checked against the stored blocks
+  options.channels2 = read_int_attr(g, "channels2", 1, INT64_MAX);
+  options.features = read_int_attr(g, "features", 1, INT64_MAX);
+  options.epochs = static_cast<int>(read_int_attr(g, "epochs", 0, INT32_MAX));
+  options.seed = static_cast<std::uint64_t>(g.attr_int("seed"));
+  const StoredBlocksGuard stored(g.group("parameters"));
+  FeatureNetwork network(DataSpec::load(g.group("data")), read_int_attr(g, "classes", 2, INT64_MAX), options);
+  network.impl_->store.load(g.group("parameters"));
+  require_finite(std::span<const float>(network.impl_->store.values()),
+                 g.file() + ":" + g.path() + "/parameters");
   FeatureNetworkRecord record;
-  record.data_file = root.attr_string("data_file");
-  record.train_examples = root.attr_int("train_examples");
-  record.test_examples = root.attr_int("test_examples");
-  record.test_accuracy = root.attr_double("test_accuracy");
-  record.seconds = root.attr_double("seconds");
+  record.data_file = g.attr_string("data_file");
+  record.train_examples = g.attr_int("train_examples");
+  record.test_examples = g.attr_int("test_examples");
+  record.test_accuracy = g.attr_double("test_accuracy");
+  record.seconds = g.attr_double("seconds");
   network.set_record(record);
   return network;
 }

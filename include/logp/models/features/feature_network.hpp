@@ -24,6 +24,7 @@
 namespace logp {
 
 class DatasetSplit;
+class H5Group;
 class OptionList;
 
 struct FeatureNetworkOptions {
@@ -65,17 +66,32 @@ class FeatureNetwork {
   // x: D x N -> F x N penultimate activations (double). TBB-parallel over blocks of a fixed
   // width (the last one padded), so a column's features do not depend on N or on its neighbours.
   MatrixD features(const Matrix& x) const;
+  // Both outputs at once, evaluated as features() is: F x N features and K x N class
+  // log-probabilities log p(k | x) (log-softmax, nats; each column's exp sums to 1).
+  struct Outputs {
+    MatrixD features;   // F x N
+    MatrixD log_probs;  // K x N
+  };
+  Outputs outputs(const Matrix& x) const;
   // Fraction of x's columns classified as their label.
   double accuracy(const Matrix& x, const std::vector<std::int64_t>& labels) const;
 
   const DataSpec& data_spec() const;
   Index feature_dim() const;
+  Index classes() const;
+  Index num_parameters() const;  // the flat store's size
   const FeatureNetworkRecord& record() const;
   void set_record(const FeatureNetworkRecord& record);
+  std::string architecture() const;  // "CNN 16-32-128, 10 classes"
   std::string describe() const;  // "logp features: CNN 16-32-128 trained on FILE, test accuracy 88.1%"
 
   void save(const std::string& path) const;  // HDF5, written atomically
   static FeatureNetwork load(const std::string& path);
+  // Into / from a group of a larger file (a model that holds a network, e.g. geom): the
+  // options, record, data spec (subgroup data) and parameters (subgroup parameters). load checks
+  // sizes against the stored blocks and the parameters for finiteness; errors name the group.
+  void save(const H5Group& g) const;
+  static FeatureNetwork load(const H5Group& g);
 
  private:
   struct Impl;
