@@ -272,7 +272,17 @@ H5File H5File::create(const std::string& path) {
 // On disk (the sec2 driver) in space reserved first: h5.hpp says why.
 H5File H5File::create_reserved(const std::string& path, std::uint64_t reserve) {
   const std::string name = AtomicOutput::target_of(path);
+  const auto refuse = [&](int error) {
+    return Error(name + ": cannot write the file (" + std::strerror(error) + " while reserving " +
+                 std::to_string(reserve) + " bytes); nothing was written");
+  };
+  // Reserved once before HDF5 sees the file, so that a full disk or a file size limit fails here,
+  // with nothing for HDF5 to write; H5Fcreate truncates the file, so it is reserved again after.
   { Fd probe(open_for_writing(path, name)); }  // fail now, with the reason, if the place is not writable
+  if (const int failed = reserve_space(path, reserve); failed == EOPNOTSUPP)
+    return create(path);  // this filesystem cannot reserve: build the file in memory
+  else if (failed != 0)
+    throw refuse(failed);
   Scoped access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   // SEMI: closing fails (rather than waiting) while a group or dataset of the file is open.
   if (!access.ok() || H5Pset_fapl_sec2(access.get()) < 0 || H5Pset_fclose_degree(access.get(), H5F_CLOSE_SEMI) < 0)
@@ -282,11 +292,11 @@ H5File H5File::create_reserved(const std::string& path, std::uint64_t reserve) {
   if (id < 0) throw Error(name + ": cannot write the file (cannot create it on disk); nothing was written");
   const int failed = reserve_space(path, reserve);
   if (failed == 0) return H5File(std::make_shared<H5Object>(id, H5Fclose, path, reserve), name);
+  // The space was taken in the moment between (another process filled the disk): HDF5's
+  // closing writes go to memory instead.
   discard_further_writes(id);
   H5Fclose(id);
-  if (failed == EOPNOTSUPP) return create(path);  // this filesystem cannot reserve: build it in memory
-  throw Error(name + ": cannot write the file (" + std::strerror(failed) + " while reserving " +
-              std::to_string(reserve) + " bytes); nothing was written");
+  throw refuse(failed);
 }
 
 bool H5File::on_disk() const { return handle_->reserved() > 0; }

@@ -105,8 +105,8 @@ class H5Group {
 // create_reserved() is for outputs too large to hold in memory (an imported dataset): HDF5
 // writes the file on disk itself, but only after `reserve` bytes, at least every byte it will
 // write, were reserved for the file with fallocate(2). A full disk or a file size limit then
-// fails the reservation, one Error before HDF5 writes more than its 96-byte superblock (which is
-// then discarded, see h5.cpp), and no later write inside HDF5 can meet a full disk. flush()
+// fails the reservation, one Error before HDF5 has seen the file, and no later write inside HDF5
+// can meet a full disk (h5.cpp: the file is reserved again after H5Fcreate truncates it). flush()
 // closes such a file and trims it to the size HDF5 used; nothing may be done with it after that.
 // A filesystem that cannot reserve space (fallocate: EOPNOTSUPP) gets create()'s in-memory file.
 // (Copy-on-write filesystems such as btrfs and ZFS do not promise that reserved space can be

@@ -285,7 +285,7 @@ class NpyStream : public TableStream {
     read_ += got;
     std::uint64_t found = read_;
     if (got == bytes && read_ == expected_) found += in_.count_rest("values");
-    if (got < bytes || found != expected_)
+    if (got < bytes || (read_ == expected_ && found != expected_))
       throw Error(path_ + ": its shape and dtype " + header_npy_.descr + " need " + std::to_string(expected_) +
                   " data bytes but the file has " + std::to_string(found) +
                   (found < expected_ ? " (truncated?)" : " (trailing data?)"));
