@@ -1,9 +1,13 @@
 // logp data import: CSV, NPY or IDX files -> one logp dataset file.
 //
-// Every input is read and checked before anything is written (values integral and in range for
-// binary/categorical data, finite for real data, the same D in every split, one label per
-// example); the output is then written under a temporary name and renamed into place, so a
-// failure never leaves a file behind.
+// The inputs are streamed. Opening them reads their headers (a CSV is parsed once here), so N
+// and D are known and checked first (the same D in every split, one label per example); then the
+// examples are read a block at a time, checked (values integral and in range for binary/
+// categorical data, finite for real data) and written straight into the output, which is made on
+// disk in space reserved for it up front (DatasetWriter's streaming mode). Memory stays at a few
+// blocks of BLOCK_BYTES whatever the size of the data, plus 8 bytes per label and 1 byte per
+// example carved from train (a Fortran-order .npy is the exception: npy.hpp). The output is
+// written under a temporary name and renamed into place, so a failure never leaves a file behind.
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,6 +17,7 @@
 #include "logp/data/dataset_writer.hpp"
 #include "logp/data/importers/split_carving.hpp"
 #include "logp/data/importers/table_reader.hpp"
+#include "logp/data/importers/table_stream.hpp"
 #include "logp/io/model_file.hpp"
 
 namespace logp::cli {
@@ -33,16 +38,6 @@ struct ImportOptions {
   double test_fraction = 0.0;     // carve test from train when --test is not given
   std::uint64_t seed = 0;
   std::string out;
-};
-
-// One split as read from its files, and then as it will be stored.
-struct SplitData {
-  std::string name;                    // train | valid | test
-  std::string file;                    // where its examples came from
-  Index n = 0;
-  std::vector<std::uint8_t> discrete;  // N x D for binary/categorical data
-  std::vector<float> real;             // N x D for real data
-  std::vector<std::int64_t> labels;    // N or empty
 };
 
 // One input split as given on the command line.
@@ -88,18 +83,33 @@ void check_usage(const ImportOptions& o, const CLI::App& cmd) {
     throw CLI::ValidationError("--valid-fraction/--test-fraction", "together they must leave some examples for train");
 }
 
-// The examples (and labels) of one input split, as N x D numbers.
-ImportedTable read_input(const ImportOptions& o, TableFormat format, const std::string& file,
-                         const std::string& labels_file) {
-  ImportedTable table = read_table(format, file, csv_options(o));
-  if (!o.label_column.empty()) take_label_column(table, o.label_column);
-  if (!labels_file.empty()) {
-    table.labels = to_labels(read_table(format, labels_file, csv_options(o)));
-    if (static_cast<Index>(table.labels.size()) != table.n)
-      throw Error(labels_file + ": has " + std::to_string(table.labels.size()) + " labels but " + file + " has " +
-                  std::to_string(table.n) + " examples");
+// Values per block read from an input: its D values as doubles take at most this many bytes.
+constexpr Index kBlockBytes = Index{1} << 20;
+
+// One input split: the stream of its examples, and its labels when they come from a labels file.
+struct Input {
+  InputFile file;
+  std::unique_ptr<TableStream> stream;
+  ImportedTable shape;                // the stream's header, less the label column if one is taken
+  std::vector<std::int64_t> labels;   // from --*-labels, else empty
+};
+
+Input open_input(const ImportOptions& o, TableFormat format, const InputFile& file) {
+  Input input{file, open_table(format, file.examples, csv_options(o)), {}, {}};
+  input.shape = input.stream->header();
+  if (!o.label_column.empty()) {  // on the header alone: no examples yet
+    const Index n = input.shape.n;
+    input.shape.n = 0;
+    take_label_column(input.shape, o.label_column);
+    input.shape.n = n;
   }
-  return table;
+  if (!file.labels.empty()) {
+    input.labels = to_labels(read_table(format, file.labels, csv_options(o)));
+    if (static_cast<Index>(input.labels.size()) != input.shape.n)
+      throw Error(file.labels + ": has " + std::to_string(input.labels.size()) + " labels but " + file.examples +
+                  " has " + std::to_string(input.shape.n) + " examples");
+  }
+  return input;
 }
 
 DataSpec make_spec(const ImportOptions& o, const ImportedTable& train) {
@@ -114,22 +124,22 @@ DataSpec make_spec(const ImportOptions& o, const ImportedTable& train) {
   return spec;
 }
 
-SplitData convert(const std::string& name, const ImportedTable& table, const DataSpec& spec) {
-  SplitData split{name, table.source, table.n, {}, {}, table.labels};
-  if (spec.is_discrete())
-    split.discrete = to_discrete(table, spec);
-  else
-    split.real = to_real(table);
-  return split;
-}
+// One split of the output: its size, how much of it is written, and its labels as they come.
+struct OutputSplit {
+  std::string name;  // train | valid | test
+  Index n = 0;
+  bool has_labels = false;
+  std::uint64_t written = 0;
+  std::vector<std::int64_t> labels;
+};
 
-SplitData take_rows(const SplitData& from, const std::string& name, const std::vector<Index>& rows, Index d) {
-  SplitData part{name, from.file, static_cast<Index>(rows.size()), {}, {}, {}};
-  if (!from.discrete.empty()) part.discrete = select_rows(from.discrete, d, rows);
-  if (!from.real.empty()) part.real = select_rows(from.real, d, rows);
-  if (!from.labels.empty()) part.labels = select_rows(from.labels, 1, rows);
-  return part;
-}
+// The output splits (train, those given as files, then those carved out of train) and the output
+// of each train example when some are carved (else empty); rule is the provenance's split rule.
+struct SplitPlan {
+  std::vector<OutputSplit> outputs;
+  std::vector<std::uint8_t> train_route;
+  std::string rule;
+};
 
 // 0.1 -> "10%", 0.125 -> "12.5%".
 std::string percent(double fraction) {
@@ -139,37 +149,50 @@ std::string percent(double fraction) {
   return text + "%";
 }
 
-// Carves the splits missing from the input out of train; returns the rule, for the provenance.
-std::string carve_missing_splits(const ImportOptions& o, std::vector<SplitData>& splits, Index d) {
+// Carves the splits missing from the input out of train (split_carving.hpp): the rows of each
+// part are known from N alone, before any example is read.
+SplitPlan plan_splits(const ImportOptions& o, const std::vector<Input>& inputs) {
+  SplitPlan plan;
+  const bool labelled = !o.label_column.empty() || !o.train_labels.empty();
+  for (const Input& input : inputs) plan.outputs.push_back({input.file.split, input.shape.n, labelled, 0, {}});
   std::string given;  // "; test = /abs/test.csv" for the splits given as files
-  for (size_t k = 1; k < splits.size(); ++k) given += "; " + splits[k].name + " = " + absolute(splits[k].file);
-  const Index n = splits.front().n;
+  for (size_t k = 1; k < inputs.size(); ++k) given += "; " + inputs[k].file.split + " = " + absolute(inputs[k].file.examples);
+  const std::string train_file = inputs.front().file.examples;
+  const Index n = inputs.front().shape.n;
   const Index n_valid = o.valid_fraction > 0 ? carved_count(o.valid_fraction, n) : 0;
   const Index n_test = o.test_fraction > 0 ? carved_count(o.test_fraction, n) : 0;
-  if (n_valid == 0 && n_test == 0) return "train = " + absolute(splits.front().file) + given + " (as given)";
+  if (n_valid == 0 && n_test == 0) {
+    plan.rule = "train = " + absolute(train_file) + given + " (as given)";
+    return plan;
+  }
   if (n_valid + n_test >= n)
-    throw Error(splits.front().file + ": carving " + std::to_string(n_valid + n_test) + " of its " + std::to_string(n) +
+    throw Error(train_file + ": carving " + std::to_string(n_valid + n_test) + " of its " + std::to_string(n) +
                 " examples would leave none for train");
 
-  const SplitData whole = std::move(splits.front());
   const CarvedRows rows = carve_rows(n, n_valid, n_test, o.seed);
-  splits.front() = take_rows(whole, "train", rows.train, d);
-  std::string rule = "train = " + absolute(whole.file) + " minus the carved examples (" +
+  plan.train_route.assign(static_cast<size_t>(n), 0);
+  plan.outputs.front().n = static_cast<Index>(rows.train.size());
+  std::string rule = "train = " + absolute(train_file) + " minus the carved examples (" +
                      std::to_string(rows.train.size()) + " of " + std::to_string(n) + " remain)" + given;
   std::string carved;  // "valid = 18 (10%), test = 36 (20%)"
+  const auto carve = [&](const char* name, const std::vector<Index>& part) {
+    for (Index r : part) plan.train_route[static_cast<size_t>(r)] = static_cast<std::uint8_t>(plan.outputs.size());
+    plan.outputs.push_back({name, static_cast<Index>(part.size()), labelled, 0, {}});
+  };
   if (n_valid > 0) {
-    splits.push_back(take_rows(whole, "valid", rows.valid, d));
+    carve("valid", rows.valid);
     carved += "valid = " + std::to_string(n_valid) + " (" + percent(o.valid_fraction) + ")";
   }
   if (n_test > 0) {
-    splits.push_back(take_rows(whole, "test", rows.test, d));
+    carve("test", rows.test);
     carved += carved.empty() ? "" : ", ";
     carved += "test = " + std::to_string(n_test) + " (" + percent(o.test_fraction) + ")";
   }
   rule += "; " + carved + " of those " + std::to_string(n) + " examples, drawn by a Fisher-Yates shuffle with " +
           "logp::Rng seed " + std::to_string(o.seed) + " (test takes the first " + std::to_string(n_test) +
           " shuffled, valid the next " + std::to_string(n_valid) + "); every split keeps file order";
-  return rule;
+  plan.rule = rule;
+  return plan;
 }
 
 // "train: /abs/a.csv (labels: /abs/b.csv); test: /abs/c.csv"
@@ -207,32 +230,57 @@ std::map<std::string, std::string> provenance(const ImportOptions& o, const Data
   return out;
 }
 
-void write_dataset(const std::string& out, const DataSpec& spec, const std::map<std::string, std::string>& prov,
-                   const std::vector<SplitData>& splits) {
-  DatasetWriter writer(out, spec, prov);
-  for (const char* name : {"train", "valid", "test"})
-    for (const SplitData& split : splits)
-      if (split.name == name) {
-        if (spec.is_discrete())
-          writer.add_split(name, split.discrete, split.labels);
-        else
-          writer.add_split(name, split.real, split.labels);
-      }
-  writer.commit();
+// Writes a block of examples (first.. of an input) to the outputs: all to outputs[own], or, for
+// train with carved splits, each to outputs[route[example]], in file order within each output.
+template <typename T>
+void route_block(const std::vector<T>& values, const std::vector<std::int64_t>& labels, Index first, Index d,
+                 const std::vector<std::uint8_t>& route, size_t own, std::vector<OutputSplit>& outputs,
+                 DatasetWriter& writer) {
+  const Index n = static_cast<Index>(values.size()) / d;
+  std::vector<std::vector<T>> parts(outputs.size());
+  for (Index i = 0; i < n; ++i) {
+    const size_t to = route.empty() ? own : route[static_cast<size_t>(first + i)];
+    parts[to].insert(parts[to].end(), values.begin() + i * d, values.begin() + (i + 1) * d);
+    if (!labels.empty()) outputs[to].labels.push_back(labels[static_cast<size_t>(i)]);
+  }
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    if (parts[k].empty()) continue;
+    writer.write_rows(outputs[k].name, outputs[k].written, parts[k]);
+    outputs[k].written += parts[k].size() / static_cast<size_t>(d);
+  }
 }
 
-void report(const std::string& out, const DataSpec& spec, const std::vector<SplitData>& splits, bool json) {
+// Reads one input a block at a time, checks its values and writes them to their outputs.
+void stream_input(const ImportOptions& o, Input& input, const DataSpec& spec, const std::vector<std::uint8_t>& route,
+                  size_t own, std::vector<OutputSplit>& outputs, DatasetWriter& writer) {
+  const Index block_rows = std::max<Index>(1, kBlockBytes / (8 * input.stream->header().d));
+  ImportedTable block;
+  std::vector<std::int64_t> labels;
+  while (input.stream->next(block_rows, block)) {
+    if (!o.label_column.empty()) take_label_column(block, o.label_column);
+    if (!input.labels.empty())
+      labels.assign(input.labels.begin() + block.first_example, input.labels.begin() + block.first_example + block.n);
+    const std::vector<std::int64_t>& block_labels = o.label_column.empty() ? labels : block.labels;
+    if (spec.is_discrete())
+      route_block(to_discrete(block, spec), block_labels, block.first_example, spec.dim, route, own, outputs, writer);
+    else
+      route_block(to_real(block), block_labels, block.first_example, spec.dim, route, own, outputs, writer);
+  }
+  input.labels = {};
+}
+
+void report(const std::string& out, const DataSpec& spec, const std::vector<OutputSplit>& splits, bool json) {
   if (json) {
     nlohmann::json sizes = nlohmann::json::object();
-    for (const SplitData& split : splits) sizes[split.name] = {{"n", split.n}, {"labels", !split.labels.empty()}};
+    for (const OutputSplit& split : splits) sizes[split.name] = {{"n", split.n}, {"labels", split.has_labels}};
     std::cout << nlohmann::json{{"file", out}, {"data", spec.describe()}, {"splits", sizes}}.dump(2) << "\n";
     return;
   }
   std::cout << "wrote " << out << ": " << spec.describe() << "\n";
   for (const char* name : {"train", "valid", "test"})
-    for (const SplitData& split : splits)
+    for (const OutputSplit& split : splits)
       if (split.name == name)
-        std::cout << "  /" << name << "  N=" << split.n << (split.labels.empty() ? "" : "  with labels") << "\n";
+        std::cout << "  /" << name << "  N=" << split.n << (split.has_labels ? "  with labels" : "") << "\n";
 }
 
 void run_import(const ImportOptions& o, const GlobalOptions& global) {
@@ -244,20 +292,27 @@ void run_import(const ImportOptions& o, const GlobalOptions& global) {
                               {"--test-labels", o.test_labels}},
                              {{"--out", o.out}});
   const TableFormat format = parse_table_format(o.format);
-  const std::vector<InputFile> inputs = input_files(o);
-  const ImportedTable train = read_input(o, format, inputs.front().examples, inputs.front().labels);
-  const DataSpec spec = make_spec(o, train);
-  std::vector<SplitData> splits = {convert("train", train, spec)};
-  for (size_t k = 1; k < inputs.size(); ++k) {
-    const ImportedTable table = read_input(o, format, inputs[k].examples, inputs[k].labels);
-    if (table.d != spec.dim)
-      throw Error(table.source + ": examples have D=" + std::to_string(table.d) + " but " + o.train + " has D=" +
-                  std::to_string(spec.dim));
-    splits.push_back(convert(inputs[k].split, table, spec));
+  std::vector<Input> inputs;
+  for (const InputFile& file : input_files(o)) {
+    inputs.push_back(open_input(o, format, file));
+    const ImportedTable& shape = inputs.back().shape;
+    if (inputs.size() > 1 && shape.d != inputs.front().shape.d)
+      throw Error(shape.source + ": examples have D=" + std::to_string(shape.d) + " but " + o.train + " has D=" +
+                  std::to_string(inputs.front().shape.d));
   }
-  const std::string split_rule = carve_missing_splits(o, splits, spec.dim);
-  write_dataset(o.out, spec, provenance(o, spec, split_rule), splits);
-  report(o.out, spec, splits, global.json);
+  const DataSpec spec = make_spec(o, inputs.front().shape);
+  SplitPlan plan = plan_splits(o, inputs);
+  Index examples = 0;
+  for (const Input& input : inputs) examples += input.shape.n;
+  DatasetWriter writer(o.out, spec, provenance(o, spec, plan.rule), static_cast<std::uint64_t>(examples));
+  for (const char* name : {"train", "valid", "test"})
+    for (const OutputSplit& split : plan.outputs)
+      if (split.name == name) writer.begin_split(name, static_cast<std::uint64_t>(split.n));
+  for (size_t k = 0; k < inputs.size(); ++k)
+    stream_input(o, inputs[k], spec, k == 0 ? plan.train_route : std::vector<std::uint8_t>{}, k, plan.outputs, writer);
+  for (OutputSplit& split : plan.outputs) writer.end_split(split.name, split.labels);
+  writer.commit();
+  report(o.out, spec, plan.outputs, global.json);
 }
 
 }  // namespace

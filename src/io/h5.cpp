@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <hdf5.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "logp/core/error.hpp"
@@ -19,23 +21,27 @@ namespace logp {
 
 // Owns one hid_t and closes it with the right H5*close. For a file made by H5File::create,
 // disk_path is where its in-memory image goes: written by H5File::flush(), or, for a file never
-// flushed, when it closes (best effort: errors there cannot be reported).
+// flushed, when it closes (best effort: errors there cannot be reported). For a file made by
+// H5File::create_reserved, reserved is the size reserved on disk and disk_path the file itself.
 class H5Object {
  public:
   using Closer = herr_t (*)(hid_t);
-  H5Object(hid_t id, Closer closer, std::string disk_path = "")
-      : id_(id), closer_(closer), disk_path_(std::move(disk_path)) {}
+  H5Object(hid_t id, Closer closer, std::string disk_path = "", std::uint64_t reserved = 0)
+      : id_(id), closer_(closer), disk_path_(std::move(disk_path)), reserved_(reserved) {}
   ~H5Object();
   H5Object(const H5Object&) = delete;
   H5Object& operator=(const H5Object&) = delete;
   hid_t id() const { return id_; }
   const std::string& disk_path() const { return disk_path_; }
+  std::uint64_t reserved() const { return reserved_; }
   void mark_flushed() { flushed_ = true; }
+  void close_reserved(const std::string& name);
 
  private:
   hid_t id_;
   Closer closer_;
   std::string disk_path_;
+  std::uint64_t reserved_;
   bool flushed_ = false;
 };
 
@@ -216,6 +222,27 @@ void write_whole_file(const std::string& disk_path, const std::vector<char>& byt
     throw Error(name + ": cannot write the file (" + std::strerror(errno) + "); nothing was written");
 }
 
+// Points HDF5's descriptor of the sec2 file `id` at an anonymous in-memory file, so that the
+// writes HDF5 makes while closing a file being abandoned cannot fail (a failed write inside
+// HDF5 1.10 can crash it at exit, CVE-2020-10812). Returns false if it could not.
+bool discard_further_writes(hid_t id) {
+  int* handle = nullptr;
+  if (H5Fget_vfd_handle(id, H5P_DEFAULT, reinterpret_cast<void**>(&handle)) < 0 || handle == nullptr) return false;
+  Fd sink(::memfd_create("logp-discarded-hdf5", MFD_CLOEXEC));
+  return sink.get() >= 0 && ::dup2(sink.get(), *handle) >= 0;
+}
+
+// fallocate(2) of the first `bytes` bytes of disk_path: 0 or an errno.
+int reserve_space(const std::string& disk_path, std::uint64_t bytes) {
+  Fd fd(::open(disk_path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (fd.get() < 0) return errno;
+  int status = 0;
+  do {
+    status = ::fallocate(fd.get(), 0, 0, static_cast<off_t>(bytes));
+  } while (status != 0 && errno == EINTR);
+  return status == 0 ? 0 : errno;
+}
+
 }  // namespace
 
 H5File::H5File(std::shared_ptr<H5Object> handle, std::string path)
@@ -242,6 +269,38 @@ H5File H5File::create(const std::string& path) {
   return H5File(std::make_shared<H5Object>(id, H5Fclose, path), name);
 }
 
+// On disk (the sec2 driver) in space reserved first: h5.hpp says why.
+H5File H5File::create_reserved(const std::string& path, std::uint64_t reserve) {
+  const std::string name = AtomicOutput::target_of(path);
+  const auto refuse = [&](int error) {
+    return Error(name + ": cannot write the file (" + std::strerror(error) + " while reserving " +
+                 std::to_string(reserve) + " bytes); nothing was written");
+  };
+  // Reserved once before HDF5 sees the file, so that a full disk or a file size limit fails here,
+  // with nothing for HDF5 to write; H5Fcreate truncates the file, so it is reserved again after.
+  { Fd probe(open_for_writing(path, name)); }  // fail now, with the reason, if the place is not writable
+  if (const int failed = reserve_space(path, reserve); failed == EOPNOTSUPP)
+    return create(path);  // this filesystem cannot reserve: build the file in memory
+  else if (failed != 0)
+    throw refuse(failed);
+  Scoped access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // SEMI: closing fails (rather than waiting) while a group or dataset of the file is open.
+  if (!access.ok() || H5Pset_fapl_sec2(access.get()) < 0 || H5Pset_fclose_degree(access.get(), H5F_CLOSE_SEMI) < 0)
+    throw Error(name + ": cannot set up HDF5's file driver");
+  // H5Fcreate writes the 96-byte superblock at once; a failure there is an error return, not a crash.
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get());
+  if (id < 0) throw Error(name + ": cannot write the file (cannot create it on disk); nothing was written");
+  const int failed = reserve_space(path, reserve);
+  if (failed == 0) return H5File(std::make_shared<H5Object>(id, H5Fclose, path, reserve), name);
+  // The space was taken in the moment between (another process filled the disk): HDF5's
+  // closing writes go to memory instead.
+  discard_further_writes(id);
+  H5Fclose(id);
+  throw refuse(failed);
+}
+
+bool H5File::on_disk() const { return handle_->reserved() > 0; }
+
 H5Group H5File::root() const {
   const hid_t id = H5Gopen2(handle_->id(), "/", H5P_DEFAULT);
   if (id < 0) throw Error(path_ + ": cannot open the root group (corrupt file?)");
@@ -264,7 +323,7 @@ void write_image(hid_t id, const std::string& disk_path, const std::string& name
 
 H5Object::~H5Object() {
   if (id_ < 0) return;
-  if (!disk_path_.empty() && !flushed_) {
+  if (!disk_path_.empty() && reserved_ == 0 && !flushed_) {
     try {
       write_image(id_, disk_path_, disk_path_);
     } catch (const Error&) {  // unreported: writers call flush()
@@ -273,7 +332,28 @@ H5Object::~H5Object() {
   closer_(id_);
 }
 
+// Closes the file; its length is then the reservation: it is cut to the end of what HDF5 allocated.
+void H5Object::close_reserved(const std::string& name) {
+  if (id_ < 0) return;
+  const hid_t id = std::exchange(id_, -1);
+  check(H5Fclose(id), name + ": cannot close the file (a group or dataset of it still open?)");
+  haddr_t used = 0;
+  {
+    Scoped file(H5Fopen(disk_path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!file.ok() || H5Fget_eoa(file.get(), &used) < 0) throw Error(name + ": cannot read back the written file");
+  }
+  if (used > reserved_)
+    throw Error(name + ": HDF5 used " + std::to_string(used) + " bytes, more than the " + std::to_string(reserved_) +
+                " reserved for it (a logp bug: the reservation is too small)");
+  if (::truncate(disk_path_.c_str(), static_cast<off_t>(used)) != 0)
+    throw Error(name + ": cannot trim the file to its size (" + std::strerror(errno) + ")");
+}
+
 void H5File::flush() const {
+  if (handle_->reserved() > 0) {
+    handle_->close_reserved(path_);
+    return;
+  }
   const std::string& disk_path = handle_->disk_path();
   if (disk_path.empty()) {
     check(H5Fflush(handle_->id(), H5F_SCOPE_GLOBAL), path_ + ": cannot flush");
@@ -495,6 +575,40 @@ void H5Group::read_rows(const std::string& name, std::uint64_t first, std::uint6
             " (truncated or corrupt file?)");
 }
 
+template <typename T>
+void H5Group::create_rows(const std::string& name, std::uint64_t rows, std::uint64_t cols) const {
+  const hsize_t dims[2] = {rows, cols};
+  Scoped space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+  Scoped create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (!create.ok() || H5Pset_layout(create.get(), H5D_CONTIGUOUS) < 0 ||
+      H5Pset_alloc_time(create.get(), H5D_ALLOC_TIME_LATE) < 0 || H5Pset_fill_time(create.get(), H5D_FILL_TIME_NEVER) < 0)
+    throw Error(where(name) + ": cannot set up the dataset's layout");
+  Scoped ds(H5Dcreate2(handle_->id(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT, create.get(),
+                       H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.ok()) throw Error(where(name) + ": cannot create dataset (does it exist already?)");
+}
+
+template <typename T>
+void H5Group::write_rows(const std::string& name, std::uint64_t first, std::uint64_t count, const T* values) const {
+  Scoped ds = open_dataset(handle_->id(), name, where(name));
+  Scoped space(H5Dget_space(ds.get()), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(where(name) + ": expected a 2-D dataset");
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  const std::string rows = "rows " + std::to_string(first) + ".." + std::to_string(first + count);
+  if (first + count > dims[0])
+    throw Error(where(name) + ": " + rows + " are past its " + std::to_string(dims[0]) + " rows");
+  if (count == 0) return;
+  const hsize_t start[2] = {first, 0};
+  const hsize_t extent[2] = {count, dims[1]};
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, extent, nullptr),
+        where(name) + ": cannot select " + rows);
+  Scoped memspace(H5Screate_simple(2, extent, nullptr), H5Sclose);
+  check(H5Dwrite(ds.get(), native_type<T>(), memspace.get(), space.get(), H5P_DEFAULT, values),
+        where(name) + ": cannot write " + rows);
+}
+
 void H5Group::write_matrix(const std::string& name, const MatrixD& m) const {
   write<double>(name, {static_cast<std::uint64_t>(m.cols()), static_cast<std::uint64_t>(m.rows())}, m.data());
 }
@@ -521,7 +635,9 @@ Vector H5Group::read_vector(const std::string& name) const {
   template void H5Group::write<T>(const std::string&, const std::vector<std::uint64_t>&, const T*) \
       const;                                                                                      \
   template std::vector<T> H5Group::read<T>(const std::string&, std::vector<std::uint64_t>*) const; \
-  template void H5Group::read_rows<T>(const std::string&, std::uint64_t, std::uint64_t, T*) const;
+  template void H5Group::read_rows<T>(const std::string&, std::uint64_t, std::uint64_t, T*) const;      \
+  template void H5Group::create_rows<T>(const std::string&, std::uint64_t, std::uint64_t) const;       \
+  template void H5Group::write_rows<T>(const std::string&, std::uint64_t, std::uint64_t, const T*) const;
 LOGP_H5_INSTANTIATE(std::uint8_t)
 LOGP_H5_INSTANTIATE(std::int64_t)
 LOGP_H5_INSTANTIATE(std::uint64_t)

@@ -75,6 +75,14 @@ class H5Group {
   template <typename T>
   void read_rows(const std::string& name, std::uint64_t first, std::uint64_t count, T* out) const;
 
+  // A 2-D dataset of rows x cols values filled later, a block of rows at a time, by write_rows:
+  // contiguous, allocated at the first write, never pre-filled (each value is written once).
+  template <typename T>
+  void create_rows(const std::string& name, std::uint64_t rows, std::uint64_t cols) const;
+  // Rows first..first+count of a 2-D dataset (count x cols values, row-major).
+  template <typename T>
+  void write_rows(const std::string& name, std::uint64_t first, std::uint64_t count, const T* values) const;
+
  private:
   friend class H5File;
   H5Group(std::shared_ptr<H5Object> handle, std::string file, std::string path);
@@ -93,10 +101,22 @@ class H5Group {
 // instead of a failure inside HDF5, which in HDF5 1.10 crashes the process at exit
 // (CVE-2020-10812). The cost: the file is held in memory, and twice while flush() copies it out.
 // Messages name AtomicOutput::target_of(path): an output's target, not its hidden temporary.
+//
+// create_reserved() is for outputs too large to hold in memory (an imported dataset): HDF5
+// writes the file on disk itself, but only after `reserve` bytes, at least every byte it will
+// write, were reserved for the file with fallocate(2). A full disk or a file size limit then
+// fails the reservation, one Error before HDF5 has seen the file, and no later write inside HDF5
+// can meet a full disk (h5.cpp: the file is reserved again after H5Fcreate truncates it). flush()
+// closes such a file and trims it to the size HDF5 used; nothing may be done with it after that.
+// A filesystem that cannot reserve space (fallocate: EOPNOTSUPP) gets create()'s in-memory file.
+// (Copy-on-write filesystems such as btrfs and ZFS do not promise that reserved space can be
+// overwritten; this path relies on the ext4/xfs/tmpfs meaning of fallocate.)
 class H5File {
  public:
   static H5File open(const std::string& path, bool writable = false);
   static H5File create(const std::string& path);
+  static H5File create_reserved(const std::string& path, std::uint64_t reserve);
+  bool on_disk() const;  // made by create_reserved (false also when it fell back to memory)
   H5Group root() const;
   void flush() const;
   const std::string& path() const { return path_; }

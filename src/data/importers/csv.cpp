@@ -1,10 +1,12 @@
 #include "logp/data/importers/csv.hpp"
 
 #include <charconv>
+#include <memory>
 
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/data/importers/file_bytes.hpp"
+#include "logp/data/importers/table_stream.hpp"
 
 namespace logp {
 namespace {
@@ -56,14 +58,16 @@ bool any_number(const std::vector<std::string_view>& fields) {
   return false;
 }
 
-// Reads the CSV one line at a time into a table: skipped and blank lines, then an optional
-// header, then data lines that all have the same number of columns.
+// Parses a CSV one line at a time: skipped and blank lines, then an optional header, then data
+// lines that all have the same number of columns. It learns the header and D from the lines it
+// is given; the values of data lines go to the caller.
 class CsvParser {
  public:
   CsvParser(const std::string& path, const CsvOptions& options) : options_(options) { table_.source = path; }
 
-  void line(std::string_view text, std::int64_t number) {
-    if (number <= options_.skip_rows || trim(text).empty()) return;
+  // The line's numbers are appended to `values` if it is a data line (then true).
+  bool line(std::string_view text, std::int64_t number, std::vector<double>& values) {
+    if (number <= options_.skip_rows || trim(text).empty()) return false;
     split_fields(text, options_.separator, fields_);
     if (first_line_ == 0) {
       first_line_ = number;
@@ -71,22 +75,24 @@ class CsvParser {
                           (options_.header == CsvHeader::detect && !any_number(fields_));
       if (header) {
         for (std::string_view f : fields_) table_.column_names.emplace_back(f);
-        return;
+        return false;
       }
     }
-    data_line(number);
+    data_line(number, values);
+    return true;
   }
 
-  ImportedTable finish() {
+  // The table's header (N, D, column names), once every line was given.
+  const ImportedTable& finish() const {
     if (table_.n == 0)
       throw Error(table_.source + ": no data lines" +
                   (table_.column_names.empty() ? std::string() : " after the header") +
                   (options_.skip_rows > 0 ? " (after skipping " + std::to_string(options_.skip_rows) + " lines)" : ""));
-    return std::move(table_);
+    return table_;
   }
 
  private:
-  void data_line(std::int64_t number) {
+  void data_line(std::int64_t number, std::vector<double>& values) {
     const Index columns = static_cast<Index>(fields_.size());
     if (table_.n == 0) {
       table_.d = columns;
@@ -109,9 +115,8 @@ class CsvParser {
                     (field.empty() ? std::string("empty field (missing values are not supported)")
                                    : "'" + excerpt(field) + "' is not a number") +
                     hint(field, number));
-      table_.numbers.push_back(v);
+      values.push_back(v);
     }
-    table_.lines.push_back(number);
     ++table_.n;
   }
 
@@ -129,10 +134,85 @@ class CsvParser {
   }
 
   CsvOptions options_;
-  ImportedTable table_;
+  ImportedTable table_;  // source, n and d so far, column names; no values
   std::vector<std::string_view> fields_;
   std::int64_t first_line_ = 0;       // first line that is not skipped or blank
   std::int64_t first_data_line_ = 0;  // the line that fixed D
+};
+
+// The lines of a plain or gzip file, one at a time, split at '\n' (a UTF-8 byte order mark at
+// the start is dropped).
+class LineReader {
+ public:
+  explicit LineReader(const std::string& path) : in_(path) {}
+
+  // The next line (without its '\n') and its 1-based number; false at the end of the file.
+  bool next(std::string_view& line, std::int64_t& number) {
+    for (;;) {
+      const size_t end = buffer_.find('\n', start_);
+      if (end != std::string::npos || at_end_) {
+        if (start_ >= buffer_.size() && at_end_) return false;
+        const size_t stop = end == std::string::npos ? buffer_.size() : end;
+        line = std::string_view(buffer_).substr(start_, stop - start_);
+        start_ = stop + 1;
+        number = ++number_;
+        if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+        return true;
+      }
+      buffer_.erase(0, start_);
+      start_ = 0;
+      const size_t old = buffer_.size();
+      buffer_.resize(old + kPiece);
+      const std::uint64_t got = in_.read_up_to(buffer_.data() + old, kPiece, "file");
+      buffer_.resize(old + got);
+      at_end_ = got < kPiece;
+    }
+  }
+
+ private:
+  static constexpr size_t kPiece = size_t{1} << 16;
+  GzInput in_;
+  std::string buffer_;  // the current line and what follows it, from start_
+  size_t start_ = 0;
+  bool at_end_ = false;
+  std::int64_t number_ = 0;
+};
+
+// A CSV read twice: opening parses every line (errors, N, D, the header); read_block parses the
+// lines again, a block at a time.
+class CsvStream : public TableStream {
+ public:
+  CsvStream(const std::string& path, const CsvOptions& options) : path_(path), options_(options) {
+    require(options.skip_rows >= 0, path + ": the number of lines to skip must not be negative");
+    CsvParser parser(path, options);
+    LineReader lines(path);
+    std::string_view text;
+    std::int64_t number = 0;
+    std::vector<double> values;
+    while (lines.next(text, number)) {
+      parser.line(text, number, values);
+      values.clear();
+    }
+    header_ = parser.finish();
+    parser_ = std::make_unique<CsvParser>(path, options);
+    lines_ = std::make_unique<LineReader>(path);
+  }
+
+ protected:
+  void read_block(ImportedTable& block) override {
+    std::string_view text;
+    std::int64_t number = 0;
+    while (static_cast<Index>(block.lines.size()) < block.n) {
+      if (!lines_->next(text, number)) throw Error(path_ + ": the file changed while it was read");
+      if (parser_->line(text, number, block.numbers)) block.lines.push_back(number);
+    }
+  }
+
+ private:
+  std::string path_;
+  CsvOptions options_;
+  std::unique_ptr<CsvParser> parser_;   // the second pass
+  std::unique_ptr<LineReader> lines_;
 };
 
 }  // namespace
@@ -152,18 +232,13 @@ char parse_csv_separator(std::string_view text) {
   throw Error("CSV separator '" + excerpt(text) + "' is not usable (a single character such as , or ;, tab or space)");
 }
 
+std::unique_ptr<TableStream> open_csv(const std::string& path, const CsvOptions& options) {
+  return std::make_unique<CsvStream>(path, options);
+}
+
 ImportedTable read_csv(const std::string& path, const CsvOptions& options) {
-  require(options.skip_rows >= 0, path + ": the number of lines to skip must not be negative");
-  const std::string bytes = read_file_bytes(path);
-  std::string_view rest(bytes);
-  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // UTF-8 byte order mark
-  CsvParser parser(path, options);
-  for (std::int64_t number = 1; !rest.empty(); ++number) {
-    const size_t end = rest.find('\n');
-    parser.line(rest.substr(0, end), number);
-    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-  }
-  return parser.finish();
+  CsvStream stream(path, options);
+  return read_whole(stream);
 }
 
 }  // namespace logp

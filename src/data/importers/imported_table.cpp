@@ -29,7 +29,7 @@ double ImportedTable::value(Index example, Index column) const {
 }
 
 std::string ImportedTable::locate(Index example, Index column) const {
-  std::string where = source + ": example " + std::to_string(example);
+  std::string where = source + ": example " + std::to_string(first_example + example);
   if (!lines.empty()) where += " (line " + std::to_string(lines[static_cast<size_t>(example)]) + ")";
   where += ", column " + std::to_string(column);
   if (!column_names.empty()) where += " ('" + excerpt(column_names[static_cast<size_t>(column)]) + "')";

@@ -7,6 +7,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/data/importers/file_bytes.hpp"
+#include "logp/data/importers/table_stream.hpp"
 
 namespace logp {
 namespace {
@@ -203,53 +204,112 @@ void decode_values(const Dtype& dtype, const NpyHeader& header, const char* data
   }
 }
 
-std::uint32_t little_endian(const std::string& bytes, size_t at, size_t width) {
+std::uint32_t little_endian(const unsigned char* bytes, size_t width) {
   std::uint32_t v = 0;
-  for (size_t k = 0; k < width; ++k) v |= std::uint32_t{static_cast<unsigned char>(bytes[at + k])} << (8 * k);
+  for (size_t k = 0; k < width; ++k) v |= std::uint32_t{bytes[k]} << (8 * k);
   return v;
 }
+
+// Decompressed bytes a file of `disk_size` bytes can hold at most (deflate: about 1032:1).
+std::uint64_t most_bytes_held(std::uint64_t disk_size) { return disk_size * 1032 + 1024; }
+
+// A .npy file read in blocks of examples: C order straight from the file; Fortran order (where
+// example n's values are spread over the whole file) is read whole when the stream opens and
+// handed out from memory, so it costs the file's size in memory (documented in npy.hpp).
+class NpyStream : public TableStream {
+ public:
+  explicit NpyStream(const std::string& path) : path_(path), in_(path) {
+    unsigned char start[12] = {};
+    const std::uint64_t got = in_.read_up_to(start, 10, "header");
+    if (got < 10 || std::string_view(reinterpret_cast<const char*>(start), 6) != kMagic)
+      throw Error(path + ": not a .npy file (no \\x93NUMPY magic at the start)");
+    const unsigned major = start[6];
+    if (major < 1 || major > 3)
+      throw Error(path + ": .npy format version " + std::to_string(major) + " is not supported (1, 2 or 3)");
+    const size_t width = major == 1 ? 2 : 4;  // header length field: uint16 in v1, uint32 in v2/v3
+    if (width == 4 && in_.read_up_to(start + 10, 2, "header") < 2)
+      throw Error(path + ": .npy file ends inside its header (truncated?)");
+    const size_t header_length = little_endian(start + 8, width);
+    std::string dict(header_length, '\0');
+    if (in_.read_up_to(dict.data(), header_length, "header") < header_length)
+      throw Error(path + ": .npy file ends inside its header (truncated?)");
+
+    header_npy_ = parse_npy_header(dict, path);
+    dtype_ = parse_dtype(header_npy_.descr, path);
+    const NpyHeader& header = header_npy_;
+    if (header.shape.empty()) throw Error(path + ": holds a single value (a 0-d array), not N examples");
+    if (header.shape[0] == 0) throw Error(path + ": holds no examples (its shape starts with 0)");
+    std::uint64_t count = 1;
+    const std::uint64_t most = most_bytes_held(in_.disk_size());
+    for (std::uint64_t s : header.shape)
+      if (__builtin_mul_overflow(count, s, &count) || count > most)
+        throw Error(path + ": its shape asks for more values than the file holds (truncated or corrupt?)");
+    if (count == 0) throw Error(path + ": examples have 0 values (a 0 in the shape)");
+    expected_ = count * dtype_.size;
+
+    header_.source = path;
+    header_.n = static_cast<Index>(header.shape[0]);
+    header_.d = static_cast<Index>(count / header.shape[0]);
+    header_.is_bytes = dtype_.size == 1 && dtype_.kind != 'i';
+    for (size_t k = 1; k < header.shape.size(); ++k) header_.item_shape.push_back(static_cast<Index>(header.shape[k]));
+    if (header.fortran_order && header.shape.size() >= 2) {
+      std::string data(expected_, '\0');
+      read_data(data.data(), expected_);
+      fortran_ = header_;
+      decode_values(dtype_, header, data.data(), count, fortran_);
+    }
+  }
+
+ protected:
+  void read_block(ImportedTable& block) override {
+    const std::uint64_t values = static_cast<std::uint64_t>(block.n * block.d);
+    const std::uint64_t first = static_cast<std::uint64_t>(block.first_example * block.d);
+    if (!fortran_.source.empty()) {  // the whole array was read (and transposed) at open
+      if (block.is_bytes)
+        block.bytes.assign(fortran_.bytes.begin() + first, fortran_.bytes.begin() + first + values);
+      else
+        block.numbers.assign(fortran_.numbers.begin() + first, fortran_.numbers.begin() + first + values);
+      return;
+    }
+    raw_.resize(values * dtype_.size);
+    read_data(raw_.data(), raw_.size());
+    NpyHeader c_order = header_npy_;
+    c_order.fortran_order = false;
+    decode_values(dtype_, c_order, raw_.data(), values, block);
+  }
+
+ private:
+  // The next `bytes` data bytes; after the last of them the file must end.
+  void read_data(char* out, std::uint64_t bytes) {
+    const std::uint64_t got = in_.read_up_to(out, bytes, "values");
+    read_ += got;
+    std::uint64_t found = read_;
+    if (got == bytes && read_ == expected_) found += in_.count_rest("values");
+    if (got < bytes || (read_ == expected_ && found != expected_))
+      throw Error(path_ + ": its shape and dtype " + header_npy_.descr + " need " + std::to_string(expected_) +
+                  " data bytes but the file has " + std::to_string(found) +
+                  (found < expected_ ? " (truncated?)" : " (trailing data?)"));
+  }
+
+  std::string path_;
+  GzInput in_;
+  NpyHeader header_npy_;
+  Dtype dtype_{};
+  std::uint64_t expected_ = 0;  // data bytes the shape and dtype need
+  std::uint64_t read_ = 0;      // data bytes read so far
+  std::string raw_;             // one block's bytes
+  ImportedTable fortran_;       // Fortran order: the whole table, in C order
+};
 
 }  // namespace
 
 NpyHeader parse_npy_header(std::string_view dict, const std::string& path) { return DictParser(dict, path).parse(); }
 
+std::unique_ptr<TableStream> open_npy(const std::string& path) { return std::make_unique<NpyStream>(path); }
+
 ImportedTable read_npy(const std::string& path) {
-  const std::string bytes = read_file_bytes(path);
-  if (bytes.size() < 10 || std::string_view(bytes).substr(0, 6) != kMagic)
-    throw Error(path + ": not a .npy file (no \\x93NUMPY magic at the start)");
-  const unsigned major = static_cast<unsigned char>(bytes[6]);
-  if (major < 1 || major > 3)
-    throw Error(path + ": .npy format version " + std::to_string(major) + " is not supported (1, 2 or 3)");
-  const size_t width = major == 1 ? 2 : 4;  // header length field: uint16 in v1, uint32 in v2/v3
-  if (bytes.size() < 8 + width) throw Error(path + ": .npy file ends inside its header (truncated?)");
-  const size_t header_length = little_endian(bytes, 8, width);
-  const size_t data_start = 8 + width + header_length;
-  if (bytes.size() < data_start) throw Error(path + ": .npy file ends inside its header (truncated?)");
-
-  const NpyHeader header = parse_npy_header(std::string_view(bytes).substr(8 + width, header_length), path);
-  const Dtype dtype = parse_dtype(header.descr, path);
-  if (header.shape.empty()) throw Error(path + ": holds a single value (a 0-d array), not N examples");
-
-  if (header.shape[0] == 0) throw Error(path + ": holds no examples (its shape starts with 0)");
-  std::uint64_t count = 1;
-  for (std::uint64_t s : header.shape)
-    if (__builtin_mul_overflow(count, s, &count) || count > bytes.size())
-      throw Error(path + ": its shape asks for more values than the file holds (truncated or corrupt?)");
-  if (count == 0) throw Error(path + ": examples have 0 values (a 0 in the shape)");
-  const std::uint64_t expected = count * dtype.size;
-  const std::uint64_t found = bytes.size() - data_start;
-  if (found != expected)
-    throw Error(path + ": its shape and dtype " + header.descr + " need " + std::to_string(expected) +
-                " data bytes but the file has " + std::to_string(found) +
-                (found < expected ? " (truncated?)" : " (trailing data?)"));
-
-  ImportedTable table;
-  table.source = path;
-  table.n = static_cast<Index>(header.shape[0]);
-  table.d = static_cast<Index>(count / header.shape[0]);
-  for (size_t k = 1; k < header.shape.size(); ++k) table.item_shape.push_back(static_cast<Index>(header.shape[k]));
-  decode_values(dtype, header, bytes.data() + data_start, count, table);
-  return table;
+  NpyStream stream(path);
+  return read_whole(stream);
 }
 
 }  // namespace logp

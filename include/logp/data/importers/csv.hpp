@@ -5,11 +5,13 @@
 // Blank lines are ignored; fields are trimmed of spaces and of surrounding double quotes; quoted
 // fields with commas inside are not supported (this is a reader for numbers). Line numbers in
 // messages count from 1, columns from 0.
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "logp/core/types.hpp"
 #include "logp/data/importers/imported_table.hpp"
+#include "logp/data/importers/table_stream.hpp"
 
 namespace logp {
 
@@ -33,5 +35,9 @@ char parse_csv_separator(std::string_view text);
 // Errors name the file, line and column: a field that is not a number, a line with a different
 // number of columns, a file with no data lines.
 ImportedTable read_csv(const std::string& path, const CsvOptions& options = {});
+
+// The same file as a stream of blocks (table_stream.hpp). Opening it parses the whole file once
+// (every error above comes from opening, and N is then known); blocks parse their lines again.
+std::unique_ptr<TableStream> open_csv(const std::string& path, const CsvOptions& options = {});
 
 }  // namespace logp

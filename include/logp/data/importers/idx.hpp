@@ -6,8 +6,11 @@
 // image and label files use, and float32 (0x0D). A file that ends early, or holds bytes after the
 // values its header declares, is refused with the file and the byte count named.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "logp/data/importers/table_stream.hpp"
 
 namespace logp {
 
@@ -20,5 +23,10 @@ struct IdxArray {
 };
 
 IdxArray read_idx(const std::string& path);
+
+// The file as a stream of blocks of examples (table_stream.hpp): shape (N, d1, ...) is N examples
+// of D = d1*d2*... values (bytes, or float32 as doubles). Same checks as read_idx, and a file
+// with N = 0 or D = 0 is refused.
+std::unique_ptr<TableStream> open_idx(const std::string& path);
 
 }  // namespace logp

@@ -16,18 +16,20 @@ namespace logp {
 
 struct ImportedTable {
   std::string source;                      // the file it came from, for messages
+  Index first_example = 0;                 // a block of a larger table (table_stream.hpp): its first row there
   Index n = 0;                             // N examples (rows)
   Index d = 0;                             // D values per example (columns)
   bool is_bytes = false;                   // values are in `bytes` rather than `numbers`
   std::vector<std::uint8_t> bytes;         // N x D, row-major (example-major)
   std::vector<double> numbers;             // N x D, row-major (example-major)
   std::vector<std::string> column_names;   // D header names (CSV with a header), else empty
-  std::vector<std::int64_t> lines;         // CSV: 1-based line of each example, else empty
+  std::vector<std::int64_t> lines;         // CSV: 1-based line of each of the n examples, else empty
   std::vector<Index> item_shape;           // dims after N in an NPY/IDX file, e.g. (28, 28)
   std::vector<std::int64_t> labels;        // N labels, or empty
 
   double value(Index example, Index column) const;
-  // "wine.csv: example 3 (line 5), column 2 ('ash')": where a value is, for error messages.
+  // "wine.csv: example 3 (line 5), column 2 ('ash')": where a value is, for error messages
+  // (example counts from the file's first, first_example + example).
   std::string locate(Index example, Index column) const;
 };
 

@@ -6,15 +6,17 @@
 // values in C order, or in Fortran order (first index fastest: numpy writes it for a transposed
 // array, MATLAB and scipy for theirs). logp reads little-endian (or byte-sized) bool, integer and
 // float arrays: |b1 |u1 |i1 <u2 <i2 <u4 <i4 <u8 <i8 <f4 <f8, in either order; a Fortran array is
-// transposed while it is decoded, so it costs no more memory than a C one. Shape (N, d1, d2, ...)
+// transposed while it is decoded. Shape (N, d1, d2, ...)
 // is read as N examples of D = d1*d2*... values (element [n, i, j] is example n's value
 // (i, j) whatever the order); shape (N,) as N examples of one value.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "logp/data/importers/imported_table.hpp"
+#include "logp/data/importers/table_stream.hpp"
 
 namespace logp {
 
@@ -31,5 +33,11 @@ NpyHeader parse_npy_header(std::string_view dict, const std::string& path);
 // Refused with an error naming the file: a bad magic or version, a big-endian or unsupported
 // dtype, a 0-d array, fewer (or more) data bytes than the shape says.
 ImportedTable read_npy(const std::string& path);
+
+// The same file as a stream of blocks (table_stream.hpp), with the same checks. A C-order array
+// is read block by block; a Fortran-order one (example n's values spread over the whole file) is
+// read and transposed whole when the stream opens, so it costs its size in memory (save it with
+// np.ascontiguousarray to stream it).
+std::unique_ptr<TableStream> open_npy(const std::string& path);
 
 }  // namespace logp
