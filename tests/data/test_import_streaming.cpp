@@ -40,6 +40,20 @@ std::uint64_t peak_rss_of(pid_t pid) {
   return 0;
 }
 
+// Under AddressSanitizer the peak is not measured: its allocator and shadow pages make RSS
+// meaningless, and LeakSanitizer stops the world with ptrace, which a traced process cannot.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMeasurable = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kMeasurable = false;
+#else
+constexpr bool kMeasurable = true;
+#endif
+#else
+constexpr bool kMeasurable = true;
+#endif
+
 MeasuredRun run_measured(const std::vector<std::string>& args, const TempDir& capture) {
   std::vector<std::string> argv_text = {LOGP_CLI_PATH};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -53,15 +67,21 @@ MeasuredRun run_measured(const std::vector<std::string>& args, const TempDir& ca
     const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out_fd < 0 || err_fd < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
-    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    if (kMeasurable) ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
     execv(argv[0], argv.data());
     _exit(127);
   }
   int status = 0;
+  MeasuredRun run;
+  if (!kMeasurable) {
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.err = read_text(err);
+    return run;
+  }
   REQUIRE(waitpid(pid, &status, 0) == pid);  // stopped at the exec
   REQUIRE(WIFSTOPPED(status));
   REQUIRE(ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACEEXIT) == 0);
-  MeasuredRun run;
   for (;;) {
     REQUIRE(ptrace(PTRACE_CONT, pid, nullptr, nullptr) == 0);
     REQUIRE(waitpid(pid, &status, 0) == pid);
@@ -151,7 +171,7 @@ TEST_CASE("data import streams: peak memory under a quarter of the data, the fil
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   INFO("peak RSS " << run.peak_rss / 1000000.0 << " MB for " << data_bytes / 1000000.0 << " MB of values");
-  CHECK(4 * run.peak_rss <= data_bytes);
+  if (kMeasurable) CHECK(4 * run.peak_rss <= data_bytes);
 
   ImportedTable train = read_table(TableFormat::npy, dir.file("x.npy"));
   train.labels = to_labels(read_table(TableFormat::npy, dir.file("y.npy")));
