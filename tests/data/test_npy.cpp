@@ -140,3 +140,15 @@ TEST_CASE("npy: truncated files and bad magic are refused", "[data][npy][errors]
   write_text(dir.file("huge.npy"), npy_of<float>("<f4", "(4294967296, 4294967296, 16)", {1, 2}));
   CHECK_THROWS_WITH(read_npy(dir.file("huge.npy")), Catch::Contains("more values than the file holds"));
 }
+
+TEST_CASE("npy: a header length beyond the file is refused before it is allocated (fuzz_npy: malloc of 2 GB)",
+          "[data][npy][errors]") {
+  TempDir dir;
+  std::string bytes("\x93NUMPY\x02\x00", 8);
+  bytes += std::string("\x74\x00\x00\x7b", 4);  // a v2 header length of 2,063,597,684 bytes
+  bytes += "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }\n";
+  write_text(dir.file("long.npy"), bytes);
+  CHECK_THROWS_WITH(read_npy(dir.file("long.npy")),
+                    Catch::Equals(dir.file("long.npy") + ": .npy header length 2063597684 is more than the file holds "
+                                                          "(or 1 MiB): corrupt file?"));
+}

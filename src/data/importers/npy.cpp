@@ -1,5 +1,6 @@
 #include "logp/data/importers/npy.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cstring>
@@ -210,6 +211,8 @@ std::uint32_t little_endian(const unsigned char* bytes, size_t width) {
   return v;
 }
 
+constexpr std::uint64_t kMostHeaderBytes = std::uint64_t{1} << 20;
+
 // Decompressed bytes a file of `disk_size` bytes can hold at most (deflate: about 1032:1).
 std::uint64_t most_bytes_held(std::uint64_t disk_size) { return disk_size * 1032 + 1024; }
 
@@ -230,6 +233,11 @@ class NpyStream : public TableStream {
     if (width == 4 && in_.read_up_to(start + 10, 2, "header") < 2)
       throw Error(path + ": .npy file ends inside its header (truncated?)");
     const size_t header_length = little_endian(start + 8, width);
+    // numpy writes headers of a few hundred bytes; a length field beyond the file (or 1 MiB) is
+    // corruption, refused before it is allocated.
+    if (header_length > std::min<std::uint64_t>(kMostHeaderBytes, most_bytes_held(in_.disk_size())))
+      throw Error(path + ": .npy header length " + std::to_string(header_length) +
+                  " is more than the file holds (or 1 MiB): corrupt file?");
     std::string dict(header_length, '\0');
     if (in_.read_up_to(dict.data(), header_length, "header") < header_length)
       throw Error(path + ": .npy file ends inside its header (truncated?)");
