@@ -70,7 +70,7 @@ for stage in "${stages[@]}"; do
         "$asan_build"/logp_tests "$ASAN_TESTS"
       ;;
     fuzz)
-      [[ -x "$asan_build"/fuzz_suite ]] || build_asan
+      build_asan  # incremental: nothing to do after the asan stage, a rebuild after an edit
       for target in "${FUZZ_TARGETS[@]}"; do
         stamp "fuzz: fuzz_$target $(fuzz_budget "$target") -seed=$FUZZ_SEED"
         mkdir -p "$scratch/corpus-$target" "$scratch/findings-$target"
