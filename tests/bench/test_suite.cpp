@@ -103,3 +103,11 @@ TEST_CASE("the step cache finds a stored record only for the same configuration"
   std::ofstream(cache.directory(key) + "/record.json") << "{\"config\": ";
   CHECK(!cache.find(key, config));
 }
+
+TEST_CASE("a suite file with a number beyond double is refused as invalid JSON (fuzz_suite: it terminated)",
+          "[benchmark]") {
+  logp::testing::TempDir dir;
+  const std::string path = dir.file("big.json");
+  std::ofstream(path) << "{\"seeds\": [1e400]}";
+  CHECK_THROWS_WITH(bench::load_suite(path), Catch::StartsWith(path + ": not valid JSON: "));
+}

@@ -216,7 +216,7 @@ Suite load_suite(const std::string& name_or_path) {
   json definition;
   try {
     definition = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number such as 1e400
     throw Error(name_or_path + ": not valid JSON: " + e.what());
   }
   return parse_suite(definition, name_or_path);
