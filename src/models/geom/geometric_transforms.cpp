@@ -1,6 +1,7 @@
 #include "logp/models/geom/geometric_transforms.hpp"
 
 #include <string>
+#include <utility>
 
 #include "logp/core/error.hpp"
 
@@ -13,23 +14,30 @@ void check_geometric_transforms(const DataSpec& spec, Index transforms) {
           "transforms = " + std::to_string(transforms) + ": must be 4 (rotations) or 8 (rotations x horizontal flip)");
 }
 
-VectorF rotate_quarter(const VectorF& image, Index side, Index channels) {
-  // Counter-clockwise: output pixel (y, x) is input pixel (x, side-1-y).
+namespace {
+
+// out pixel (y, x) = image pixel source(y, x), every channel; images H = W = side, HWC order.
+template <class Source>
+VectorF remap_pixels(const VectorF& image, Index side, Index channels, Source source) {
   VectorF out(image.size());
   for (Index y = 0; y < side; ++y)
-    for (Index x = 0; x < side; ++x)
+    for (Index x = 0; x < side; ++x) {
+      const auto [from_y, from_x] = source(y, x);
       for (Index c = 0; c < channels; ++c)
-        out((y * side + x) * channels + c) = image((x * side + (side - 1 - y)) * channels + c);
+        out((y * side + x) * channels + c) = image((from_y * side + from_x) * channels + c);
+    }
   return out;
 }
 
+}  // namespace
+
+VectorF rotate_quarter(const VectorF& image, Index side, Index channels) {
+  // Counter-clockwise: output pixel (y, x) is input pixel (x, side-1-y).
+  return remap_pixels(image, side, channels, [side](Index y, Index x) { return std::pair{x, side - 1 - y}; });
+}
+
 VectorF flip_horizontal(const VectorF& image, Index side, Index channels) {
-  VectorF out(image.size());
-  for (Index y = 0; y < side; ++y)
-    for (Index x = 0; x < side; ++x)
-      for (Index c = 0; c < channels; ++c)
-        out((y * side + x) * channels + c) = image((y * side + (side - 1 - x)) * channels + c);
-  return out;
+  return remap_pixels(image, side, channels, [side](Index y, Index x) { return std::pair{y, side - 1 - x}; });
 }
 
 VectorF geometric_transform(const VectorF& image, Index side, Index channels, Index t) {
