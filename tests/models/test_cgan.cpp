@@ -13,6 +13,7 @@
 #include "logp/models/gan/cgan.hpp"
 #include "support/dataset_file.hpp"
 #include "support/game_state.hpp"
+#include "support/gradient_check.hpp"
 #include "support/labelled_images.hpp"
 #include "support/op_check.hpp"
 #include "support/run_cli.hpp"
@@ -154,13 +155,7 @@ TEST_CASE("cgan: the discriminator's text encoder has the gradient of central di
   int nonzero = 0;
   for (int trial = 0; trial < 16; ++trial) {
     const auto k = theta.size() - 1 - static_cast<std::size_t>(pick.uniform_index(static_cast<std::uint64_t>(encoder)));
-    const float saved = theta[k], step = 2e-3f;
-    theta[k] = saved + step;
-    const double up = loss(scratch);
-    theta[k] = saved - step;
-    const double down = loss(scratch);
-    theta[k] = saved;
-    const double numeric = (up - down) / (2.0 * static_cast<double>(step));
+    const double numeric = central_difference(theta[k], 2e-3f, [&] { return loss(scratch); });
     INFO("parameter " << k << ": analytic " << grad[k] << ", central difference " << numeric);
     CHECK(std::abs(grad[k] - numeric) <= 2e-2 * std::max(1.0, std::abs(numeric)));
     nonzero += grad[k] != 0.0f;

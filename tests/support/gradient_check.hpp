@@ -52,4 +52,17 @@ inline GradientCheck check_gradient(const Objective& f, const Eigen::VectorXd& t
   return result;
 }
 
+// (f(p + step) - f(p - step)) / (2 step) for one float parameter p that `f()` reads in place;
+// p is restored afterwards.
+template <class Loss>
+double central_difference(float& parameter, float step, Loss&& f) {
+  const float saved = parameter;
+  parameter = saved + step;
+  const double up = f();
+  parameter = saved - step;
+  const double down = f();
+  parameter = saved;
+  return (up - down) / (2.0 * static_cast<double>(step));
+}
+
 }  // namespace logp::testing

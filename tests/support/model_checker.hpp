@@ -35,6 +35,7 @@
 #include "support/binary_data.hpp"
 #include "support/dataset_file.hpp"
 #include "support/enumerate.hpp"
+#include "support/gradient_check.hpp"
 #include "support/real_data.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
@@ -224,14 +225,7 @@ inline void check_trainable_gradient(Trainable& trainable, const Matrix& x) {
   }
   for (int trial = 0; trial < 20; ++trial) {
     const std::size_t k = static_cast<std::size_t>(fill.uniform_index(static_cast<std::uint64_t>(count)));
-    const float saved = theta[k];
-    const float step = 1e-2f;
-    theta[k] = saved + step;
-    const double up = objective();
-    theta[k] = saved - step;
-    const double down = objective();
-    theta[k] = saved;
-    const double numeric = (up - down) / (2.0 * static_cast<double>(step));
+    const double numeric = central_difference(theta[k], 1e-2f, objective);
     const double analytic = static_cast<double>(grad[k]) - static_cast<double>(prefill[k]);
     INFO("parameter " << k << ": analytic " << analytic << ", central difference " << numeric);
     CHECK(std::abs(analytic - numeric) <= 3e-2 * std::max(1.0, std::abs(numeric)));
@@ -262,13 +256,8 @@ inline void check_game_gradient(AdversarialGame& game, const Matrix& x) {
     loss(grad);
     for (int trial = 0; trial < 12; ++trial) {
       const std::size_t k = static_cast<std::size_t>(fill.uniform_index(static_cast<std::uint64_t>(count)));
-      const float saved = theta[k], step = 2e-4f;  // batch norm over a few examples curves sharply
-      theta[k] = saved + step;
-      const double up = loss(scratch);
-      theta[k] = saved - step;
-      const double down = loss(scratch);
-      theta[k] = saved;
-      const double numeric = (up - down) / (2.0 * static_cast<double>(step));
+      // A small step: batch norm over a few examples curves sharply.
+      const double numeric = central_difference(theta[k], 2e-4f, [&] { return loss(scratch); });
       const double analytic = static_cast<double>(grad[k]) - static_cast<double>(prefill[k]);
       INFO("player " << static_cast<int>(player) << ", parameter " << k << ": analytic " << analytic
                      << ", central difference " << numeric);
