@@ -50,18 +50,35 @@ const char* const kFmnistBinary = R"({
   }
 })";
 
-// One-class anomaly detection on binarized Fashion-MNIST: fit on one class, flag the others.
+// One-class anomaly detection on Fashion-MNIST (the GEOM protocol): fit on one class's training
+// examples, flag the test examples of the other nine. Image likelihoods on the binarized and
+// 8-bit sets beside GEOM's scores in a learned feature space (8-bit).
 const char* const kFmnistOneClass = R"({
   "name": "fmnist-oneclass",
-  "description": "One-class anomaly detection on binarized Fashion-MNIST: each model is fitted on one class and scores the test images of all other classes as anomalies (score: NLL).",
-  "datasets": [{"name": "fmnist-binary", "file": "fashion-mnist-binary.h5"}],
+  "description": "One-class anomaly detection on Fashion-MNIST: each detector is fitted on the training images of one class and flags the test images of the other nine classes. Scores: image NLL (nats), the likelihood ratio against a background model fitted on perturbed images, the complexity-corrected NLL, autoencoder reconstruction error, and GEOM's transformation and feature-space scores.",
+  "datasets": [{"name": "fmnist-binary", "file": "fashion-mnist-binary.h5"},
+               {"name": "fmnist-8bit", "file": "fashion-mnist-8bit.h5"}],
   "models": [
-    {"name": "bernoulli", "fit": {"model": "bernoulli", "alpha": 1}, "seeded": false},
-    {"name": "markov-neighbours", "fit": {"model": "markov", "context": "left,up,up-left,up-right"}, "seeded": false},
-    {"name": "nade-h500", "fit": {"model": "nade", "hidden": 500, "epochs": 20, "learning-rate": 0.001}}
+    {"name": "bernoulli", "fit": {"model": "bernoulli", "alpha": 1}, "seeded": false, "datasets": ["fmnist-binary"]},
+    {"name": "markov-neighbours", "fit": {"model": "markov", "context": "left,up,up-left,up-right"}, "seeded": false,
+     "datasets": ["fmnist-binary"],
+     "anomaly_scores": [{"score": "nll"}, {"score": "likelihood-ratio", "background-fraction": 0.2}, {"score": "complexity"}]},
+    {"name": "nade-h500", "fit": {"model": "nade", "hidden": 500, "epochs": 20, "learning-rate": 0.001},
+     "datasets": ["fmnist-binary"]},
+    {"name": "autoencoder", "fit": {"model": "autoencoder", "epochs": 20}},
+    {"name": "markov-order1-tied", "fit": {"model": "markov", "order": 1, "tied": true}, "seeded": false,
+     "datasets": ["fmnist-8bit"],
+     "anomaly_scores": [{"score": "nll"}, {"score": "likelihood-ratio", "background-fraction": 0.2}, {"score": "complexity"}]},
+    {"name": "gaussian-dequantized",
+     "fit": {"model": "gaussian", "dequantize": true, "logit": true, "standardize": true, "min-std": 0.01, "ridge": 0.001},
+     "seeded": false, "datasets": ["fmnist-8bit"]},
+    {"name": "geom", "fit": {"model": "geom", "transforms": 8, "channels1": 16, "channels2": 32, "features": 64, "epochs": 3},
+     "datasets": ["fmnist-8bit"],
+     "anomaly_scores": [{"model-score": "geom"}, {"model-score": "feature-density"}, {"model-score": "combined"}]}
   ],
   "seeds": [0],
   "analyses": {
+    "whole_datasets": false,
     "compare": true,
     "one_class": {"classes": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "labels": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}
   }

@@ -1,5 +1,6 @@
 #include "logp/bench/report_format.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -50,6 +51,61 @@ std::string sample_metric_text(const nlohmann::json& metrics, const std::string&
   const nlohmann::json p = metric.value("p_value", nlohmann::json());
   if (p.is_number()) text << " (p=" << std::setprecision(2) << p.get<double>() << ")";
   return text.str();
+}
+
+namespace {
+
+// "0.941 [0.935, 0.946]" from {"value", "ci"}; "n/a" when undefined.
+std::string short_metric_text(const nlohmann::json& metric) {
+  if (!metric.is_object()) return "n/a";
+  return format_number(metric.value("value", nlohmann::json()), 3) + " " +
+         format_interval(metric.value("ci", nlohmann::json()), 3);
+}
+
+}  // namespace
+
+const char* const kOneClassNote =
+    "Each detector is fitted on one class's training examples and scores the whole test split; the test examples "
+    "of the other labels are the anomalies (the positives of AUPRC). Intervals: stratified bootstrap percentile "
+    "intervals per class; a mean's interval is the mean of its classes' endpoints (conservative). Scores other than "
+    "nll are anomaly scores, not likelihoods of the image.";
+
+std::vector<TextTable> one_class_tables(const nlohmann::json& groups) {
+  std::vector<TextTable> tables;
+  if (!groups.is_array()) return tables;
+  for (const nlohmann::json& group : groups) {
+    const nlohmann::json& detector = group["detector"];
+    const std::string dataset = detector["dataset"];
+    auto table = std::find_if(tables.begin(), tables.end(), [&](const TextTable& t) { return t.title == dataset; });
+    if (table == tables.end()) table = tables.insert(tables.end(), TextTable{dataset, {}, {}});
+    table->rows.push_back({model_label(detector), detector["score"].is_string() ? detector["score"].get<std::string>() : ""});
+  }
+  for (TextTable& table : tables) {
+    std::vector<std::string> classes;  // columns in first-seen order
+    for (const nlohmann::json& group : groups)
+      if (group["detector"]["dataset"] == table.title)
+        for (const nlohmann::json& c : group["classes"])
+          if (std::find(classes.begin(), classes.end(), c["inlier_class"].dump()) == classes.end())
+            classes.push_back(c["inlier_class"].dump());
+    table.headers = {"model", "score"};
+    for (const std::string& c : classes) table.headers.push_back("AUROC class " + c);
+    table.headers.insert(table.headers.end(), {"mean AUROC", "mean AUPRC", "mean FPR at 95% TPR"});
+    size_t row = 0;
+    for (const nlohmann::json& group : groups) {
+      if (group["detector"]["dataset"] != table.title) continue;
+      std::vector<std::string>& cells = table.rows[row++];
+      for (const std::string& c : classes) {
+        std::string cell = "—";
+        for (const nlohmann::json& entry : group["classes"])
+          if (entry["inlier_class"].dump() == c) cell = short_metric_text(entry["metrics"].value("auroc", nlohmann::json()));
+        cells.push_back(cell);
+      }
+      const nlohmann::json& mean = group["mean"];
+      for (const char* metric : {"auroc", "auprc", "fpr_at_95_tpr"})
+        cells.push_back(short_metric_text(mean.is_object() ? mean.value(metric, nlohmann::json()) : nlohmann::json()));
+    }
+  }
+  return tables;
 }
 
 }  // namespace logp::bench

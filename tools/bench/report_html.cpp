@@ -102,6 +102,29 @@ std::string metric_text(const json& metrics, const char* name) {
   return format_number(metrics[name]["value"], 4) + " " + format_interval(metrics[name]["ci"], 4);
 }
 
+std::string one_class_section(const json& groups) {
+  const std::vector<TextTable> tables = one_class_tables(groups);
+  if (tables.empty()) return "";
+  std::ostringstream out;
+  out << "<section><h2>One-class detection, all classes</h2>\n";
+  for (const TextTable& table : tables) {
+    std::vector<std::vector<Cell>> rows;
+    for (const std::vector<std::string>& row : table.rows) {
+      std::vector<Cell> cells;
+      for (size_t i = 0; i < row.size(); ++i) cells.push_back({row[i], i >= 2});  // model, score, then numbers
+      rows.push_back(std::move(cells));
+    }
+    out << "<h3>" << escape_xml(table.title) << "</h3>\n" << html_table(table.headers, rows);
+  }
+  out << "<p class=\"note\">" << escape_xml(kOneClassNote) << "</p></section>\n";
+  return out.str();
+}
+
+// "nade-h500 seed 0 (nll)": a model and its anomaly score.
+std::string detector_label(const json& row) {
+  return model_label(row) + (row["score"].is_string() ? " (" + row["score"].get<std::string>() + ")" : "");
+}
+
 std::string roc_section(const json& rows) {
   if (rows.empty()) return "";
   std::ostringstream out;
@@ -118,14 +141,14 @@ std::string roc_section(const json& rows) {
                                         : "ROC: " + key[1].get<std::string>() + " test vs. perturbed copy";
     roc.x_label = "false positive rate";
     roc.y_label = "true positive rate";
-    roc.description = "ROC curves of the anomaly score (higher = more anomalous), one per model.";
+    roc.description = "ROC curves of the anomaly score (higher = more anomalous), one per model and score.";
     for (const json& row : rows) {
       if (group(row) != key || !row["roc"].is_object()) continue;
       const json& metrics = row["metrics"];
       const std::string auroc = metrics.is_object() ? format_number(metrics["auroc"]["value"], 3) : "n/a";
-      roc.series.push_back({model_label(row) + " (AUROC " + auroc + ")", row["roc"]["fpr"].get<std::vector<double>>(),
+      roc.series.push_back({detector_label(row) + ", AUROC " + auroc, row["roc"]["fpr"].get<std::vector<double>>(),
                             row["roc"]["tpr"].get<std::vector<double>>(), roc.series.size(), false});
-      roc.description += " " + model_label(row) + ": AUROC " + auroc + ".";
+      roc.description += " " + detector_label(row) + ": AUROC " + auroc + ".";
     }
     out << figure(render_line_chart(roc), "Dotted diagonal: a score that does not detect anything (AUROC 0.5).");
   }
@@ -291,7 +314,8 @@ std::string render_html(const json& report) {
       << escape_xml(suite["name"]) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n"
       << "<h1>logp benchmark: " << escape_xml(suite["name"]) << "</h1>\n<p>" << escape_xml(suite["description"])
       << "</p>\n"
-      << likelihood_section(results["likelihood"]) << roc_section(results["anomaly"])
+      << likelihood_section(results["likelihood"]) << one_class_section(results.value("one_class", json()))
+      << roc_section(results["anomaly"])
       << training_section(results["training_curves"]) << comparison_section(results["comparisons"])
       << eval_samples_section(results.value("eval_samples", json())) << provenance_section(report) << "</body></html>\n";
   return out.str();

@@ -99,6 +99,19 @@ void anomaly_section(std::ostream& out, const json& rows) {
          "test examples of the other labels. Intervals are bootstrap percentile intervals.\n\n";
 }
 
+void one_class_section(std::ostream& out, const json& groups) {
+  const std::vector<TextTable> tables = one_class_tables(groups);
+  if (tables.empty()) return;
+  out << "## One-class detection, all classes\n\n";
+  for (const TextTable& table : tables) {
+    out << "### " << table.title << "\n\n";
+    table_header(out, table.headers);
+    for (const std::vector<std::string>& row : table.rows) table_row(out, row);
+    out << "\n";
+  }
+  out << kOneClassNote << "\n\n";
+}
+
 // One table per dataset and feature space: a row per sample set (the train-vs-test reference
 // and each model's samples).
 void eval_samples_section(std::ostream& out, const json& eval) {
@@ -164,6 +177,7 @@ std::string render_markdown(const json& report) {
   likelihood_section(out, results["likelihood"]);
   training_section(out, results["training_curves"]);
   comparison_section(out, results["comparisons"]);
+  one_class_section(out, results.value("one_class", json()));
   anomaly_section(out, results["anomaly"]);
   if (results.contains("eval_samples") && results["eval_samples"].contains("tables"))
     eval_samples_section(out, results["eval_samples"]);

@@ -59,9 +59,42 @@ SuiteDataset parse_dataset(const json& entry, const std::string& where) {
   return dataset;
 }
 
+std::vector<std::string> string_list(const json& object, const char* key, const std::string& where) {
+  require(object[key].is_array() && !object[key].empty(), where + ": \"" + key + "\" must be a non-empty array of strings");
+  std::vector<std::string> values;
+  for (const json& value : object[key]) {
+    require(value.is_string(), where + ": \"" + key + "\" holds " + value.dump() + ", not a string");
+    values.push_back(value.get<std::string>());
+  }
+  return values;
+}
+
+AnomalyScorer parse_scorer(const json& entry, const std::string& where) {
+  require(entry.is_object(), where + ": a scorer must be an object of `logp anomaly` options, got " + entry.dump());
+  require_known_keys(entry, {"score", "model-score", "background-fraction"}, where);
+  AnomalyScorer scorer;
+  scorer.score = string_field(entry, "score", where, "", false);
+  static const std::set<std::string> kScores = {"nll", "likelihood-ratio", "complexity", "model-score"};
+  require(scorer.score.empty() || kScores.count(scorer.score) > 0,
+          where + ": \"score\" " + scorer.score + " is not one of " + join(kScores, ", "));
+  scorer.model_score = string_field(entry, "model-score", where, "", false);
+  require(scorer.model_score.empty() || scorer.score.empty() || scorer.score == "model-score",
+          where + ": \"model-score\" goes with the score \"model-score\", not \"" + scorer.score + "\"");
+  const bool ratio = scorer.score == "likelihood-ratio";
+  require(ratio == entry.contains("background-fraction"),
+          where + ": \"background-fraction\" is given exactly when \"score\" is \"likelihood-ratio\"");
+  if (ratio) {
+    const json& fraction = entry["background-fraction"];
+    require(fraction.is_number() && fraction.get<double>() > 0 && fraction.get<double>() <= 1,
+            where + ": \"background-fraction\" must be a number in (0, 1], got " + fraction.dump());
+    scorer.background_fraction = fraction.get<double>();
+  }
+  return scorer;
+}
+
 SuiteModel parse_model(const json& entry, const std::string& where) {
   require(entry.is_object(), where + ": a model must be an object, got " + entry.dump());
-  require_known_keys(entry, {"name", "fit", "seeded"}, where);
+  require_known_keys(entry, {"name", "fit", "seeded", "datasets", "anomaly_scores"}, where);
   SuiteModel model;
   model.name = string_field(entry, "name", where, "", true);
   require(entry.contains("fit") && entry["fit"].is_object(), where + ": \"fit\" must be an object of fit options");
@@ -71,13 +104,25 @@ SuiteModel parse_model(const json& entry, const std::string& where) {
     require(entry["seeded"].is_boolean(), where + ": \"seeded\" must be true or false");
     model.seeded = entry["seeded"].get<bool>();
   }
+  if (entry.contains("datasets")) model.datasets = string_list(entry, "datasets", where);
+  if (entry.contains("anomaly_scores")) {
+    const json& scorers = entry["anomaly_scores"];
+    require(scorers.is_array() && !scorers.empty(), where + ": \"anomaly_scores\" must be a non-empty array");
+    model.anomaly_scores.clear();
+    for (size_t i = 0; i < scorers.size(); ++i)
+      model.anomaly_scores.push_back(parse_scorer(scorers[i], where + ".anomaly_scores[" + std::to_string(i) + "]"));
+  }
   return model;
 }
 
 SuiteAnalyses parse_analyses(const json& entry, const std::string& where) {
   require(entry.is_object(), where + ": must be an object");
-  require_known_keys(entry, {"compare", "perturbed_outliers", "one_class", "eval_samples"}, where);
+  require_known_keys(entry, {"whole_datasets", "compare", "perturbed_outliers", "one_class", "eval_samples"}, where);
   SuiteAnalyses analyses;
+  if (entry.contains("whole_datasets")) {
+    require(entry["whole_datasets"].is_boolean(), where + ": \"whole_datasets\" must be true or false");
+    analyses.whole_datasets = entry["whole_datasets"].get<bool>();
+  }
   if (entry.contains("compare")) {
     require(entry["compare"].is_boolean(), where + ": \"compare\" must be true or false");
     analyses.compare = entry["compare"].get<bool>();
@@ -146,6 +191,20 @@ void require_unique_names(const std::vector<Item>& items, const std::string& wha
 
 }  // namespace
 
+std::string AnomalyScorer::label() const {
+  if (!model_score.empty()) return model_score;
+  if (background_fraction > 0) return score + " (background " + json(background_fraction).dump() + ")";
+  return score.empty() ? "default" : score;
+}
+
+json AnomalyScorer::config() const {
+  json config = json::object();
+  if (!score.empty()) config["score"] = score;
+  if (!model_score.empty()) config["model-score"] = model_score;
+  if (background_fraction > 0) config["background-fraction"] = background_fraction;
+  return config;
+}
+
 std::vector<std::string> fit_arguments(const json& fit, const std::string& model_name) {
   require(fit.is_object() && fit.contains("model") && fit["model"].is_string(),
           model_name + ": \"fit\" needs \"model\" (the `logp fit --model` type)");
@@ -193,6 +252,11 @@ Suite parse_suite(const json& definition, const std::string& origin) {
     suite.models.push_back(parse_model(definition["models"][i], origin + ": models[" + std::to_string(i) + "]"));
   require_unique_names(suite.datasets, "datasets", origin);
   require_unique_names(suite.models, "models", origin);
+  for (const SuiteModel& model : suite.models)
+    for (const std::string& name : model.datasets)
+      require(std::any_of(suite.datasets.begin(), suite.datasets.end(),
+                          [&](const SuiteDataset& dataset) { return dataset.name == name; }),
+              origin + ": model \"" + model.name + "\" names dataset \"" + name + "\", which the suite does not have");
   if (definition.contains("seeds")) {
     const json& seeds = definition["seeds"];
     require(seeds.is_array() && !seeds.empty(), origin + ": \"seeds\" must be a non-empty array");

@@ -38,6 +38,7 @@ struct DataRef {
   std::string path;
   json identity;
   std::string train, valid, test;
+  std::string suite_dataset;  // the suite dataset it is or is a subset of
 };
 
 struct StepResult {
@@ -46,13 +47,19 @@ struct StepResult {
   json record;
 };
 
+// A model fitted on `data`.train; densities are also scored on `data`.test.
 struct ScoredModel {
   const SuiteModel* model;
   std::optional<std::uint64_t> seed;  // empty: an unseeded (closed-form) fit
   json fit_options;
+  DataRef data;
   StepResult fit;
-  StepResult score;
+  std::optional<StepResult> score;  // empty: a scoring or implicit model (no likelihood)
 };
+
+bool has_likelihood(ModelKind kind) { return kind == ModelKind::exact_density || kind == ModelKind::bound; }
+
+ModelKind kind_of(const ScoredModel& s) { return model_entry(s.fit_options["model"].get<std::string>()).kind; }
 
 json seed_json(const std::optional<std::uint64_t>& seed) { return seed ? json(*seed) : json(nullptr); }
 
@@ -146,6 +153,48 @@ json read_roc(const std::string& path) {
   return curve;
 }
 
+// The one-class rows grouped by detector (dataset, model, seed, score), each with its classes'
+// metrics and their mean over the classes. The mean's interval is the mean of the classes'
+// interval endpoints: conservative (wider than an interval of the mean would be).
+json one_class_summary(const json& anomaly_rows) {
+  static const std::vector<std::string> kMetrics = {"auroc", "auprc", "fpr_at_95_tpr"};
+  json groups = json::array();
+  std::map<std::string, size_t> index;  // detector -> position in groups
+  for (const json& row : anomaly_rows) {
+    if (row["analysis"] != "one-class" || !row["metrics"].is_object()) continue;
+    const json detector = {{"dataset", row["dataset"]}, {"model", row["model"]}, {"seed", row["seed"]},
+                           {"score", row["score"]}};
+    const auto [at, added] = index.emplace(detector.dump(), groups.size());
+    if (added) groups.push_back({{"detector", detector}, {"classes", json::array()}, {"mean", nullptr}});
+    groups[at->second]["classes"].push_back({{"inlier_class", row["inlier_class"]}, {"metrics", row["metrics"]}});
+  }
+  for (json& group : groups) {
+    json mean = json::object();
+    const double n = static_cast<double>(group["classes"].size());
+    for (const std::string& metric : kMetrics) {
+      double value = 0, low = 0, high = 0;
+      bool defined = true;  // NaN metrics are null in JSON
+      for (const json& c : group["classes"]) {
+        const json m = c["metrics"].value(metric, json(nullptr));
+        defined = defined && m.is_object() && m["value"].is_number() && m["ci"].is_array() &&
+                  m["ci"].size() == 2 && m["ci"][0].is_number() && m["ci"][1].is_number();
+        if (!defined) break;
+        value += m["value"].get<double>() / n;
+        low += m["ci"][0].get<double>() / n;
+        high += m["ci"][1].get<double>() / n;
+      }
+      mean[metric] = defined ? json{{"value", value}, {"ci", {low, high}}} : json(nullptr);
+    }
+    group["mean"] = mean;
+  }
+  return groups;
+}
+
+json with_one_class_summary(json results) {
+  results["one_class"] = one_class_summary(results["anomaly"]);
+  return results;
+}
+
 class SuiteRun {
  public:
   SuiteRun(const Suite& suite, const RunOptions& options) : suite_(suite), options_(options), cache_(options.run_dir) {}
@@ -163,13 +212,16 @@ class SuiteRun {
       results["eval_samples"] = nullptr;
     for (const SuiteDataset& dataset : suite_.datasets) {
       const std::string file = in_data_dir(dataset.file);
-      const DataRef base{dataset.name, file, file_identity(file, "dataset " + dataset.name), dataset.train, dataset.valid,
-                         dataset.test};
-      const std::vector<ScoredModel> scored = evaluate(base, results);
-      if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
-      if (eval.enabled) {
-        evaluate_samples(base, scored, "", results);
-        if (!eval.features.empty()) evaluate_samples(base, scored, in_data_dir(eval.features), results);
+      const DataRef base{dataset.name,  file,          file_identity(file, "dataset " + dataset.name),
+                         dataset.train, dataset.valid, dataset.test,
+                         dataset.name};
+      if (suite_.analyses.whole_datasets) {
+        const std::vector<ScoredModel> scored = evaluate(base, results);
+        if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
+        if (eval.enabled) {
+          evaluate_samples(base, scored, "", results);
+          if (!eval.features.empty()) evaluate_samples(base, scored, in_data_dir(eval.features), results);
+        }
       }
       for (int inlier_class : suite_.analyses.one_class.classes) {
         const DataRef subset = select_class(base, inlier_class);
@@ -193,7 +245,7 @@ class SuiteRun {
               {"started", started},
               {"finished", utc_now_iso8601()}}},
             {"steps", steps_},
-            {"results", results}};
+            {"results", with_one_class_summary(std::move(results))}};
   }
 
  private:
@@ -298,10 +350,14 @@ class SuiteRun {
         });
   }
 
-  // Fits every model (x seeds) on data.train and scores it on data.test.
+  // Fits every model of data's suite dataset (x seeds) on data.train and scores the densities on
+  // data.test.
   std::vector<ScoredModel> evaluate(const DataRef& data, json& results) {
     std::vector<ScoredModel> scored;
     for (const SuiteModel& model : suite_.models) {
+      if (!model.datasets.empty() &&
+          std::find(model.datasets.begin(), model.datasets.end(), data.suite_dataset) == model.datasets.end())
+        continue;
       std::vector<std::optional<std::uint64_t>> seeds;
       if (model.seeded)
         seeds.assign(suite_.seeds.begin(), suite_.seeds.end());
@@ -309,25 +365,26 @@ class SuiteRun {
         seeds.push_back(std::nullopt);
       for (const std::optional<std::uint64_t>& seed : seeds) {
         const json fit_options = effective_fit_options(model);
-        StepResult fitted = fit(data, model, fit_options, seed);
-        const std::string model_path = fitted.dir + "/model.h5";
-        const json config = {{"step", "score"}, {"fit", fitted.key}, {"data", data.identity}, {"split", data.test}};
-        StepResult score = run_step(
-            "score " + model.name + (seed ? " seed " + std::to_string(*seed) : "") + " on " + data.name, config,
-            [&](const std::string& dir) {
-              return std::vector<std::string>{"score", "--model", model_path, "--data", data.path, "--split",
-                                              data.test, "--out", dir + "/scores.csv"};
-            });
-        scored.push_back({&model, seed, fit_options, std::move(fitted), std::move(score)});
+        ScoredModel s{&model, seed, fit_options, data, fit(data, model, fit_options, seed), std::nullopt};
+        if (has_likelihood(kind_of(s))) {
+          const std::string model_path = s.fit.dir + "/model.h5";
+          const json config = {{"step", "score"}, {"fit", s.fit.key}, {"data", data.identity}, {"split", data.test}};
+          s.score = run_step("score " + display_name(s) + " on " + data.name, config, [&](const std::string& dir) {
+            return std::vector<std::string>{"score", "--model", model_path, "--data", data.path, "--split", data.test,
+                                            "--out", dir + "/scores.csv"};
+          });
+        }
+        scored.push_back(std::move(s));
       }
     }
-    for (const ScoredModel& s : scored) add_likelihood_rows(data, s, results);
+    for (const ScoredModel& s : scored)
+      if (s.score) add_likelihood_rows(data, s, results);
     if (suite_.analyses.compare) compare(data, scored, results);
     return scored;
   }
 
   void add_likelihood_rows(const DataRef& data, const ScoredModel& s, json& results) const {
-    const json& out = s.score.record["output"].at(0);
+    const json& out = s.score->record["output"].at(0);
     const double mean = out["mean_nll_nats"], se = out["std_error_nats"];
     results["likelihood"].push_back({{"dataset", data.name},
                                      {"model", s.model->name},
@@ -347,7 +404,7 @@ class SuiteRun {
                                      {"parameters", out["parameters"]},
                                      {"fit_seconds", out["fit_seconds"]},
                                      {"fit_step", s.fit.key},
-                                     {"score_step", s.score.key}});
+                                     {"score_step", s.score->key}});
     const json& log = s.fit.record["training_log"];
     if (log.is_array() && !log.empty())
       results["training_curves"].push_back(
@@ -359,10 +416,10 @@ class SuiteRun {
     for (std::uint64_t seed : suite_.seeds) {
       std::vector<const ScoredModel*> members;
       for (const ScoredModel& s : scored)
-        if (!s.seed || *s.seed == seed) members.push_back(&s);
+        if (s.score && (!s.seed || *s.seed == seed)) members.push_back(&s);
       if (members.size() < 2) continue;
       json score_keys = json::array();
-      for (const ScoredModel* s : members) score_keys.push_back(s->score.key);
+      for (const ScoredModel* s : members) score_keys.push_back(s->score->key);
       const json config = {{"step", "compare"}, {"scores", score_keys}, {"data", data.identity}, {"split", data.test}};
       if (compared_.count(step_key(config))) continue;  // all members unseeded: the same comparison
       compared_.insert(step_key(config));
@@ -372,12 +429,12 @@ class SuiteRun {
               " on " + data.name,
           config, [&](const std::string&) {
             std::vector<std::string> args = {"compare", "--data", data.path, "--split", data.test};
-            for (const ScoredModel* s : members) args.insert(args.end(), {"--scores", s->score.dir + "/scores.csv"});
+            for (const ScoredModel* s : members) args.insert(args.end(), {"--scores", s->score->dir + "/scores.csv"});
             return args;
           });
       // The comparison names models by their score files; the report names them as the suite does.
       std::map<std::string, const ScoredModel*> by_file;
-      for (const ScoredModel* s : members) by_file[s->score.dir + "/scores.csv"] = s;
+      for (const ScoredModel* s : members) by_file[s->score->dir + "/scores.csv"] = s;
       const auto rename = [&](const json& file) {
         const auto found = by_file.find(file.get<std::string>());
         return found == by_file.end() ? file : json(display_name(*found->second));
@@ -398,14 +455,18 @@ class SuiteRun {
   }
 
   void add_anomaly_row(const std::string& analysis, const DataRef& data, const json& inlier_class,
-                       const ScoredModel& s, const StepResult& step, json& results) const {
+                       const ScoredModel& s, const AnomalyScorer& scorer, const StepResult& step, json& results) const {
     const json& out = step.record["output"];
+    const json named = out.value("model_score_name", json(nullptr));  // a scoring model's chosen score
+    const json score = !scorer.config().empty() ? json(scorer.label())
+                       : named.is_string()      ? named
+                                                : out.value("score", json(nullptr));
     results["anomaly"].push_back({{"analysis", analysis},
                                   {"dataset", data.name},
                                   {"inlier_class", inlier_class},
                                   {"model", s.model->name},
                                   {"seed", seed_json(s.seed)},
-                                  {"score", out.value("score", json(nullptr))},
+                                  {"score", score},
                                   {"n", out.value("n", json(nullptr))},
                                   {"positives", out.value("positives", json(nullptr))},
                                   {"metrics", out.value("metrics", json(nullptr))},
@@ -413,17 +474,55 @@ class SuiteRun {
                                   {"anomaly_step", step.key}});
   }
 
-  StepResult anomaly(const std::string& label, const json& config, const ScoredModel& s, const DataRef& data,
-                     const std::vector<std::string>& positives) {
-    return run_step(
-        label, config,
-        [&](const std::string& dir) {
-          std::vector<std::string> args = {"anomaly", "--model", s.fit.dir + "/model.h5", "--data", data.path,
-                                           "--split", data.test, "--roc", dir + "/roc.csv"};
-          args.insert(args.end(), positives.begin(), positives.end());
+  // The likelihood ratio's background (Ren et al. 2019): the same model with the same seed,
+  // fitted on its own training data with a fraction of the values replaced (`logp data perturb`).
+  StepResult background_fit(const ScoredModel& s, double fraction) {
+    const DataRef& data = s.data;
+    std::vector<std::string> splits = {data.train};
+    if (data.valid != "none") splits.push_back(data.valid);
+    const json config = {{"step", "data perturb"}, {"data", data.identity}, {"splits", splits},
+                         {"fraction", fraction},   {"seed", 0}};
+    const StepResult perturbed =
+        run_step("perturb " + data.name + " (fraction " + json(fraction).dump() + ")", config, [&](const std::string& dir) {
+          std::vector<std::string> args = {"data", "perturb", "--data", data.path, "--out", dir + "/perturbed.h5",
+                                           "--fraction", json(fraction).dump(), "--seed", "0", "--splits"};
+          args.insert(args.end(), splits.begin(), splits.end());
           return args;
-        },
-        [](const std::string& dir, json& record) { record["roc"] = read_roc(dir + "/roc.csv"); });
+        });
+    const DataRef noisy{data.name + " perturbed", perturbed.dir + "/perturbed.h5", {{"step", perturbed.key}},
+                        data.train,                data.valid,                    data.test,
+                        data.suite_dataset};
+    return fit(noisy, *s.model, s.fit_options, s.seed);
+  }
+
+  // One `logp anomaly` step per scorer of a fitted model, each giving a row (implicit models have no
+  // score). `config` identifies the detection task; `positives` are the arguments naming the anomalies.
+  void detect(const std::string& analysis, const std::string& label, const json& config, const json& inlier_class,
+              const ScoredModel& s, const DataRef& data, const std::vector<std::string>& positives, json& results) {
+    if (kind_of(s) == ModelKind::implicit) return;
+    for (const AnomalyScorer& scorer : s.model->anomaly_scores) {
+      json step_config = config;
+      std::vector<std::string> scoring;
+      if (!scorer.score.empty()) scoring.insert(scoring.end(), {"--score", scorer.score});
+      if (!scorer.model_score.empty()) scoring.insert(scoring.end(), {"--model-score", scorer.model_score});
+      if (scorer.background_fraction > 0) {
+        const StepResult background = background_fit(s, scorer.background_fraction);
+        scoring.insert(scoring.end(), {"--background", background.dir + "/model.h5"});
+        step_config["background_fit"] = background.key;
+      }
+      if (!scorer.config().empty()) step_config["scorer"] = scorer.config();  // the default keeps its old key
+      const StepResult step = run_step(
+          label + (scorer.config().empty() ? "" : " (" + scorer.label() + ")"), step_config,
+          [&](const std::string& dir) {
+            std::vector<std::string> args = {"anomaly", "--model", s.fit.dir + "/model.h5", "--data", data.path,
+                                             "--split", data.test, "--roc", dir + "/roc.csv"};
+            args.insert(args.end(), positives.begin(), positives.end());
+            args.insert(args.end(), scoring.begin(), scoring.end());
+            return args;
+          },
+          [](const std::string& dir, json& record) { record["roc"] = read_roc(dir + "/roc.csv"); });
+      add_anomaly_row(analysis, data, inlier_class, s, scorer, step, results);
+    }
   }
 
   // Inliers: data.test; anomalies: the same split with a fraction of its values replaced.
@@ -439,11 +538,10 @@ class SuiteRun {
         });
     const std::string outliers = perturbed.dir + "/perturbed.h5";
     for (const ScoredModel& s : scored) {
-      const json step_config = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
-                                {"split", data.test}, {"outliers", perturbed.key}};
-      const StepResult step = anomaly("detect perturbed " + data.name + " with " + display_name(s), step_config, s,
-                                      data, {"--outliers", outliers, "--outliers-split", data.test});
-      add_anomaly_row("perturbed", data, nullptr, s, step, results);
+      const json task = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
+                         {"split", data.test}, {"outliers", perturbed.key}};
+      detect("perturbed", "detect perturbed " + data.name + " with " + display_name(s), task, nullptr, s, data,
+             {"--outliers", outliers, "--outliers-split", data.test}, results);
     }
   }
 
@@ -549,7 +647,8 @@ class SuiteRun {
       return std::vector<std::string>{"data", "select", "--data", data.path, "--out", dir + "/subset.h5", "--labels",
                                       std::to_string(inlier_class)};
     });
-    return {name, selected.dir + "/subset.h5", {{"step", selected.key}}, data.train, data.valid, data.test};
+    return {name, selected.dir + "/subset.h5", {{"step", selected.key}}, data.train, data.valid, data.test,
+            data.suite_dataset};
   }
 
   // Models fitted on one class score the whole test split; the other labels are the anomalies.
@@ -561,10 +660,8 @@ class SuiteRun {
     for (const ScoredModel& s : scored) {
       const json config = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
                            {"split", data.test}, {"anomaly_labels", join(others, ",")}};
-      const StepResult step = anomaly("detect non-" + std::to_string(inlier_class) + " in " + data.name + " with " +
-                                          display_name(s),
-                                      config, s, data, {"--anomaly-labels", join(others, ",")});
-      add_anomaly_row("one-class", data, inlier_class, s, step, results);
+      detect("one-class", "detect non-" + std::to_string(inlier_class) + " in " + data.name + " with " + display_name(s),
+             config, inlier_class, s, data, {"--anomaly-labels", join(others, ",")}, results);
     }
   }
 

@@ -23,4 +23,17 @@ const std::vector<std::pair<std::string, std::string>>& sample_metric_columns();
 // the spread and p-value 2); "—" for a metric that was not computed (null value) or is absent.
 std::string sample_metric_text(const nlohmann::json& metrics, const std::string& key);
 
+// A table of text cells under a title.
+struct TextTable {
+  std::string title;
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// The one-class summary of a report (results.one_class) as one table per dataset: a row per
+// detector (model, score) with the AUROC of each inlier class and the means over classes.
+std::vector<TextTable> one_class_tables(const nlohmann::json& groups);
+// What the one-class tables' numbers are.
+extern const char* const kOneClassNote;
+
 }  // namespace logp::bench

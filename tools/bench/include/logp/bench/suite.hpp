@@ -6,9 +6,11 @@
 //     "datasets": [{"name": "fmnist-binary", "file": "fashion-mnist-binary.h5",
 //                   "train": "train", "valid": "valid", "test": "test"}],
 //     "models": [{"name": "bernoulli", "fit": {"model": "bernoulli", "alpha": 1}, "seeded": false},
-//                {"name": "nade-h500", "fit": {"model": "nade", "hidden": 500, "epochs": 20}}],
+//                {"name": "nade-h500", "fit": {"model": "nade", "hidden": 500, "epochs": 20}},
+//                {"name": "geom", "fit": {"model": "geom"}, "datasets": ["fmnist-8bit"],
+//                 "anomaly_scores": [{"model-score": "geom"}, {"model-score": "feature-density"}]}],
 //     "seeds": [1, 2],
-//     "analyses": {"compare": true,
+//     "analyses": {"whole_datasets": true, "compare": true,
 //                  "perturbed_outliers": {"fraction": 0.1, "seed": 0},
 //                  "one_class": {"classes": [0, 7], "labels": [0, 1, ..., 9]},
 //                  "eval_samples": {"n": 2000, "seed": 0, "features": "fmnist-features.h5"}}
@@ -17,7 +19,12 @@
 // A model's "fit" object is its `logp fit` options: {"hidden": 500} -> --hidden 500, true -> a
 // flag, arrays -> comma-separated. Adding a model to a suite is adding its fit options. The runner
 // sets --data, --split, --valid-split, --seed, --out, --log, --checkpoint, --resume itself.
-// "seeded": false fits the model once (closed-form fits do not use a seed).
+// "seeded": false fits the model once (closed-form fits do not use a seed). "datasets" limits a
+// model to some of the suite's datasets (a binary model on the binary set). "anomaly_scores" lists
+// the scorers of its anomaly rows: {"score": "complexity"}, {"model-score": "feature-density"},
+// {"score": "likelihood-ratio", "background-fraction": 0.1}; absent: [{}], the verb's default.
+// Only densities are scored and compared; scoring models appear in the anomaly analyses,
+// implicit models (GANs) in eval_samples.
 // Relative dataset files are resolved against the data directory the runner is given.
 // "eval_samples": true is {"n": 2000, "seed": 0} (samples per model and the seed of the samples and
 // the metrics' subsets); false or absent: off. "features" (optional) is a logp feature network
@@ -36,10 +43,23 @@ struct SuiteDataset {
   std::string test = "test";    // scored, compared, used as inliers
 };
 
+// One way a model's anomaly steps score examples: `logp anomaly` options. The default scorer is
+// the verb's default: the NLL for a density, the model's own score for a scoring model.
+struct AnomalyScorer {
+  std::string score;          // --score: "" (the default) | nll | likelihood-ratio | complexity | model-score
+  std::string model_score;    // --model-score: one of a scoring model's scores (geom: geom | feature-density | combined)
+  double background_fraction = 0;  // likelihood-ratio: the background model is this model fitted on its own
+                                   // training data with this fraction of values replaced (`logp data perturb`)
+  std::string label() const;       // the report's name of the scorer: "nll", "feature-density", ...
+  nlohmann::json config() const;   // enters the anomaly step's key; {} for the default scorer
+};
+
 struct SuiteModel {
   std::string name;
   nlohmann::json fit;  // object: `logp fit` option name (without --) -> value
   bool seeded = true;
+  std::vector<std::string> datasets;                      // suite datasets it is fitted on; empty: all
+  std::vector<AnomalyScorer> anomaly_scores = {AnomalyScorer{}};  // one anomaly row each
 };
 
 // Anomaly detection against a corrupted copy of the test split (`logp data perturb`).
@@ -67,6 +87,7 @@ struct EvalSamples {
 };
 
 struct SuiteAnalyses {
+  bool whole_datasets = true;  // fit and score every model on each whole dataset; false: one-class subsets only
   bool compare = true;
   PerturbedOutliers perturbed_outliers;
   OneClass one_class;          // off when classes is empty
