@@ -14,8 +14,10 @@
 # BatchNorm: the peer uses plain nn.BatchNorm2d over the whole batch of 64 (the standard model);
 # logp normalizes each 32-example TBB shard (its default --shard-size) with its own statistics. The cost per step is about
 # the same; for losses and samples that match logp's definition, run the peer with --bn-shard 32.
-# Also shown: each command's whole-process wall time (start-up, HDF5 reading and, for logp,
-# saving the model included), the final-step losses and D outputs (single-step GAN losses are
+# Also shown: each command's whole-process wall time and CPU time (user + system over all its
+# threads, from /usr/bin/time; start-up, HDF5 reading and, for logp, saving the model included),
+# the CPU-time ratio of the same two runs (robust to a loaded machine, where wall-clock rates are
+# not), the load average at the start and the end, the final-step losses and D outputs (single-step GAN losses are
 # noisy; they are there to show both runs trained, not to rank them).
 # Prints a Markdown report; with --write also writes it to benchmarks/results/dcgan_vs_pytorch.md.
 # Environment: LOGP_BUILD (default build), LOGP_THREADS (default: none given).
@@ -50,10 +52,11 @@ peer_cmd() {  # threads -> the peer's command line (words)
     --channels "$channels" --threads "$1" --seed 0 --json "$work/torch-$1.json"
 }
 
-timed() {  # file command... -> runs the command (stdout to file), prints its wall seconds
+timed() {  # file command... -> runs the command (stdout to file), prints its wall seconds;
+           # its CPU seconds (user + system) go to file.cpu
   local start end
   start=$(date +%s.%N)
-  "${@:2}" > "$1"
+  /usr/bin/time -f '%U %S' -o "$1.cpu" "${@:2}" > "$1"
   end=$(date +%s.%N)
   $py -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.2f}")' "$start" "$end"
 }
@@ -66,11 +69,13 @@ for threads in 1 2; do
 done
 echo "${logp_cmd[*]}" > "$work/logp.cmd"
 timed "$work/logp.out" "${logp_cmd[@]}" > "$work/logp.wall"
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 report=$($py - "$work" "$logp_rate_field" "$logp_loss_fields" <<'EOF'
 import json, sys
 work, rate_field, loss_fields = sys.argv[1], sys.argv[2], sys.argv[3].split()
 read = lambda name: open(f"{work}/{name}").read().strip()
+cpu = lambda name: sum(float(x) for x in read(f"{name}.out.cpu").split()[-2:])  # user + system s
 torch_runs = {t: json.load(open(f"{work}/torch-{t}.json")) for t in (1, 2)}
 logp = json.loads(read("logp.out"))
 if isinstance(logp, list):
@@ -80,18 +85,22 @@ if rate_field not in logp:
 best = max(torch_runs, key=lambda t: torch_runs[t]["steps_per_second"])
 peer_rate, logp_rate = torch_runs[best]["steps_per_second"], float(logp[rate_field])
 fmt = lambda r, k: f"{r[k]:.3f}" if isinstance(r.get(k), (int, float)) else "—"
-print("| system | threads | steps | steps/s | examples/s | wall s | d_loss | g_loss | D(x) | D(G(z)) |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| system | threads | steps | steps/s | examples/s | wall s | CPU s | d_loss | g_loss | D(x) | D(G(z)) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for t, r in torch_runs.items():
     mark = " (best)" if t == best else ""
     print(f"| PyTorch{mark} | {t} | {r['steps']} | {r['steps_per_second']:.2f} | {r['examples_per_second']:.0f} "
-          f"| {read(f'torch-{t}.wall')} | {r['d_loss']:.3f} | {r['g_loss']:.3f} | {r['d_real']:.3f} | {r['d_fake']:.3f} |")
+          f"| {read(f'torch-{t}.wall')} | {cpu(f'torch-{t}'):.2f} | {r['d_loss']:.3f} | {r['g_loss']:.3f} | {r['d_real']:.3f} | {r['d_fake']:.3f} |")
 logp_steps = logp.get("steps", "—")
 print(f"| logp | {logp.get('threads', 'default')} | {logp_steps} | {logp_rate:.2f} | {float(logp.get('examples_per_second', logp_rate * torch_runs[best]['batch_size'])):.0f} "
-      f"| {read('logp.wall')} | " + " | ".join(fmt(logp, k) for k in loss_fields) + " |")
+      f"| {read('logp.wall')} | {cpu('logp'):.2f} | " + " | ".join(fmt(logp, k) for k in loss_fields) + " |")
 print()
 print(f"**logp / PyTorch (best, {best} thread{'s' if best > 1 else ''}): {logp_rate / peer_rate:.2f}x** "
       f"({logp_rate:.2f} vs {peer_rate:.2f} steps/s; > 1: logp is faster)")
+print()
+print(f"CPU-time ratio, PyTorch ({best} thread{'s' if best > 1 else ''}) / logp, whole processes: "
+      f"**{cpu(f'torch-{best}') / cpu('logp'):.2f}x** ({cpu(f'torch-{best}'):.2f} vs {cpu('logp'):.2f} CPU s "
+      f"for the same steps; > 1: logp used less CPU)")
 EOF
 )
 
@@ -100,7 +109,7 @@ EOF
   echo
   echo "Command: \`benchmarks/dcgan_vs_pytorch.sh $steps\`  "
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average" \
-       "$load at the start, $(date -u +%Y-%m-%dT%H:%MZ); PyTorch $($py -c 'import torch; print(torch.__version__)')  "
+       "$load at the start, $load_end at the end, $(date -u +%Y-%m-%dT%H:%MZ); PyTorch $($py -c 'import torch; print(torch.__version__)')  "
   echo "Model: DCGAN, C=$channels, z in R^64, batch $batch, Adam 2e-4 (0.5, 0.999), non-saturating BCE loss;" \
        "$steps steps (1 D update + 1 G update each) on the train split of $data, seed 0."
   echo "steps/s: each system's own timer over its training loop; wall s: the whole process."
