@@ -118,7 +118,7 @@ void text(Coverage& coverage, const Label& label, int scale) {
   std::vector<char> quads(ascii.size() * 300 + 1024);  // stb_easy_font: ~270 bytes per character
   const int count = stb_easy_font_print(0, 0, ascii.data(), nullptr, quads.data(), static_cast<int>(quads.size()));
   const double unit = font_unit(label.size, scale);
-  const double width = (stb_easy_font_width(ascii.data()) - 1) * unit;
+  const double width = (stb_easy_font_width(ascii.data()) - 2) * unit;  // less the last glyph's spacing
   const double shift = label.anchor == Anchor::start ? 0.0 : label.anchor == Anchor::middle ? -width / 2 : -width;
   const double x = label.x * scale, y = label.y * scale;
   for (int q = 0; q < count; ++q) {

@@ -76,4 +76,7 @@ struct Scene {
 // The SVG document of a scene (inline markup only: no scripts, fonts or links).
 std::string to_svg(const Scene& scene);
 
+// Text escaped for HTML/SVG content and attribute values.
+std::string escape_xml(const std::string& text);
+
 }  // namespace logp::plot
