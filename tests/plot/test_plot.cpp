@@ -25,7 +25,9 @@ Scene one_line(Stroke stroke) {
   Scene scene;
   scene.width = 100;
   scene.height = 50;
-  scene.items.push_back(Polyline{{{10, 20}, {90, 20}}, stroke, {}});
+  auto& line = std::get<Polyline>(scene.items.emplace_back(std::in_place_type<Polyline>));  // built in place:
+  line.points = {{10, 20}, {90, 20}};  // moving a temporary into the variant trips GCC 12's -Wmaybe-uninitialized
+  line.stroke = stroke;
   return scene;
 }
 
