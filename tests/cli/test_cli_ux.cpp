@@ -1,5 +1,5 @@
 // The command line as people expect it: --version with the git revision, a bash completion made
-// from the app itself, progress on stderr (and --quiet), and SVG pictures of single runs.
+// from the app itself, progress on stderr (and --quiet), and pictures of single runs (SVG or PNG).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
