@@ -21,6 +21,7 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/parallel/communicator.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/plot/picture.hpp"
 
 namespace logp::cli {
 namespace {
@@ -37,7 +38,7 @@ struct AnomalyOptions {
   std::string outliers_split = "test";
   std::string out;
   std::string roc;
-  std::string roc_plot;  // SVG
+  std::string roc_plot;  // .svg or .png
   Index typicality_batch = 0;
   std::string reference_data;   // empty: the model's training file (its fit record), else --data
   std::string reference_split;  // empty: the model's training split, else train
@@ -146,7 +147,7 @@ std::string metric_text(const MetricWithInterval& m) {
 void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   if (!options.out.empty() && !is_score_file_name(options.out))
     throw UsageError("--out " + options.out + ": give a .csv or .h5 file name");
-  require_svg_name("--roc-plot", options.roc_plot);
+  require_picture_name("--roc-plot", options.roc_plot);
   refuse_outputs_over_inputs({{"--model", options.model},
                               {"--data", options.data},
                               {"--background", options.background},
@@ -203,11 +204,11 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
   }
   if (!options.roc.empty() && writer) write_roc(options.roc, roc_curve(scored.scores.scores, scored.labels));
   if (!options.roc_plot.empty() && writer)
-    write_text_file(options.roc_plot,
-                    roc_svg(roc_curve(scored.scores.scores, scored.labels), metrics.auroc.value,
-                            std::filesystem::path(options.model).filename(),
-                            "ROC: " + std::string(to_string(kind)) + " score on " + short_where(data_where) +
-                                (outliers_where.empty() ? "" : " + " + short_where(outliers_where))));
+    plot::write_picture(options.roc_plot,
+                        roc_chart(roc_curve(scored.scores.scores, scored.labels), metrics.auroc.value,
+                                  std::filesystem::path(options.model).filename(),
+                                  "ROC: " + std::string(to_string(kind)) + " score on " + short_where(data_where) +
+                                      (outliers_where.empty() ? "" : " + " + short_where(outliers_where))));
 
   const auto* scoring = kind == AnomalyScoreKind::model_score ? dynamic_cast<const ScoringModel*>(model.get()) : nullptr;
   const std::string likelihood = density && kind != AnomalyScoreKind::model_score ? std::string(to_string(density->likelihood_kind())) : "";
@@ -293,7 +294,7 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
   anomaly->add_option("--outliers-split", o->outliers_split, "split of --outliers")->capture_default_str();
   anomaly->add_option("--out", o->out, "per-example scores: .csv or .h5, input order (outliers after data)");
   anomaly->add_option("--roc", o->roc, "ROC curve as CSV threshold,fpr,tpr");
-  anomaly->add_option("--roc-plot", o->roc_plot, "ROC curve as an SVG picture (needs labels)");
+  anomaly->add_option("--roc-plot", o->roc_plot, "ROC curve as a picture, .svg or .png (needs labels)");
   anomaly->add_option("--typicality-batch", o->typicality_batch, "typicality test on batches of this size")
       ->check(positive_integer());
   anomaly->add_option("--reference-data", o->reference_data,

@@ -17,6 +17,7 @@
 #include "logp/eval/score.hpp"
 #include "logp/eval/score_file.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/plot/picture.hpp"
 
 namespace logp::cli {
 namespace {
@@ -32,7 +33,7 @@ struct CompareOptions {
   Index bootstrap = 2000;
   std::uint64_t seed = 0;
   Index chunk = 4096;
-  std::string plot;  // SVG of the adjacent pairs' differences
+  std::string plot;  // the adjacent pairs' differences, .svg or .png
 };
 
 // One model's per-example log-likelihoods on the compared examples.
@@ -204,7 +205,7 @@ nlohmann::json to_json(const std::vector<Entry>& entries, const Ranking& ranking
 }
 
 // The adjacent pairs' mean differences and t intervals, as `compare --plot` draws them.
-std::string plot_differences(const std::vector<Entry>& entries, const Ranking& ranking, const std::string& data_where,
+plot::Scene plot_differences(const std::vector<Entry>& entries, const Ranking& ranking, const std::string& data_where,
                              double confidence) {
   std::vector<DifferenceRow> rows;
   for (size_t k = 0; k < ranking.adjacent.size(); ++k) {
@@ -216,11 +217,11 @@ std::string plot_differences(const std::vector<Entry>& entries, const Ranking& r
   }
   const int percent = static_cast<int>(std::lround(100.0 * confidence));
   const std::string data = data_where.empty() ? "" : " on " + short_where(data_where);
-  return differences_svg(rows, percent, "paired differences" + data);
+  return differences_chart(rows, percent, "paired differences" + data);
 }
 
 void run_compare(const CompareOptions& options, const GlobalOptions& global) {
-  require_svg_name("--plot", options.plot);
+  require_picture_name("--plot", options.plot);
   FileArguments inputs = {{"--data", options.data}};
   for (const std::string& path : options.models) inputs.push_back({"--model", path});
   for (const std::string& path : options.scores) inputs.push_back({"--scores", path});
@@ -237,7 +238,7 @@ void run_compare(const CompareOptions& options, const GlobalOptions& global) {
                       " examples; paired tests need at least 2");
   const Ranking ranking = rank_models(log_probs, dim, {options.confidence, options.bootstrap, options.seed});
   if (!options.plot.empty())
-    write_text_file(options.plot, plot_differences(entries, ranking, data_where, options.confidence));
+    plot::write_picture(options.plot, plot_differences(entries, ranking, data_where, options.confidence));
   if (global.json)
     std::cout << to_json(entries, ranking, dim, data_where, mixed, options).dump(2) << "\n";
   else
@@ -264,7 +265,7 @@ void add_compare_command(CLI::App& app, Commands& commands, const GlobalOptions&
   compare->add_option("--seed", options->seed, "bootstrap seed")->capture_default_str();
   compare->add_option("--chunk", options->chunk, "examples read from disk at a time")
       ->capture_default_str()->check(positive_integer());
-  compare->add_option("--plot", options->plot, "the adjacent pairs' differences and intervals as an SVG picture");
+  compare->add_option("--plot", options->plot, "the adjacent pairs' differences and intervals as a picture, .svg or .png");
   commands.push_back({compare, [options, &global] { run_compare(*options, global); }});
 }
 

@@ -11,6 +11,7 @@
 #include "logp/io/model_file.hpp"
 #include "logp/models/registry.hpp"
 #include "logp/parallel/communicator.hpp"
+#include "logp/plot/picture.hpp"
 #include "logp/train/trainer.hpp"
 
 namespace logp::cli {
@@ -20,7 +21,7 @@ struct FitTarget {
   std::string data;
   std::string split = "train";
   std::string out;
-  std::string plot;  // training curve, SVG
+  std::string plot;  // training curve, .svg or .png
 };
 
 // The option's value, or "" when the model has no such option.
@@ -41,7 +42,7 @@ void refuse_outputs_over_fit_inputs(const ModelFit& fit, const FitTarget& target
 }
 
 void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global) {
-  require_svg_name("--plot", target.plot);
+  require_picture_name("--plot", target.plot);
   if (!target.plot.empty() && fit.options().find("epochs") == nullptr)
     throw UsageError("--plot draws the training curve; this model is not trained by epochs");
   refuse_outputs_over_fit_inputs(fit, target);
@@ -56,7 +57,7 @@ void run_fit(ModelFit& fit, const FitTarget& target, const GlobalOptions& global
     if (!target.plot.empty() && curve.epochs.empty())
       notes() << "--plot: " << model->type() << " records no per-epoch curve; no picture written\n";
     else if (!target.plot.empty())
-      write_text_file(target.plot, training_curve_svg(curve, std::string(model->type()) + " on " + short_where(train.where())));
+      plot::write_picture(target.plot, training_curve(curve, std::string(model->type()) + " on " + short_where(train.where())));
   }
   if (global.json) {
     nlohmann::json out{{"model", target.out},
@@ -90,7 +91,7 @@ void add_fit_command(CLI::App& app, Commands& commands, const GlobalOptions& glo
     sub->add_option("--data", target->data, "logp dataset file")->required();
     sub->add_option("--split", target->split, "split to fit on")->capture_default_str();
     sub->add_option("--out", target->out, "model file to write")->required();
-    sub->add_option("--plot", target->plot, "training curve (objective per epoch) as an SVG picture");
+    sub->add_option("--plot", target->plot, "training curve (objective per epoch) as a picture, .svg or .png");
     add_option_list(*sub, model_fit->options());
     commands.push_back({sub, [model_fit, target, &global] { run_fit(*model_fit, *target, global); }});
   }

@@ -3,13 +3,14 @@
 #include <filesystem>
 
 #include "cli.hpp"
-#include "logp/bench/svg_chart.hpp"
+#include "logp/plot/charts.hpp"
+#include "logp/plot/picture.hpp"
 
 namespace logp::cli {
 
-void require_svg_name(const std::string& option, const std::string& path) {
-  if (!path.empty() && !path.ends_with(".svg"))
-    throw UsageError(option + " " + path + ": give a .svg file name (the picture is SVG)");
+void require_picture_name(const std::string& option, const std::string& path) {
+  if (!path.empty() && !plot::picture_format(path))
+    throw UsageError(option + " " + path + ": give a .svg or .png file name (the extension picks the format)");
 }
 
 std::string short_where(const std::string& where) {
@@ -18,15 +19,15 @@ std::string short_where(const std::string& where) {
   return std::filesystem::path(file).filename().string() + (colon == std::string::npos ? "" : where.substr(colon));
 }
 
-std::string training_curve_svg(const TrainingCurve& curve, const std::string& title) {
-  bench::LineChart chart;
+plot::Scene training_curve(const TrainingCurve& curve, const std::string& title) {
+  plot::LineChart chart;
   chart.id = "curve";
   chart.title = title;
   chart.integer_x = true;
   chart.x_label = "epoch";
   chart.y_label = curve.is_likelihood ? "nats per example" : "objective per example";
-  bench::LineSeries train{"train " + curve.train_name, {}, {}, 0, false};
-  bench::LineSeries valid{"valid " + curve.valid_name, {}, {}, 1, true};
+  plot::LineSeries train{"train " + curve.train_name, {}, {}, 0, false};
+  plot::LineSeries valid{"valid " + curve.valid_name, {}, {}, 1, true};
   for (const TrainingCurve::Epoch& e : curve.epochs) {
     train.x.push_back(e.epoch);
     train.y.push_back(e.train);
@@ -41,12 +42,12 @@ std::string training_curve_svg(const TrainingCurve& curve, const std::string& ti
     chart.series.push_back(std::move(valid));
   }
   chart.description += ", lower is better.";
-  return bench::render_line_chart(chart);
+  return plot::line_chart_scene(chart);
 }
 
-std::string roc_svg(const std::vector<RocPoint>& curve, double auroc, const std::string& model,
-                    const std::string& title) {
-  bench::LineChart chart;
+plot::Scene roc_chart(const std::vector<RocPoint>& curve, double auroc, const std::string& model,
+                      const std::string& title) {
+  plot::LineChart chart;
   chart.id = "roc";
   chart.title = title;
   chart.unit_square = true;
@@ -54,7 +55,7 @@ std::string roc_svg(const std::vector<RocPoint>& curve, double auroc, const std:
   chart.y_label = "true positive rate";
   char value[32];
   std::snprintf(value, sizeof value, "%.4f", auroc);
-  bench::LineSeries series{model + " (AUROC " + value + ")", {}, {}, 0, false};
+  plot::LineSeries series{model + " (AUROC " + value + ")", {}, {}, 0, false};
   for (const RocPoint& p : curve) {
     series.x.push_back(p.fpr);
     series.y.push_back(p.tpr);
@@ -62,11 +63,11 @@ std::string roc_svg(const std::vector<RocPoint>& curve, double auroc, const std:
   chart.description = "ROC curve of the anomaly score (higher = more anomalous) of " + series.label +
                       "; the dotted diagonal is a score that detects nothing (AUROC 0.5).";
   chart.series.push_back(std::move(series));
-  return bench::render_line_chart(chart);
+  return plot::line_chart_scene(chart);
 }
 
-std::string differences_svg(const std::vector<DifferenceRow>& rows, int percent, const std::string& title) {
-  bench::IntervalChart chart;
+plot::Scene differences_chart(const std::vector<DifferenceRow>& rows, int percent, const std::string& title) {
+  plot::IntervalChart chart;
   chart.id = "differences";
   chart.title = title;
   chart.zero_line = true;
@@ -74,7 +75,7 @@ std::string differences_svg(const std::vector<DifferenceRow>& rows, int percent,
   chart.description = "Paired differences of adjacent models in the ranking with their intervals; an interval "
                       "away from the dotted line at 0 is a clear difference.";
   for (const DifferenceRow& row : rows) chart.rows.push_back({row.label, row.mean, row.low, row.high, row.annotation, 0});
-  return bench::render_interval_chart(chart);
+  return plot::interval_chart_scene(chart);
 }
 
 }  // namespace logp::cli

@@ -15,6 +15,7 @@ packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev 
           libopenblas-dev                            # optional (LOGP_BLAS), core/gemm.hpp
           libopenmpi-dev openmpi-bin                 # optional (LOGP_MPI), docs/mpi.md
           python3-dev pybind11-dev python3-numpy python3-pytest python3-sklearn  # the Python module, its tests
+          python3-pip python3-venv                   # pip's route to the module (python/setup.py) and its test
           help2man)                                  # the man page, from `logp --help` (cmake/cli_docs.cmake)
 for option in "$@"; do
   case "$option" in

@@ -138,11 +138,29 @@ class _Fitted:
 class _Density:
     """Models with a log-likelihood (exact, a lower bound or an estimate)."""
 
-    def score_samples(self, X):
+    def score_samples(self, X, *, estimator=None, k=None, estimator_seed=None, sample_chunk=None):
         """N per-example log-likelihoods log p(x) in nats (float64) of the N x D array X, as
         `logp score` gives them; `likelihood_kind` says what they are. A C-contiguous float32 X is
-        read in place; other arrays are converted."""
+        read in place; other arrays are converted.
+
+        Models with several estimators (vae) take `logp score`'s options: estimator='elbo' (a lower
+        bound; k draws averaged) or 'iwae' (an importance-weighted estimate with k samples per
+        example), estimator_seed and sample_chunk, with the command line's defaults for those not
+        given. Given, they stay selected, as with select_estimator()."""
+        if (estimator, k, estimator_seed, sample_chunk) != (None, None, None, None):
+            self.select_estimator(estimator or "elbo", 1 if k is None else k,
+                                  0 if estimator_seed is None else estimator_seed,
+                                  512 if sample_chunk is None else sample_chunk)
         return self._model().log_prob(X)
+
+    def select_estimator(self, estimator="elbo", k=1, estimator_seed=0, sample_chunk=512):
+        """Chooses how score_samples() and score() evaluate a model with several estimators (vae):
+        `logp score --estimator E --k K --estimator-seed S --sample-chunk C`. 'elbo' gives a lower
+        bound (likelihood_kind 'lower bound'), 'iwae' an estimate ('estimate'); the draws are fixed
+        by the seed and each example, so the numbers equal the command line's. sample_chunk bounds
+        memory, never the value. A ValueError for models with one estimator. Returns self."""
+        self._model().select_estimator(str(estimator), int(k), int(estimator_seed), int(sample_chunk))
+        return self
 
     def score(self, X, y=None):
         """The MEAN per-example log-likelihood of X in nats (scikit-learn's convention for density
@@ -157,6 +175,12 @@ class _Density:
     @property
     def value_name(self):
         return self._model().value_name
+
+    @property
+    def estimator_description(self):
+        """What score_samples() gives for a model with several estimators (vae), as `logp score`
+        prints it; None for others."""
+        return self._model().estimator_description
 
 
 class _Scoring:

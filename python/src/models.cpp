@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <sstream>
 #include <unistd.h>
 
@@ -26,6 +28,8 @@ namespace {
 struct PyModel {
   std::shared_ptr<Model> model;
   FitRecord record;
+  // Scoring (without the GIL) holds it shared; choosing the estimator holds it alone.
+  std::shared_ptr<std::shared_mutex> estimator_lock = std::make_shared<std::shared_mutex>();
 
   const DensityModel* density() const { return dynamic_cast<const DensityModel*>(model.get()); }
   const ScoringModel* scoring() const { return dynamic_cast<const ScoringModel*>(model.get()); }
@@ -160,8 +164,23 @@ template <class F>
 auto with_checked_batch(const PyModel& m, const py::handle& x, F f) {
   const Batch batch(x, "X");
   py::gil_scoped_release release;
+  const std::shared_lock lock(*m.estimator_lock);
   check_batch_values(m.model->data_spec(), batch.view(), "X");
   return f(batch.view());
+}
+
+// `logp score --estimator/--k/--estimator-seed/--sample-chunk` for a model with several estimators
+// (vae); models with one refuse, naming what their log_prob is.
+void select_estimator(PyModel& m, const EstimatorSettings& settings) {
+  auto* selectable = dynamic_cast<SelectableEstimator*>(m.model.get());
+  if (selectable == nullptr) {
+    const DensityModel* d = m.density();
+    throw Error("estimator/k apply to models with several estimators (vae); this is a " + std::string(m.model->type()) +
+                " model" + (d ? ", whose log_prob is " + std::string(to_string(d->likelihood_kind())) : std::string()));
+  }
+  py::gil_scoped_release release;
+  const std::unique_lock lock(*m.estimator_lock);
+  selectable->select_estimator(settings);
 }
 
 }  // namespace
@@ -206,6 +225,17 @@ void bind_models(py::module_& m) {
              }));
            },
            py::arg("x"), "N log-likelihoods (nats) of the N x D array x")
+      .def("select_estimator",
+           [](PyModel& p, const std::string& estimator, Index k, std::uint64_t seed, Index sample_chunk) {
+             select_estimator(p, {estimator, k, seed, sample_chunk});
+           },
+           py::arg("estimator"), py::arg("k"), py::arg("seed"), py::arg("sample_chunk"),
+           "as `logp score --estimator E --k K --estimator-seed S --sample-chunk C`")
+      .def_property_readonly("estimator_description",
+                             [](const PyModel& p) -> py::object {
+                               const auto* s = dynamic_cast<const SelectableEstimator*>(p.model.get());
+                               return s ? py::object(py::str(s->estimator_description())) : py::none();
+                             })
       .def("score",
            [](const PyModel& p, const py::handle& x) {
              const ScoringModel* s = p.scoring();

@@ -1,5 +1,6 @@
 """The module and the command line give the same numbers on the same files."""
 import numpy as np
+import pytest
 
 import logp
 from conftest import cli_json, run_cli
@@ -67,3 +68,33 @@ def test_anomaly_metrics_equal_the_cli(binary_file, small_nade, tmp_path):
     for name in ("auroc", "auprc", "fpr_at_95_tpr"):
         assert ours[name]["value"] == cli["metrics"][name]["value"], name
         assert list(ours[name]["ci"]) == cli["metrics"][name]["ci"], name
+
+
+def test_vae_estimators_equal_the_cli(binary_file, tmp_path):
+    """score_samples takes `logp score`'s --estimator/--k/--estimator-seed: the ELBO is a lower bound,
+    IWAE an estimate, and both equal the command line's numbers on the same file and seed."""
+    model = tmp_path / "vae.h5"
+    run_cli("fit", "vae", "--hidden-layers", "8", "--latent", "2", "--epochs", "2", "--seed", "5", "--data",
+            binary_file, "--out", model)
+    test = logp.Dataset(binary_file).split("test").x
+    vae = logp.load(model)
+
+    run_cli("score", "--model", model, "--data", binary_file, "--out", tmp_path / "iwae.csv", "--estimator", "iwae",
+            "--k", 20, "--estimator-seed", 3)
+    iwae = vae.score_samples(test, estimator="iwae", k=20, estimator_seed=3)
+    assert vae.likelihood_kind == "estimate" and vae.value_name == "iwae"
+    assert "k=20 samples per example (seed 3)" in vae.estimator_description
+    assert np.array_equal(iwae, read_scores(tmp_path / "iwae.csv"))
+    assert np.array_equal(vae.score_samples(test), iwae)  # the choice stays
+
+    run_cli("score", "--model", model, "--data", binary_file, "--out", tmp_path / "elbo.csv")
+    elbo = vae.select_estimator("elbo").score_samples(test)
+    assert vae.likelihood_kind == "lower bound" and vae.value_name == "elbo"
+    assert np.array_equal(elbo, read_scores(tmp_path / "elbo.csv"))
+    assert np.mean(iwae) > np.mean(elbo)  # k=20 tightens the bound on every model, by far more than noise
+    assert not np.array_equal(vae.score_samples(test, estimator="iwae", k=20, estimator_seed=4), iwae)
+
+    with pytest.raises(ValueError, match="apply to models with several estimators.*nade model, whose log_prob is exact"):
+        logp.NADE(hidden=4, epochs=1).fit(test).score_samples(test, estimator="iwae")
+    with pytest.raises(ValueError, match="iwae"):
+        vae.score_samples(test, estimator="iwea")

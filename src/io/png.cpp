@@ -66,7 +66,11 @@ void write_png_grid(const std::string& path, const Matrix& examples, const DataS
               static_cast<std::uint8_t>(std::lround(255.0f * scaled));
         }
   }
-  const std::vector<std::uint8_t> png = encode_png(grid, static_cast<int>(grid_h), static_cast<int>(grid_w), static_cast<int>(c));
+  write_png(path, grid, static_cast<int>(grid_h), static_cast<int>(grid_w), static_cast<int>(c));
+}
+
+void write_png(const std::string& path, const std::vector<std::uint8_t>& pixels, int height, int width, int channels) {
+  const std::vector<std::uint8_t> png = encode_png(pixels, height, width, channels);
   AtomicOutput output(path);
   {
     std::ofstream file(output.temp_path(), std::ios::binary);

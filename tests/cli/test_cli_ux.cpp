@@ -1,13 +1,15 @@
 // The command line as people expect it: --version with the git revision, a bash completion made
-// from the app itself, progress on stderr (and --quiet), and SVG pictures of single runs.
+// from the app itself, progress on stderr (and --quiet), and pictures of single runs (SVG or PNG).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "support/dataset_file.hpp"
+#include "support/decoded_png.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
@@ -150,10 +152,38 @@ TEST_CASE("cli: fit --plot draws the training curve with ticks at whole epochs",
   for (const std::string& tick : ticks) CHECK(tick.find('.') == std::string::npos);  // 1, 2, 3: never 1.5
   CHECK(std::find(ticks.begin(), ticks.end(), "3") != ticks.end());
 
-  // A picture is an output: never over an input, never from a model without epochs, only SVG.
+  // A picture is an output: never over an input, never from a model without epochs, only SVG or PNG.
   CHECK(run_cli("fit nade --epochs 1 --data " + data + " --out " + dir.file("m2.h5") + " --plot " + data).exit_code == 2);
   CHECK(run_cli("fit bernoulli --data " + data + " --out " + dir.file("b.h5") + " --plot " + dir.file("b.svg")).exit_code == 2);
-  CHECK(run_cli("fit nade --epochs 1 --data " + data + " --out " + dir.file("m3.h5") + " --plot " + dir.file("c.png")).exit_code == 2);
+  const CliResult jpeg = run_cli("fit nade --epochs 1 --data " + data + " --out " + dir.file("m3.h5") + " --plot " + dir.file("c.jpg"));
+  CHECK(jpeg.exit_code == 2);
+  CHECK_THAT(jpeg.err, Catch::Contains("--plot " + dir.file("c.jpg") + ": give a .svg or .png file name"));
+}
+
+TEST_CASE("cli: --plot, --roc-plot and compare --plot write a PNG for a .png name", "[cli][plot]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 8, 100, 2);
+  const std::string other = write_discrete_dataset(dir.file("o.h5"), 8, 100, 2);
+  REQUIRE(run_cli("--quiet fit nade --hidden 4 --epochs 2 --data " + data + " --out " + dir.file("m.h5") + " --plot " +
+                  dir.file("curve.png")).exit_code == 0);
+  REQUIRE(run_cli("fit bernoulli --alpha 1 --data " + data + " --out " + dir.file("a.h5")).exit_code == 0);
+  REQUIRE(run_cli("--quiet anomaly --model " + dir.file("a.h5") + " --data " + data + " --outliers " + other +
+                  " --bootstrap 20 --roc-plot " + dir.file("roc.png")).exit_code == 0);
+  REQUIRE(run_cli("--quiet compare --bootstrap 20 --data " + data + " --model " + dir.file("a.h5") + " --model " +
+                  dir.file("m.h5") + " --plot " + dir.file("pairs.png")).exit_code == 0);
+  // Twice the SVG's size (plot/picture.hpp): 640 x (360 + one legend row) and 760 x (one row).
+  for (const auto& [name, width, height] : {std::tuple{"curve.png", 1280, 768}, {"roc.png", 1280, 768}, {"pairs.png", 1520, 212}}) {
+    const logp::testing::DecodedPng png = logp::testing::decode_png(dir.file(name));
+    INFO(name);
+    REQUIRE(png.decoded());
+    CHECK((png.width == width && png.height == height));
+    CHECK(png.at(0, 0) == std::vector<int>{255, 255, 255});
+    // The plot's frame (#404040) at a top corner the data do not reach, times 2: the left one of
+    // the line charts (70, 32); the right one of the intervals (590, 32), whose left edge is the line at 0.
+    CHECK(png.at(name == std::string("pairs.png") ? 1180 : 140, 64) == std::vector<int>{0x40, 0x40, 0x40});
+  }
+  CHECK(run_cli("compare --data " + data + " --model " + dir.file("a.h5") + " --model " + dir.file("m.h5") + " --plot " +
+                dir.file("pairs.PDF")).exit_code == 2);
 }
 
 TEST_CASE("cli: anomaly --roc-plot and compare --plot write valid SVG", "[cli][plot]") {

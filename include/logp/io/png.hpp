@@ -17,4 +17,7 @@ void write_png_grid(const std::string& path, const Matrix& examples, const DataS
 // The PNG encoding of one H x W x C 8-bit image (for compressed-length scores), in memory.
 std::vector<std::uint8_t> encode_png(const std::vector<std::uint8_t>& pixels, int height, int width, int channels);
 
+// Writes one H x W x C 8-bit image (row-major, C in {1, 3}) as a PNG file, atomically.
+void write_png(const std::string& path, const std::vector<std::uint8_t>& pixels, int height, int width, int channels);
+
 }  // namespace logp
