@@ -74,7 +74,8 @@ void scale_columns_backward(BasicTape<T>& tape, BasicNode<T>& n) {
 template <class T>
 BasicVar<T> matmul(BasicVar<T> a, BasicVar<T> b) {
   require_same_tape("matmul", a, b);
-  require(a.cols() == b.rows(), "autodiff matmul: inner dimensions differ, " + shape_text(a) + " x " + shape_text(b));
+  if (!(a.cols() == b.rows()))
+    throw Error("autodiff matmul: inner dimensions differ, " + shape_text(a) + " x " + shape_text(b));
   BasicTape<T>& tape = *a.tape;
   const BasicVar<T> out = tape.push(&matmul_backward<T>, {a, b});
   MatrixOf<T>& value = tape.node(out).value;
@@ -129,9 +130,9 @@ BasicVar<T> add_scalar(BasicVar<T> a, std::type_identity_t<T> s) {
 template <class T>
 BasicVar<T> add_bias(BasicVar<T> a, BasicVar<T> bias) {
   require_same_tape("add_bias", a, bias);
-  require(bias.cols() == 1 && bias.rows() == a.rows(),
-          "autodiff add_bias: bias must be " + std::to_string(a.rows()) + "x1 for a " + shape_text(a) +
-              " input, got " + shape_text(bias));
+  if (!(bias.cols() == 1 && bias.rows() == a.rows()))
+    throw Error("autodiff add_bias: bias must be " + std::to_string(a.rows()) + "x1 for a " + shape_text(a) +
+                " input, got " + shape_text(bias));
   const BasicVar<T> out = a.tape->push(&add_bias_backward<T>, {a, bias});
   a.tape->node(out).value = a.value().colwise() + bias.value().col(0);
   return out;
@@ -140,9 +141,9 @@ BasicVar<T> add_bias(BasicVar<T> a, BasicVar<T> bias) {
 template <class T>
 BasicVar<T> scale_columns(BasicVar<T> a, BasicVar<T> w) {
   require_same_tape("scale_columns", a, w);
-  require(w.rows() == 1 && w.cols() == a.cols(),
-          "autodiff scale_columns: weights must be 1x" + std::to_string(a.cols()) + " for a " + shape_text(a) +
-              " input, got " + shape_text(w));
+  if (!(w.rows() == 1 && w.cols() == a.cols()))
+    throw Error("autodiff scale_columns: weights must be 1x" + std::to_string(a.cols()) + " for a " + shape_text(a) +
+                " input, got " + shape_text(w));
   const BasicVar<T> out = a.tape->push(&scale_columns_backward<T>, {a, w});
   a.tape->node(out).value = (a.value().array().rowwise() * w.value().row(0).array()).matrix();
   return out;

@@ -13,33 +13,46 @@ using detail::shape_text;
 
 // The geometry of one im2col (op_state.hpp): a "big" image (H x W x C) seen through a k x k
 // window with stride and padding, giving a "small" grid of Ho x Wo window positions. It is the
-// node's state.
+// node's state. Only the window's first `taps` taps in raster order (t = ky*k + kx) are read:
+// k*k, or fewer for a masked convolution's causal taps (conv2d_taps); the weight's shape,
+// [C_out, taps*C_in], tells the backward how many.
 using Window = ConvWindow;
 
-// columns [k*k*C, Ho*Wo*N]: column (oy*Wo + ox) + Ho*Wo*e holds the window at (oy, ox) of
-// example e, row (ky*k + kx)*C + c = image(oy*stride - padding + ky, ox*stride - padding + kx, c),
-// zero outside the image. images: [H*W*C, N].
+// The taps of kernel row ky of the window at image column x0 (tap kx = 0) that read inside the
+// image's width: kx in [lo, hi) of the row's first `row_taps` taps. They read consecutive pixels,
+// so im2col and col2im move them as one block of (hi - lo)*C values.
+struct RowSpan {
+  Index lo, hi;
+};
+RowSpan inside(Index x0, Index row_taps, Index width) {
+  const Index lo = std::clamp<Index>(-x0, 0, row_taps);
+  return {lo, std::clamp<Index>(width - x0, lo, row_taps)};
+}
+
+// columns [taps*C, Ho*Wo*N]: column (oy*Wo + ox) + Ho*Wo*e holds the window at (oy, ox) of
+// example e, row t*C + c (tap t = ky*k + kx < taps) = image(oy*stride - padding + ky,
+// ox*stride - padding + kx, c), zero outside the image. images: [H*W*C, N].
 template <class T>
-void im2col(const Window& w, const T* images, Index n, MatrixOf<T>& columns) {
-  columns.resize(w.patch(), w.positions() * n);
-  const Index image_size = w.height * w.width * w.channels;
+void im2col(const Window& w, Index taps, const T* images, Index n, MatrixOf<T>& columns) {
+  const Index c = w.channels, patch = taps * c;
+  columns.resize(patch, w.positions() * n);
+  const Index image_size = w.height * w.width * c;
   for (Index e = 0; e < n; ++e) {
     const T* image = images + e * image_size;
     for (Index oy = 0; oy < w.out_height; ++oy)
       for (Index ox = 0; ox < w.out_width; ++ox) {
-        T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * w.patch();
-        for (Index ky = 0; ky < w.kernel; ++ky) {
-          const Index iy = oy * w.stride - w.padding + ky;
-          for (Index kx = 0; kx < w.kernel; ++kx) {
-            const Index ix = ox * w.stride - w.padding + kx;
-            T* dst = column + (ky * w.kernel + kx) * w.channels;
-            if (iy < 0 || iy >= w.height || ix < 0 || ix >= w.width) {
-              std::fill(dst, dst + w.channels, T(0));
-            } else {
-              const T* src = image + (iy * w.width + ix) * w.channels;
-              std::copy(src, src + w.channels, dst);
-            }
+        T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * patch;
+        const Index x0 = ox * w.stride - w.padding;
+        for (Index ky = 0; ky * w.kernel < taps; ++ky) {
+          const Index iy = oy * w.stride - w.padding + ky, row_taps = std::min(w.kernel, taps - ky * w.kernel);
+          T* dst = column + ky * w.kernel * c;
+          const RowSpan span = iy < 0 || iy >= w.height ? RowSpan{0, 0} : inside(x0, row_taps, w.width);
+          std::fill(dst, dst + span.lo * c, T(0));
+          if (span.hi > span.lo) {
+            const T* src = image + (iy * w.width + x0 + span.lo) * c;
+            std::copy(src, src + (span.hi - span.lo) * c, dst + span.lo * c);
           }
+          std::fill(dst + span.hi * c, dst + row_taps * c, T(0));
         }
       }
   }
@@ -47,36 +60,40 @@ void im2col(const Window& w, const T* images, Index n, MatrixOf<T>& columns) {
 
 // The adjoint of im2col: adds each column entry back into the image pixel it was read from.
 template <class T>
-void col2im_add(const Window& w, const MatrixOf<T>& columns, Index n, T* images) {
-  const Index image_size = w.height * w.width * w.channels;
+void col2im_add(const Window& w, Index taps, const MatrixOf<T>& columns, Index n, T* images) {
+  const Index c = w.channels, patch = taps * c;
+  const Index image_size = w.height * w.width * c;
   for (Index e = 0; e < n; ++e) {
     T* image = images + e * image_size;
     for (Index oy = 0; oy < w.out_height; ++oy)
       for (Index ox = 0; ox < w.out_width; ++ox) {
-        const T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * w.patch();
-        for (Index ky = 0; ky < w.kernel; ++ky) {
+        const T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * patch;
+        const Index x0 = ox * w.stride - w.padding;
+        for (Index ky = 0; ky * w.kernel < taps; ++ky) {
           const Index iy = oy * w.stride - w.padding + ky;
           if (iy < 0 || iy >= w.height) continue;
-          for (Index kx = 0; kx < w.kernel; ++kx) {
-            const Index ix = ox * w.stride - w.padding + kx;
-            if (ix < 0 || ix >= w.width) continue;
-            const T* src = column + (ky * w.kernel + kx) * w.channels;
-            T* dst = image + (iy * w.width + ix) * w.channels;
-            for (Index c = 0; c < w.channels; ++c) dst[c] += src[c];
-          }
+          const RowSpan span = inside(x0, std::min(w.kernel, taps - ky * w.kernel), w.width);
+          const T* src = column + (ky * w.kernel + span.lo) * c;
+          T* dst = image + (iy * w.width + x0 + span.lo) * c;
+          for (Index i = 0; i < (span.hi - span.lo) * c; ++i) dst[i] += src[i];
         }
       }
   }
 }
+
+// A 1x1 window with stride 1 and no padding reads each pixel once: the im2col matrix is the
+// batch itself, [C, H*W*N] in memory, and is neither copied nor kept.
+bool reads_pixels_once(const Window& w) { return w.kernel == 1 && w.stride == 1 && w.padding == 0; }
 
 template <class T>
 using MapT = Eigen::Map<MatrixOf<T>>;
 template <class T>
 using ConstMapT = Eigen::Map<const MatrixOf<T>>;
 
-// conv2d: Y [C_out, Ho*Wo*N] = W [C_out, k*k*C_in] cols [k*k*C_in, Ho*Wo*N] + b.
+// conv2d: Y [C_out, Ho*Wo*N] = W [C_out, taps*C_in] cols [taps*C_in, Ho*Wo*N] + b.
 // dW = G cols^T, db = row sums of G, dcols = W^T G, dx = col2im(dcols).
-// saved: cols; saved2: dcols (backward scratch); state: the Window.
+// saved: cols (empty when the input is its own im2col); saved2: dcols (backward scratch);
+// state: the Window.
 template <class T>
 void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const Window& w = std::get<Window>(n.state);
@@ -84,12 +101,18 @@ void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const MatrixOf<T>& weight = tape.node(w_id).value;
   const Index batch = n.value.cols();
   const ConstMapT<T> g(n.grad.data(), weight.rows(), w.positions() * batch);
-  detail::add_product_grad<T>(tape, w_id, g, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
+  if (reads_pixels_once(w)) {
+    const ConstMapT<T> xs(tape.node(x_id).value.data(), w.channels, w.positions() * batch);
+    detail::add_product_grad<T>(tape, w_id, g, Op::none, xs, Op::transpose);
+    detail::add_product_grad<T>(tape, x_id, weight, Op::transpose, g, Op::none);
+    return;
+  }
+  detail::add_product_grad<T>(tape, w_id, g, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(x_id)) {
     n.saved2.resize(weight.cols(), g.cols());
     gradient_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*k*C_in, Ho*Wo*N]
-    col2im_add(w, n.saved2, batch, tape.grad_accumulator(x_id).data());
+    col2im_add(w, weight.cols() / w.channels, n.saved2, batch, tape.grad_accumulator(x_id).data());
   }
 }
 
@@ -106,7 +129,7 @@ void conv_transpose2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   const ConstMapT<T> g(n.grad.data(), w.channels, w.height * w.width * batch);
   if (tape.needs_grad(b_id)) tape.add_grad(b_id, g.rowwise().sum());
   if (!tape.needs_grad(x_id) && !tape.needs_grad(w_id)) return;
-  im2col(w, n.grad.data(), batch, n.saved);  // [k*k*C_out, H*W*N]
+  im2col(w, w.kernel * w.kernel, n.grad.data(), batch, n.saved);  // [k*k*C_out, H*W*N]
   const ConstMapT<T> xs(x.data(), weight.rows(), w.positions() * batch);
   detail::add_product_grad<T>(tape, w_id, xs, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(x_id)) {
@@ -146,20 +169,35 @@ void require_operands(const char* op, const BasicVar<T>& x, const BasicVar<T>& w
 
 template <class T>
 BasicVar<T> conv2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Conv2dShape& shape) {
+  return conv2d_taps(x, weight, bias, shape, shape.kernel * shape.kernel);
+}
+
+template <class T>
+BasicVar<T> conv2d_taps(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Conv2dShape& shape, Index taps) {
   const Window w{shape.in_height, shape.in_width, shape.in_channels, shape.conv_height(), shape.conv_width(),
                  shape.kernel, shape.stride, shape.padding};
   require_geometry("conv2d", shape, w.out_height, w.out_width);
-  require_operands("conv2d", x, weight, bias, shape.in_size(), shape.out_channels, w.patch(), shape.out_channels);
+  require(taps >= 1 && taps <= shape.kernel * shape.kernel,
+          "autodiff conv2d: " + std::to_string(taps) + " taps of a " + std::to_string(shape.kernel) + "x" +
+              std::to_string(shape.kernel) + " window");
+  require_operands("conv2d", x, weight, bias, shape.in_size(), shape.out_channels, taps * shape.in_channels,
+                   shape.out_channels);
   BasicTape<T>& tape = *x.tape;
   const BasicVar<T> out = tape.push(&conv2d_backward<T>, {x, weight, bias});
   BasicNode<T>& n = tape.node(out);
   n.state = w;
   const Index batch = x.cols();
-  im2col(w, x.value().data(), batch, n.saved);  // [k*k*C_in, Ho*Wo*N]
   n.value.resize(w.positions() * shape.out_channels, batch);
   MapT<T> y(n.value.data(), shape.out_channels, w.positions() * batch);
-  gemm<T>(weight.value(), Op::none, n.saved, Op::none, y);
-  y.colwise() += bias.value().col(0);
+  y.colwise() = bias.value().col(0);  // then y += W cols: no zero fill, no second pass for the bias
+  if (reads_pixels_once(w)) {
+    n.saved.resize(0, 0);
+    gemm<T>(weight.value(), Op::none, ConstMapT<T>(x.value().data(), w.channels, w.positions() * batch), Op::none, y,
+            T(1));
+  } else {
+    im2col(w, taps, x.value().data(), batch, n.saved);  // [taps*C_in, Ho*Wo*N]
+    gemm<T>(weight.value(), Op::none, n.saved, Op::none, y, T(1));
+  }
   return out;
 }
 
@@ -185,12 +223,13 @@ BasicVar<T> conv_transpose2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias
   n.value.resize(w.height * w.width * w.channels, batch);
   MapT<T> y(n.value.data(), w.channels, w.height * w.width * batch);
   y.colwise() = bias.value().col(0);
-  col2im_add(w, n.saved, batch, n.value.data());
+  col2im_add(w, w.kernel * w.kernel, n.saved, batch, n.value.data());
   return out;
 }
 
 #define LOGP_INSTANTIATE(T)                                                                             \
   template BasicVar<T> conv2d(BasicVar<T>, BasicVar<T>, BasicVar<T>, const Conv2dShape&);              \
+  template BasicVar<T> conv2d_taps(BasicVar<T>, BasicVar<T>, BasicVar<T>, const Conv2dShape&, Index);  \
   template BasicVar<T> conv_transpose2d(BasicVar<T>, BasicVar<T>, BasicVar<T>, const Conv2dShape&);
 LOGP_INSTANTIATE(float)
 LOGP_INSTANTIATE(double)

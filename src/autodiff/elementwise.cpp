@@ -1,6 +1,5 @@
 // Elementwise functions (include/logp/autodiff/elementwise.hpp). Each backward reads the
-// forward's output or input; nothing extra is stored but leaky_relu's slope (state: LeakySlope)
-// and the relu family's backward scratch (saved).
+// forward's output or input; nothing extra is stored but leaky_relu's slope (state: LeakySlope).
 #include "logp/autodiff/elementwise.hpp"
 
 #include "op_support.hpp"
@@ -26,23 +25,33 @@ void tanh_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   tape.add_grad(n.inputs[0], (n.grad.array() * (T(1) - n.value.array().square())).matrix());
 }
 
-// The relu family's backward, da = g where a > 0 and negative_slope g elsewhere, written into
-// the node's scratch (saved) by a plain loop: the compiler vectorizes it, while Eigen 3.4's
-// select() runs one scalar at a time (a fifth of a DCGAN step).
+// The relu family's backward, da = g where a > 0 and negative_slope g elsewhere, by plain loops
+// (the compiler vectorizes them, while Eigen 3.4's select() runs one scalar at a time: a fifth of
+// a DCGAN step), written straight into the input's gradient: assigned on its first touch, added
+// after that.
 template <class T>
 void add_sign_gated_grad(BasicTape<T>& tape, BasicNode<T>& n, T negative_slope) {
-  const MatrixOf<T>& a = input_value(tape, n);
-  n.saved.resize(a.rows(), a.cols());
+  BasicNode<T>& in = tape.node(n.inputs[0]);
+  if (!in.needs_grad) return;
+  const MatrixOf<T>& a = in.value;
+  const bool first = !in.grad_written;
+  if (first) in.grad.resize(a.rows(), a.cols());
+  in.grad_written = true;
   const T* pa = a.data();
   const T* pg = n.grad.data();
-  T* out = n.saved.data();
+  T* out = in.grad.data();
   const Index size = a.size();
   if (negative_slope == T(0)) {  // exactly 0 where a <= 0, whatever g is
-    for (Index i = 0; i < size; ++i) out[i] = pa[i] > T(0) ? pg[i] : T(0);
+    if (first)
+      for (Index i = 0; i < size; ++i) out[i] = pa[i] > T(0) ? pg[i] : T(0);
+    else
+      for (Index i = 0; i < size; ++i) out[i] += pa[i] > T(0) ? pg[i] : T(0);
   } else {
-    for (Index i = 0; i < size; ++i) out[i] = pa[i] > T(0) ? pg[i] : negative_slope * pg[i];
+    if (first)
+      for (Index i = 0; i < size; ++i) out[i] = pa[i] > T(0) ? pg[i] : negative_slope * pg[i];
+    else
+      for (Index i = 0; i < size; ++i) out[i] += pa[i] > T(0) ? pg[i] : negative_slope * pg[i];
   }
-  tape.add_grad(n.inputs[0], n.saved);
 }
 
 // y = max(a, 0): da = g [a > 0].

@@ -19,9 +19,9 @@ using ConstMapT = Eigen::Map<const MatrixOf<T>>;
 template <class T>
 Index position_columns(const char* op, const BasicVar<T>& pre, const BasicVar<T>& state, Index hidden) {
   detail::require_same_tape(op, pre, state);
-  require(hidden > 0 && state.rows() % hidden == 0 && pre.cols() == state.cols() && pre.rows() == 4 * state.rows(),
-          std::string("autodiff ") + op + ": gates are " + shape_text(pre) + ", state is " + shape_text(state) +
-              ", expected [P*4h, N] and [P*h, N] with h = " + std::to_string(hidden));
+  if (!(hidden > 0 && state.rows() % hidden == 0 && pre.cols() == state.cols() && pre.rows() == 4 * state.rows()))
+    throw Error(std::string("autodiff ") + op + ": gates are " + shape_text(pre) + ", state is " + shape_text(state) +
+                ", expected [P*4h, N] and [P*h, N] with h = " + std::to_string(hidden));
   return state.rows() / hidden * state.cols();
 }
 

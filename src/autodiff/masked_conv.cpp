@@ -2,6 +2,7 @@
 #include "logp/autodiff/masked_conv.hpp"
 
 #include "logp/autodiff/arithmetic.hpp"
+#include "logp/autodiff/shape.hpp"
 
 namespace logp::ad {
 
@@ -35,10 +36,14 @@ BasicVar<T> masked_conv2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, c
               std::to_string(shape.kernel) + ", stride " + std::to_string(shape.stride) + ", padding " +
               std::to_string(shape.padding));
   const Index centre = shape.kernel / 2;
-  const MatrixOf<T> mask = causal_mask(shape.kernel, shape.kernel, centre, centre, shape.in_channels,
-                                       shape.out_channels, groups, type)
-                               .template cast<T>();
-  return conv2d(x, mul(weight, x.tape->constant(mask)), bias, shape);
+  const MatrixD mask =
+      causal_mask(shape.kernel, shape.kernel, centre, centre, shape.in_channels, shape.out_channels, groups, type);
+  // The taps after the last one the mask keeps are never read: conv2d_taps skips them.
+  Index taps = shape.kernel * shape.kernel;
+  while (taps > 1 && mask.middleCols((taps - 1) * shape.in_channels, shape.in_channels).isZero()) --taps;
+  const Index kept = taps * shape.in_channels;
+  return conv2d_taps(x, mul(slice_cols(weight, 0, kept), x.tape->constant(mask.leftCols(kept).template cast<T>())),
+                     bias, shape, taps);
 }
 
 template BasicVar<float> masked_conv2d(BasicVar<float>, BasicVar<float>, BasicVar<float>, const Conv2dShape&,

@@ -50,14 +50,15 @@ void tile_columns_backward(BasicTape<T>& tape, BasicNode<T>& n) {
 
 template <class T>
 BasicVar<T> concat_rows(const std::vector<BasicVar<T>>& parts) {
-  require(!parts.empty(), "autodiff concat_rows: no parts");
+  if (parts.empty()) throw Error("autodiff concat_rows: no parts");
   BasicTape<T>& tape = *parts.front().tape;
   Index rows = 0;
   const Index cols = parts.front().cols();
   for (const BasicVar<T>& p : parts) {
     detail::require_same_tape("concat_rows", parts.front(), p);
-    require(p.cols() == cols, "autodiff concat_rows: parts have " + std::to_string(cols) + " and " +
-                                  std::to_string(p.cols()) + " columns (" + shape_text(p) + ")");
+    if (!(p.cols() == cols))
+      throw Error("autodiff concat_rows: parts have " + std::to_string(cols) + " and " + std::to_string(p.cols()) +
+                  " columns (" + shape_text(p) + ")");
     rows += p.rows();
   }
   const BasicVar<T> out = tape.push(&concat_rows_backward<T>, std::span<const BasicVar<T>>(parts));
@@ -73,9 +74,9 @@ BasicVar<T> concat_rows(const std::vector<BasicVar<T>>& parts) {
 
 template <class T>
 BasicVar<T> slice_rows(BasicVar<T> a, Index begin, Index count) {
-  require(begin >= 0 && count >= 0 && begin + count <= a.rows(),
-          "autodiff slice_rows: rows " + std::to_string(begin) + " .. " + std::to_string(begin + count) +
-              " are outside a " + shape_text(a) + " input");
+  if (!(begin >= 0 && count >= 0 && begin + count <= a.rows()))
+    throw Error("autodiff slice_rows: rows " + std::to_string(begin) + " .. " + std::to_string(begin + count) +
+                " are outside a " + shape_text(a) + " input");
   const BasicVar<T> out = a.tape->push(&slice_rows_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
   n.state = SliceBounds{begin, count};
@@ -85,9 +86,9 @@ BasicVar<T> slice_rows(BasicVar<T> a, Index begin, Index count) {
 
 template <class T>
 BasicVar<T> slice_cols(BasicVar<T> a, Index begin, Index count) {
-  require(begin >= 0 && count >= 0 && begin + count <= a.cols(),
-          "autodiff slice_cols: columns " + std::to_string(begin) + " .. " + std::to_string(begin + count) +
-              " are outside a " + shape_text(a) + " input");
+  if (!(begin >= 0 && count >= 0 && begin + count <= a.cols()))
+    throw Error("autodiff slice_cols: columns " + std::to_string(begin) + " .. " + std::to_string(begin + count) +
+                " are outside a " + shape_text(a) + " input");
   const BasicVar<T> out = a.tape->push(&slice_cols_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
   n.state = SliceBounds{begin, count};
@@ -104,7 +105,7 @@ BasicVar<T> transpose(BasicVar<T> a) {
 
 template <class T>
 BasicVar<T> tile_columns(BasicVar<T> a, Index k) {
-  require(k >= 1, "autodiff tile_columns: k must be >= 1, got " + std::to_string(k));
+  if (!(k >= 1)) throw Error("autodiff tile_columns: k must be >= 1, got " + std::to_string(k));
   const BasicVar<T> out = a.tape->push(&tile_columns_backward<T>, {a});
   BasicNode<T>& n = a.tape->node(out);
   n.state = TileCopies{k};

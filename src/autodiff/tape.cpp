@@ -22,9 +22,9 @@ typename BasicTape<T>::Node& BasicTape<T>::fresh_node() {
 
 template <class T>
 void BasicTape<T>::check_var(Var v, const char* what) const {
-  require(v.tape == this && v.id >= 0 && v.id < size_,
-          std::string("autodiff: ") + what + " got a Var of another tape or of a cleared one (id " +
-              std::to_string(v.id) + ", tape size " + std::to_string(size_) + ")");
+  if (!(v.tape == this && v.id >= 0 && v.id < size_))
+    throw Error(std::string("autodiff: ") + what + " got a Var of another tape or of a cleared one (id " +
+                std::to_string(v.id) + ", tape size " + std::to_string(size_) + ")");
 }
 
 template <class T>
@@ -48,10 +48,9 @@ BasicVar<T> BasicTape<T>::input(const Eigen::Ref<const MatrixT>& value) {
 
 template <class T>
 BasicVar<T> BasicTape<T>::parameter(Eigen::Map<const MatrixT> value, Eigen::Map<MatrixT> grad) {
-  require(value.rows() == grad.rows() && value.cols() == grad.cols(),
-          "autodiff: parameter value is " + std::to_string(value.rows()) + "x" +
-              std::to_string(value.cols()) + " but its gradient block is " +
-              std::to_string(grad.rows()) + "x" + std::to_string(grad.cols()));
+  if (!(value.rows() == grad.rows() && value.cols() == grad.cols()))
+    throw Error("autodiff: parameter value is " + std::to_string(value.rows()) + "x" + std::to_string(value.cols()) +
+                " but its gradient block is " + std::to_string(grad.rows()) + "x" + std::to_string(grad.cols()));
   const Var v = leaf(NodeKind::parameter, value);
   node(v).external_grad = grad.data();
   return v;
@@ -79,8 +78,9 @@ template <class T>
 const typename BasicTape<T>::MatrixT& BasicTape<T>::grad(Var v) const {
   check_var(v, "grad()");
   const Node& n = node(v);
-  require(n.grad_written, "autodiff: grad() of node " + std::to_string(v.id) +
-                              ", which no backward() pass reached (a constant, or created after the loss)");
+  if (!(n.grad_written))
+    throw Error("autodiff: grad() of node " + std::to_string(v.id) +
+                ", which no backward() pass reached (a constant, or created after the loss)");
   return n.grad;
 }
 
@@ -98,9 +98,9 @@ template <class T>
 void BasicTape<T>::backward(Var loss) {
   check_var(loss, "backward()");
   Node& top = node(loss);
-  require(top.value.rows() == 1 && top.value.cols() == 1,
-          "autodiff: backward() needs a 1x1 loss, got " + std::to_string(top.value.rows()) + "x" +
-              std::to_string(top.value.cols()));
+  if (!(top.value.rows() == 1 && top.value.cols() == 1))
+    throw Error("autodiff: backward() needs a 1x1 loss, got " + std::to_string(top.value.rows()) + "x" +
+                std::to_string(top.value.cols()));
   for (int id = 0; id <= loss.id; ++id) {
     Node& n = node(id);
     n.grad_written = false;

@@ -1,5 +1,6 @@
 #include "logp/core/gemm.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "logp/core/error.hpp"
@@ -66,12 +67,32 @@ void eigen_gemm(const GemmIn<T>& a, Op op_a, const GemmIn<T>& b, Op op_b, GemmOu
   else eigen_product<T>(a.transpose(), b.transpose(), c, beta);
 }
 
+// Eigen's product runs 2-3x slower when B is very wide (benchmarks/results/gemm_shapes.md: a 3x3
+// convolution, M = 32, K = 288, N = 19600: 42-54 GFLOP/s; in 512-column tiles: 130), and packs B
+// into a heap buffer of K x (up to N) floats on every call once that exceeds Eigen's stack limit
+// (128 KiB): allocated and freed per call, that costs page faults. So gemm computes C in tiles of
+// at most 512 columns whose packed B fits that limit (a multiple of 64 columns, at least 64); the
+// last tile also takes a remainder of fewer than 64 columns. Every tile is wide enough for
+// Eigen's blocked kernel, starts at a multiple of its 4-column panels, and Eigen's depth blocking
+// depends on K alone, so a column is computed alike in any tile: the tiles change no value.
+Eigen::Index tile_columns(Eigen::Index depth) {
+  constexpr Eigen::Index kStackFloats = 128 * 1024 / 4, kMaxTile = 512, kStep = 64;
+  return std::clamp<Eigen::Index>(kStackFloats / std::max<Eigen::Index>(depth, 1) / kStep * kStep, kStep, kMaxTile);
+}
+
 }  // namespace
 
 template <class T>
 void gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta) {
   require_shapes<T>(a, op_a, b, op_b, c);
-  eigen_gemm<T>(a, op_a, b, op_b, c, beta);
+  const Eigen::Index n = c.cols(), tile = tile_columns(op_a == Op::none ? a.cols() : a.rows());
+  for (Eigen::Index j = 0; j < n;) {
+    const Eigen::Index width = n - j < tile + 64 ? n - j : tile;
+    const GemmIn<T> b_tile = op_b == Op::none ? GemmIn<T>(b.middleCols(j, width)) : GemmIn<T>(b.middleRows(j, width));
+    GemmOut<T> c_tile = c.middleCols(j, width);
+    eigen_gemm<T>(a, op_a, b_tile, op_b, c_tile, beta);
+    j += width;
+  }
 }
 
 template <class T>

@@ -53,11 +53,22 @@ TEST_CASE("line_conv: equals the direct sum and passes the op checker", "[pixelr
     CHECK((y - direct_line_conv(x, w, b, channels, kernel, pad)).cwiseAbs().maxCoeff() < 1e-12);
     check_op("line_conv", [=](auto&, const auto& v) { return ad::line_conv(v[0], v[1], v[2], channels, kernel, pad); },
              {x, w, b});
+    // add_line_conv: base + the convolution without a bias, in one node.
+    const MatrixD base = random_matrix(length * out, 4, rng);
+    const MatrixD sum = ad::add_line_conv(tape.input(base), tape.input(x), tape.input(w), channels, kernel, pad).value();
+    CHECK((sum - base - direct_line_conv(x, w, MatrixD::Zero(out, 1), channels, kernel, pad)).cwiseAbs().maxCoeff() <
+          1e-12);
+    check_op("add_line_conv",
+             [=](auto&, const auto& v) { return ad::add_line_conv(v[0], v[1], v[2], channels, kernel, pad); },
+             {base, x, w});
   }
   ad::Tape tape;
   CHECK_THROWS_WITH(ad::line_conv(tape.input(Matrix::Zero(5, 1)), tape.input(Matrix::Zero(3, 6)),
                                   tape.input(Matrix::Zero(3, 1)), 2, 3, 1),
                     Catch::Contains("multiple of 2"));
+  CHECK_THROWS_WITH(ad::add_line_conv(tape.input(Matrix::Zero(14, 1)), tape.input(Matrix::Zero(10, 1)),
+                                      tape.input(Matrix::Zero(3, 6)), 2, 3, 1),
+                    Catch::Contains("base is 14x1, expected 15x1"));
 }
 
 TEST_CASE("lstm gates: the LSTM update per position, and the op checker", "[pixelrnn][autodiff]") {
@@ -157,4 +168,35 @@ TEST_CASE("causal masks: mask A drops the centre and later taps, mask B keeps th
   check_op("masked_conv2d",
            [shape](auto&, const auto& v) { return ad::masked_conv2d(v[0], v[1], v[2], shape, ad::MaskType::b); },
            {x, w, bias});
+}
+
+TEST_CASE("masked_conv2d: reads only the causal taps; equals conv2d with the masked weight for masks A and B, "
+          "channel groups and 1x1 kernels", "[pixelrnn][autodiff]") {
+  Rng rng(6);
+  struct Case {
+    Index kernel, in_channels, out_channels, groups;
+    ad::MaskType type;
+  };
+  for (const Case& c : {Case{3, 2, 3, 1, ad::MaskType::a}, Case{3, 2, 3, 1, ad::MaskType::b},
+                        Case{5, 3, 6, 3, ad::MaskType::a}, Case{3, 3, 3, 3, ad::MaskType::b},
+                        Case{1, 4, 2, 1, ad::MaskType::b}, Case{1, 3, 3, 3, ad::MaskType::a}}) {
+    INFO("kernel " << c.kernel << ", channels " << c.in_channels << " -> " << c.out_channels << ", groups "
+                   << c.groups << ", mask " << (c.type == ad::MaskType::a ? "A" : "B"));
+    const ad::Conv2dShape shape{4, 5, c.in_channels, c.out_channels, c.kernel, 1, c.kernel / 2, 0};
+    const MatrixD x = random_matrix(shape.in_size(), 3, rng);
+    const MatrixD w = random_matrix(c.out_channels, c.kernel * c.kernel * c.in_channels, rng);
+    const MatrixD bias = random_matrix(c.out_channels, 1, rng);
+    const Index centre = c.kernel / 2;
+    const MatrixD mask =
+        ad::causal_mask(c.kernel, c.kernel, centre, centre, c.in_channels, c.out_channels, c.groups, c.type);
+    ad::BasicTape<double> tape;
+    const MatrixD masked =
+        ad::masked_conv2d(tape.input(x), tape.input(w), tape.input(bias), shape, c.type, c.groups).value();
+    const MatrixD full =
+        ad::conv2d(tape.input(x), tape.input(MatrixD(w.cwiseProduct(mask))), tape.input(bias), shape).value();
+    CHECK((masked - full).cwiseAbs().maxCoeff() < 1e-12);
+    check_op("masked_conv2d",
+             [shape, c](auto&, const auto& v) { return ad::masked_conv2d(v[0], v[1], v[2], shape, c.type, c.groups); },
+             {x, w, bias});
+  }
 }

@@ -92,6 +92,28 @@ TEST_CASE("gemm: a column's value does not depend on its place in an evaluation 
   }
 }
 
+TEST_CASE("gemm: a wide product (computed in column tiles) equals its 32-column blocks bit for bit", "[core][gemm]") {
+  // gemm cuts a wide C into tiles (src/core/gemm.cpp); a column's value must not change with that.
+  // Depths below and above Eigen's depth blocking (a few hundred), widths that leave a remainder.
+  Rng rng(13);
+  for (const auto& [k_, n_] : {std::pair<Index, Index>{45, 1600 + 17}, {700, 2 * 32 * 9 + 5}}) {
+    const Index m = 32, k = k_, n = n_;
+    INFO("K " << k << ", N " << n);
+    const Matrix a = random_matrix(m, k, rng).cast<float>();
+    const Matrix b = random_matrix(k, n, rng).cast<float>(), bt = b.transpose();
+    Matrix wide(m, n), wide_t(m, n), block(m, 32);
+    gemm<float>(a, Op::none, b, Op::none, wide);
+    gemm<float>(a, Op::none, bt, Op::transpose, wide_t);
+    for (Index j = 0; j + 32 <= n; j += 32) {
+      INFO("columns " << j << " .. " << j + 31);
+      gemm<float>(a, Op::none, b.middleCols(j, 32), Op::none, block);
+      CHECK(wide.middleCols(j, 32) == block);
+      gemm<float>(a, Op::none, bt.middleRows(j, 32), Op::transpose, block);
+      CHECK(wide_t.middleCols(j, 32) == block);
+    }
+  }
+}
+
 TEST_CASE("gradient_gemm names its backend", "[core][gemm]") {
   const std::string backend = gradient_gemm_backend();
   CHECK((backend == "Eigen" || backend.rfind("OpenBLAS (", 0) == 0));

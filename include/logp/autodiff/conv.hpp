@@ -34,6 +34,13 @@ struct Conv2dShape {
 template <class T>
 BasicVar<T> conv2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Conv2dShape& shape);
 
+// conv2d over only the first `taps` taps of the k x k window in raster order (tap t = ky*k + kx),
+// the others taken as zero: weight [C_out, taps*C_in] is conv2d's weight less its last columns.
+// A masked convolution's causal taps are such a prefix (masked_conv.hpp); the GEMM and im2col
+// shrink by the skipped taps. 1 <= taps <= k*k.
+template <class T>
+BasicVar<T> conv2d_taps(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, const Conv2dShape& shape, Index taps);
+
 // The transpose (adjoint) of conv2d in x, plus a bias: x: [H*W*C_in, N],
 // weight: [C_in, k*k*C_out] (column (ky*k + kx)*C_out + o), bias: [C_out, 1]
 // -> [Ho*Wo*C_out, N] with Ho = shape.transposed_height(), Wo = shape.transposed_width().

@@ -17,4 +17,11 @@ namespace logp::ad {
 template <class T>
 BasicVar<T> line_conv(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, Index channels, Index kernel, Index pad);
 
+// base + line_conv(x, weight) without a bias, in one node: a recurrent step's gates, the
+// input-to-state part (base [L*C_out, M]) plus the state-to-state convolution of the previous
+// state (x [L*C, M], weight [C_out, k*C]) -> [L*C_out, M].
+template <class T>
+BasicVar<T> add_line_conv(BasicVar<T> base, BasicVar<T> x, BasicVar<T> weight, Index channels, Index kernel,
+                          Index pad);
+
 }  // namespace logp::ad

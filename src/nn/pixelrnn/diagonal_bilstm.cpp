@@ -54,13 +54,12 @@ ad::BasicVar<T> DiagonalLstm::forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x,
   const ad::SkewShape gates_shape{height, width, h4, reverse};
   const ad::BasicVar<T> skewed = ad::skew(is, gates_shape);  // [S*H*4h, N], a block of H*4h rows per column
   const ad::BasicVar<T> w_ss = tape_parameter(tape, blocks[state_weight], values, grad);
-  const ad::BasicVar<T> no_bias = tape.constant(MatrixT::Zero(h4, 1));
   std::vector<ad::BasicVar<T>> states;
   ad::BasicVar<T> c = tape.constant(MatrixT::Zero(height * hidden, n));
   for (Index j = 0; j < gates_shape.columns(); ++j) {
     ad::BasicVar<T> gates = ad::slice_rows(skewed, j * height * h4, height * h4);  // [H*4h, N]
     // Taps t = 0, 1 on map rows i-1, i of the previous column: kernel 2, pad 1.
-    if (j > 0) gates = ad::add(gates, ad::line_conv(states.back(), w_ss, no_bias, hidden, 2, 1));
+    if (j > 0) gates = ad::add_line_conv(gates, states.back(), w_ss, hidden, 2, 1);
     c = ad::lstm_cell_state(gates, c, hidden);
     states.push_back(ad::lstm_hidden(gates, c, hidden));  // [H*h, N]
   }

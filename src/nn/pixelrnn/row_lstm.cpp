@@ -46,20 +46,23 @@ ad::BasicVar<T> RowLstm::forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x, cons
           "row lstm: input has " + std::to_string(x.rows()) + " rows, expected H*W*C = " +
               std::to_string(height * width * in_channels));
   const Index n = x.cols(), h4 = 4 * hidden, pad = kernel / 2;
-  const ad::BasicVar<T> w_is = ad::mul(tape_parameter(tape, blocks[input_weight], values, grad),
-                                       tape.constant(input_mask(*this).template cast<T>()));
+  // The mask keeps taps 0 .. k/2 (the left neighbours and the pixel): the input-to-state
+  // convolution reads only those, a 1 x (k/2 + 1) kernel with k/2 zeros before each row.
+  const Index is_kernel = pad + 1;
+  const ad::BasicVar<T> w_is =
+      ad::mul(ad::slice_cols(tape_parameter(tape, blocks[input_weight], values, grad), 0, is_kernel * in_channels),
+              tape.constant(input_mask(*this).leftCols(is_kernel * in_channels).template cast<T>()));
   const ad::BasicVar<T> b_is = tape_parameter(tape, blocks[input_bias], values, grad);
   const ad::BasicVar<T> w_ss = tape_parameter(tape, blocks[state_weight], values, grad);
-  const ad::BasicVar<T> no_bias = tape.constant(MatrixT::Zero(h4, 1));
   // Every row of every image at once: [W*C_in, H*N] -> [W*4h, H*N] = [H*W*4h, N] in memory.
   const ad::BasicVar<T> rows_in = ad::reshape(x, width * in_channels, height * n);
-  const ad::BasicVar<T> is = ad::reshape(ad::line_conv(rows_in, w_is, b_is, in_channels, kernel, pad),
+  const ad::BasicVar<T> is = ad::reshape(ad::line_conv(rows_in, w_is, b_is, in_channels, is_kernel, pad),
                                          height * width * h4, n);
   std::vector<ad::BasicVar<T>> states;
   ad::BasicVar<T> c = tape.constant(MatrixT::Zero(width * hidden, n));
   for (Index i = 0; i < height; ++i) {
     ad::BasicVar<T> gates = ad::slice_rows(is, i * width * h4, width * h4);  // [W*4h, N]
-    if (i > 0) gates = ad::add(gates, ad::line_conv(states.back(), w_ss, no_bias, hidden, kernel, pad));
+    if (i > 0) gates = ad::add_line_conv(gates, states.back(), w_ss, hidden, kernel, pad);
     c = ad::lstm_cell_state(gates, c, hidden);
     states.push_back(ad::lstm_hidden(gates, c, hidden));  // [W*h, N]
   }

@@ -5,7 +5,7 @@
 //     the pixel's left neighbour and the pixel itself (the input map is already causal);
 //   state-to-state: a 1 x k convolution over the previous row's hidden state, taps x-1, x, x+1,
 //     so the receptive field is a triangle above the pixel.
-// Per row: gates [W*4h, N] = is_row + line_conv(h_prev), then the LSTM update (autodiff/lstm_gates.hpp).
+// Per row: gates [W*4h, N] = is_row + line_conv(h_prev) (add_line_conv), then the LSTM update (autodiff/lstm_gates.hpp).
 // Each step is one GEMM over the whole batch. Images: [H*W*C, N] (autodiff/conv.hpp).
 #include <span>
 #include <string>
