@@ -69,7 +69,7 @@ TEST_CASE("the HTML report is self-contained and carries every number in a table
   CHECK(html.find("<td class=\"num\">24.30 ± 0.30</td>") != std::string::npos);
   CHECK(html.find("0.9100 [0.8900, 0.9300]") != std::string::npos);
   CHECK(html.find("&lt;with markup characters&gt; &amp; such") != std::string::npos);
-  CHECK(html.find("nade seed 1 (AUROC 0.910)") != std::string::npos);
+  CHECK(html.find("nade seed 1 (nll), AUROC 0.910") != std::string::npos);  // legend: model, score, AUROC
 }
 
 TEST_CASE("the Markdown report tabulates likelihoods, comparisons and detection metrics", "[report]") {

@@ -69,6 +69,28 @@ TEST_CASE("bad suites are refused with the place named", "[benchmark]") {
   one_class["analyses"] = {{"one_class", {{"classes", {4}}, {"labels", {0, 1}}}}};
   CHECK_THROWS_WITH(bench::parse_suite(one_class, "my.json"), Catch::Contains("class 4 is not one of \"labels\""));
 
+  json unknown_dataset = minimal_suite();
+  unknown_dataset["models"][0]["datasets"] = {"elsewhere"};
+  CHECK_THROWS_WITH(bench::parse_suite(unknown_dataset, "my.json"),
+                    Catch::Contains("model \"m\" names dataset \"elsewhere\""));
+
+  json background = minimal_suite();
+  background["models"][0]["anomaly_scores"] = {{{"score", "nll"}, {"background-fraction", 0.2}}};
+  CHECK_THROWS_WITH(bench::parse_suite(background, "my.json"),
+                    Catch::Contains("models[0].anomaly_scores[0]") && Catch::Contains("\"background-fraction\""));
+
+  json no_background = minimal_suite();
+  no_background["models"][0]["anomaly_scores"] = {{{"score", "likelihood-ratio"}}};
+  CHECK_THROWS_WITH(bench::parse_suite(no_background, "my.json"), Catch::Contains("\"background-fraction\""));
+
+  json misnamed_score = minimal_suite();
+  misnamed_score["models"][0]["anomaly_scores"] = {{{"score", "nl"}}};
+  CHECK_THROWS_WITH(bench::parse_suite(misnamed_score, "my.json"), Catch::Contains("\"score\" nl is not one of"));
+
+  json model_score = minimal_suite();
+  model_score["models"][0]["anomaly_scores"] = {{{"score", "nll"}, {"model-score", "geom"}}};
+  CHECK_THROWS_WITH(bench::parse_suite(model_score, "my.json"), Catch::Contains("\"model-score\" goes with"));
+
   json seeds = minimal_suite();
   seeds["seeds"] = {1, -2};
   CHECK_THROWS_WITH(bench::parse_suite(seeds, "my.json"), Catch::Contains("seed -2"));

@@ -118,3 +118,80 @@ TEST_CASE("logp benchmark refuses a bad suite file and a missing dataset with th
   for (const auto& step : fs::directory_iterator(dir.file("f/runs/steps")))
     CHECK(!fs::exists(step.path() / "record.json"));
 }
+
+TEST_CASE("logp benchmark: models limited to datasets, several anomaly scorers, scoring models, one-class summary",
+          "[benchmark][cli]") {
+  logp::testing::TempDir dir;
+  logp::testing::write_smoke_dataset(dir.file(""));
+  // Two names for one file: markov is fitted only on the second; the autoencoder has no
+  // likelihood (anomaly rows only); bernoulli is judged by three scores.
+  const json suite = json::parse(R"({
+    "name": "scorers",
+    "datasets": [{"name": "smoke", "file": "smoke-binary.h5"}, {"name": "smoke-again", "file": "smoke-binary.h5"}],
+    "models": [
+      {"name": "bernoulli", "fit": {"model": "bernoulli"}, "seeded": false,
+       "anomaly_scores": [{"score": "nll"}, {"score": "likelihood-ratio", "background-fraction": 0.2}, {"score": "complexity"}]},
+      {"name": "autoencoder", "fit": {"model": "autoencoder", "hidden-layers": [8], "latent": 2, "epochs": 2}},
+      {"name": "markov", "fit": {"model": "markov", "order": 1}, "seeded": false, "datasets": ["smoke-again"]}
+    ],
+    "analyses": {"whole_datasets": false, "one_class": {"classes": [0, 1], "labels": [0, 1, 2]}}
+  })");
+  std::ofstream(dir.file("suite.json")) << suite.dump();
+  const logp::testing::CliResult run = run_cli("--threads 2 benchmark --suite " + dir.file("suite.json") +
+                                               " --data-dir " + dir.file("") + " --out " + dir.file("out"));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json results = read_json(dir.file("out/report.json"))["results"];
+
+  // Densities only, on the class subsets only: smoke bernoulli; smoke-again bernoulli and markov; x 2 classes.
+  REQUIRE(results["likelihood"].size() == 6);
+  for (const json& row : results["likelihood"]) {
+    CHECK(row["model"] != "autoencoder");
+    CHECK(row["dataset"].get<std::string>().find("/class ") != std::string::npos);
+    if (row["model"] == "markov") CHECK(row["dataset"].get<std::string>().rfind("smoke-again", 0) == 0);
+  }
+  // Anomaly rows: (3 + 1) scorers on smoke, (3 + 1 + 1) on smoke-again, for each of 2 classes.
+  REQUIRE(results["anomaly"].size() == 18);
+  std::map<std::string, double> auroc_of;  // "dataset|class|model|score"
+  for (const json& row : results["anomaly"]) {
+    CHECK(row["analysis"] == "one-class");
+    auroc_of[row["dataset"].get<std::string>() + "|" + row["inlier_class"].dump() + "|" +
+             row["model"].get<std::string>() + "|" + row["score"].get<std::string>()] = row["metrics"]["auroc"]["value"];
+  }
+  CHECK(auroc_of.size() == 18);
+  CHECK(auroc_of.count("smoke|0|bernoulli|nll") == 1);
+  CHECK(auroc_of.count("smoke|0|bernoulli|likelihood-ratio (background 0.2)") == 1);
+  CHECK(auroc_of.count("smoke|0|bernoulli|complexity") == 1);
+  CHECK(auroc_of.count("smoke|1|markov|nll") == 0);
+  // Each scorer is its own `logp anomaly` command; the ratio's background is bernoulli refitted on
+  // the class's training data with 20% of the pixels replaced.
+  const json report = read_json(dir.file("out/report.json"));
+  const auto command_of = [&](const std::string& label) {
+    for (const json& step : report["steps"])
+      if (step["step"] == label) return step["command"].get<std::string>();
+    FAIL("no step \"" << label << "\"");
+    return std::string();
+  };
+  const std::string ratio = command_of("detect non-0 in smoke with bernoulli (likelihood-ratio (background 0.2))");
+  CHECK(ratio.find("--score likelihood-ratio --background") != std::string::npos);
+  CHECK(command_of("detect non-0 in smoke with bernoulli (complexity)").find("--score complexity") != std::string::npos);
+  CHECK(command_of("fit bernoulli on smoke/class 0 perturbed").find("perturbed.h5") != std::string::npos);
+  CHECK(command_of("perturb smoke/class 0 (fraction 0.2)").find("--fraction 0.2") != std::string::npos);
+
+  // The summary: a group per detector, its classes' metrics and their mean.
+  REQUIRE(results["one_class"].size() == 9);
+  for (const json& group : results["one_class"]) {
+    REQUIRE(group["classes"].size() == 2);
+    const json& d = group["detector"];
+    const std::string prefix = d["dataset"].get<std::string>() + "|";
+    const std::string suffix = "|" + d["model"].get<std::string>() + "|" + d["score"].get<std::string>();
+    const double mean = (auroc_of.at(prefix + "0" + suffix) + auroc_of.at(prefix + "1" + suffix)) / 2;
+    CHECK(group["mean"]["auroc"]["value"].get<double>() == Approx(mean).epsilon(1e-12));
+    const json& ci = group["mean"]["auroc"]["ci"];
+    CHECK(ci[0].get<double>() <= ci[1].get<double>());
+  }
+  const std::string markdown = read_text(dir.file("out/report.md"));
+  CHECK(markdown.find("## One-class detection, all classes") != std::string::npos);
+  CHECK(markdown.find("| AUROC class 0 | AUROC class 1 | mean AUROC |") != std::string::npos);
+  CHECK(read_text(dir.file("out/report.html")).find("One-class detection, all classes") != std::string::npos);
+}
