@@ -65,7 +65,7 @@ const char* const kFmnistOneClass = R"({
      "anomaly_scores": [{"score": "nll"}, {"score": "likelihood-ratio", "background-fraction": 0.2}, {"score": "complexity"}]},
     {"name": "nade-h500", "fit": {"model": "nade", "hidden": 500, "epochs": 20, "learning-rate": 0.001},
      "datasets": ["fmnist-binary"]},
-    {"name": "autoencoder", "fit": {"model": "autoencoder", "epochs": 20}},
+    {"name": "autoencoder", "fit": {"model": "autoencoder", "epochs": 20}, "datasets": ["fmnist-binary"]},
     {"name": "markov-order1-tied", "fit": {"model": "markov", "order": 1, "tied": true}, "seeded": false,
      "datasets": ["fmnist-8bit"],
      "anomaly_scores": [{"score": "nll"}, {"score": "likelihood-ratio", "background-fraction": 0.2}, {"score": "complexity"}]},
