@@ -6,17 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_PNG
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
-
 #include "bench/sample_report.hpp"
 #include "logp/bench/report_html.hpp"
 #include "logp/bench/report_markdown.hpp"
+#include "support/decoded_png.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -97,9 +90,9 @@ TEST_CASE("the HTML report renders in headless Chromium", "[report]") {
   REQUIRE(std::system(command.c_str()) == 0);
   REQUIRE(fs::exists(shot));
 
-  int w = 0, h = 0, channels = 0;
-  unsigned char* pixels = stbi_load(shot.c_str(), &w, &h, &channels, 3);
-  REQUIRE(pixels != nullptr);
+  const logp::testing::DecodedPng png = logp::testing::decode_png(shot);
+  REQUIRE(png.decoded());
+  const int w = png.width, h = png.height;
   CHECK(w == width);
   CHECK(h == height);
   // The series colors (bernoulli #0072B2, nade #D55E00) must be painted, and in at least three
@@ -109,7 +102,7 @@ TEST_CASE("the HTML report renders in headless Chromium", "[report]") {
   for (int y = 0; y < h; ++y) {
     bool colored_row = false;
     for (int x = 0; x < w; ++x) {
-      const unsigned char* p = pixels + 3 * (static_cast<size_t>(y) * w + x);
+      const unsigned char* p = png.rgb.data() + 3 * (static_cast<size_t>(y) * w + x);
       const bool is_blue = near(p, {0x00, 0x72, 0xB2}, 40), is_orange = near(p, {0xD5, 0x5E, 0x00}, 40);
       blue += is_blue;
       orange += is_orange;
@@ -120,7 +113,6 @@ TEST_CASE("the HTML report renders in headless Chromium", "[report]") {
       last_colored_row = y;
     }
   }
-  stbi_image_free(pixels);
   INFO("blue " << blue << ", orange " << orange << ", bands " << bands);
   CHECK(blue > 300);
   CHECK(orange > 300);

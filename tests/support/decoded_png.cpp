@@ -1,6 +1,5 @@
 #include "support/decoded_png.hpp"
 
-#define STB_IMAGE_STATIC  // test_report.cpp has its own copy
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG
 #pragma GCC diagnostic push
