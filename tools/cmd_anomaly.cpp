@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli.hpp"
+#include "estimator_options.hpp"
 #include "plots.hpp"
 #include "table.hpp"
 #include "logp/core/error.hpp"
@@ -48,6 +49,7 @@ struct AnomalyOptions {
   Index bootstrap = 1000;
   std::uint64_t seed = 0;
   Index chunk = 4096;
+  EstimatorOptions estimator;  // the VAE's NLL: its ELBO or IWAE-k
 };
 
 // The scores of --data followed by those of --outliers, and which are anomalies.
@@ -155,6 +157,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
                               {"--reference-data", options.reference_data}},
                              {{"--out", options.out}, {"--roc", options.roc}, {"--roc-plot", options.roc_plot}});
   const std::unique_ptr<Model> model = load_model(options.model);
+  const std::string estimator = apply_estimator(*model, options.estimator, options.model);
   const auto* density = dynamic_cast<const DensityModel*>(model.get());
   const AnomalyScoreKind kind = options.score.empty()
                                     ? (density ? AnomalyScoreKind::nll : AnomalyScoreKind::model_score)
@@ -220,6 +223,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
                        {"score_units", scored.scores.units},
                        {"model_score_name", scoring ? nlohmann::json(std::string(scoring->score_name())) : nlohmann::json(nullptr)},
                        {"likelihood_kind", likelihood.empty() ? nlohmann::json(nullptr) : nlohmann::json(likelihood)},
+                       {"estimator", estimator.empty() ? nlohmann::json(nullptr) : nlohmann::json(estimator)},
                        {"n", scored.scores.scores.size()},
                        {"positives", labelled ? nlohmann::json(metrics.positives) : nlohmann::json(nullptr)},
                        {"mean_score", scored.scores.scores.mean()},
@@ -250,6 +254,7 @@ void run_anomaly(const AnomalyOptions& options, const GlobalOptions& global) {
             << (scoring ? " " + std::string(scoring->score_name()) : std::string()) << " (" << scored.scores.units
             << "; larger = more anomalous" << (likelihood.empty() ? "" : "; likelihood " + likelihood) << "), mean "
             << fixed(scored.scores.scores.mean(), 4) << "\n";
+  if (!estimator.empty()) std::cout << "estimator: " << estimator << "\n";
   if (labelled) {
     const int percent = static_cast<int>(std::lround(100.0 * options.confidence));
     Table table({"metric", "value [" + std::to_string(percent) + "% bootstrap interval]"}, {false, true});
@@ -311,7 +316,11 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
       ->capture_default_str()->check(CLI::Range(Index{2}, Index{1000000}));
   anomaly->add_option("--seed", o->seed, "seed of the bootstrap and typicality batches")->capture_default_str();
   anomaly->add_option("--chunk", o->chunk, "examples read from disk at a time")->capture_default_str()->check(positive_integer());
-  commands.push_back({anomaly, [o, &global] { run_anomaly(*o, global); }});
+  const std::function<void()> note_estimator = add_estimator_options(anomaly, &o->estimator);
+  commands.push_back({anomaly, [o, note_estimator, &global] {
+                        note_estimator();
+                        run_anomaly(*o, global);
+                      }});
 }
 
 }  // namespace logp::cli

@@ -1,6 +1,7 @@
 // logp benchmark: run a suite (models x datasets x seeds x analyses) as `logp` subprocesses and
 // write its report as JSON, Markdown and HTML. Finished steps are reused (keyed by configuration),
 // so a killed or extended run continues where it stopped.
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,33 @@ struct BenchmarkOptions {
   bool print_suite = false;
   bool list = false;
 };
+
+// A file name for one fit's grid: "fmnist-binary_nade-h500_seed-1.png" (letters, digits, '-', '_').
+std::string grid_file_name(const nlohmann::json& grid) {
+  std::string name = grid["dataset"].get<std::string>() + "_" + grid["model"].get<std::string>() +
+                     (grid["seed"].is_null() ? "" : "_seed-" + grid["seed"].dump());
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  return name + ".png";
+}
+
+// Copies each sample grid from its step's directory to OUT/samples/ and records that path,
+// relative to the reports ("file"), which is how the Markdown and HTML reports show it.
+void copy_sample_grids(nlohmann::json& report, const std::string& out_dir) {
+  for (nlohmann::json& grid : report["results"]["sample_grids"]) {
+    if (!grid["png"].is_string()) continue;
+    const std::string source = grid["png"].get<std::string>();
+    std::ifstream in(source, std::ios::binary);
+    if (!in) throw Error(source + ": cannot read the sample grid");
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string file = "samples/" + grid_file_name(grid);
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir + "/samples", ec);
+    if (ec) throw Error(out_dir + "/samples: cannot create the directory: " + ec.message());
+    write_text_file(out_dir + "/" + file, bytes);
+    grid["file"] = file;
+  }
+}
 
 void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global) {
   if (options.list) {
@@ -57,7 +85,8 @@ void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global)
   run.max_epochs = options.max_epochs;
   run.command = command_line();
   run.progress = &notes();
-  const nlohmann::json report = bench::run_suite(suite, run);
+  nlohmann::json report = bench::run_suite(suite, run);
+  copy_sample_grids(report, out_dir);
 
   write_text_file(json_path, report.dump(2) + "\n");
   write_text_file(markdown_path, bench::render_markdown(report));

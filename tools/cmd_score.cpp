@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "estimator_options.hpp"
 #include "table.hpp"
 #include "logp/core/error.hpp"
 #include "logp/data/dataset.hpp"
@@ -22,27 +23,8 @@ struct ScoreOptions {
   std::string out;
   Index chunk = 4096;
   Index first = 0;  // > 0: score only the first examples of the split
-  // VAE estimators (ignored by exact models; refused when given for them).
-  std::string estimator = "elbo";
-  Index k = 1;
-  std::uint64_t estimator_seed = 0;
-  Index sample_chunk = 512;
-  bool estimator_given = false;
+  EstimatorOptions estimator;  // the VAE's; refused for other models when given
 };
-
-// Applies --estimator/--k to a model with several estimators and returns its one-line
-// description; "" for other models.
-std::string apply_estimator(DensityModel& model, const ScoreOptions& options, const std::string& path) {
-  auto* selectable = dynamic_cast<SelectableEstimator*>(&model);
-  if (!selectable) {
-    if (options.estimator_given)
-      throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " is a " + std::string(model.type()) +
-                  " model, whose log_prob is " + std::string(to_string(model.likelihood_kind())));
-    return "";
-  }
-  selectable->select_estimator({options.estimator, options.k, options.estimator_seed, options.sample_chunk});
-  return selectable->estimator_description();
-}
 
 struct Row {
   std::string path;
@@ -91,7 +73,8 @@ struct ScoreRow {
 
 ScoreRow score_with(const ScoringModel& model, const ScoreOptions& options, const DatasetSplit& data,
                     const std::string& path) {
-  if (options.estimator_given) throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " gives a score");
+  if (options.estimator.given)
+    throw Error("--estimator/--k apply to models with several estimators (vae); " + path + " gives a score");
   const ExampleValues scores = score_values(model, data, options.chunk);
   if (!options.out.empty() && world().rank() == 0) write_score_file(options.out, {scores}, score_file_attributes(scores, path, data.where()));
   const ScoreSummary summary = summarize_scores(scores.values);
@@ -134,7 +117,7 @@ void run_score(const ScoreOptions& options, const GlobalOptions& global) {
     auto* model = dynamic_cast<DensityModel*>(loaded.get());
     if (!model)
       throw Error(path + ": a " + std::string(loaded->type()) + " model has no likelihood; judge it by its samples");
-    const std::string estimator = apply_estimator(*model, options, path);
+    const std::string estimator = apply_estimator(*model, options.estimator, path);
     const ExampleValues log_probs = score_values(*model, data, options.chunk);
     if (!options.out.empty() && world().rank() == 0)  // in a parallel run, rank 0 writes for all
       write_score_file(options.out, {log_probs}, score_file_attributes(log_probs, path, data.where()));
@@ -196,21 +179,9 @@ void add_score_command(CLI::App& app, Commands& commands, const GlobalOptions& g
   score->add_option("--first", options->first, "score only the first N examples of the split (0: all)")
       ->check(non_negative_integer());
   score->add_option("--chunk", options->chunk, "examples read from disk at a time")->capture_default_str()->check(positive_integer());
-  CLI::Option* estimator =
-      score->add_option("--estimator", options->estimator,
-                        "vae: elbo (a lower bound) | iwae (importance-weighted estimate with --k samples)")
-          ->capture_default_str()
-          ->check(CLI::IsMember({"elbo", "iwae"}));
-  CLI::Option* k = score->add_option("--k", options->k, "vae: samples per example (iwae: k; elbo: draws averaged)")
-                       ->capture_default_str()
-                       ->check(positive_integer());
-  score->add_option("--estimator-seed", options->estimator_seed, "vae: seed of the per-example draws")
-      ->capture_default_str();
-  score->add_option("--sample-chunk", options->sample_chunk, "vae: decoder columns per pass (bounds memory)")
-      ->capture_default_str()
-      ->check(positive_integer());
-  commands.push_back({score, [options, estimator, k, &global] {
-                        options->estimator_given = estimator->count() > 0 || k->count() > 0;
+  const std::function<void()> note_estimator = add_estimator_options(score, &options->estimator);
+  commands.push_back({score, [options, note_estimator, &global] {
+                        note_estimator();
                         run_score(*options, global);
                       }});
 }

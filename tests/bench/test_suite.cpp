@@ -34,6 +34,15 @@ TEST_CASE("the built-in suites parse and name what they run", "[benchmark]") {
   for (const char* explicit_model : {"bernoulli", "markov", "nade", "nade-oa"})
     CHECK(std::find(types.begin(), types.end(), explicit_model) != types.end());
   CHECK(bench::load_suite("fmnist-oneclass").analyses.one_class.classes.size() == 10);
+  // Sample grids are on unless a suite turns them off; an object sets their count and seed.
+  CHECK(binary.analyses.sample_grids.enabled);
+  json grids = minimal_suite();
+  grids["analyses"] = {{"sample_grids", {{"n", 9}, {"seed", 4}}}};
+  const bench::Suite with_grids = bench::parse_suite(grids, "my.json");
+  CHECK((with_grids.analyses.sample_grids.enabled && with_grids.analyses.sample_grids.n == 9 &&
+         with_grids.analyses.sample_grids.seed == 4));
+  grids["analyses"] = {{"sample_grids", false}};
+  CHECK(!bench::parse_suite(grids, "my.json").analyses.sample_grids.enabled);
   CHECK_THROWS_WITH(bench::load_suite("no-such-suite"), Catch::Contains("smoke"));
 }
 
@@ -90,6 +99,19 @@ TEST_CASE("bad suites are refused with the place named", "[benchmark]") {
   json model_score = minimal_suite();
   model_score["models"][0]["anomaly_scores"] = {{{"score", "nll"}, {"model-score", "geom"}}};
   CHECK_THROWS_WITH(bench::parse_suite(model_score, "my.json"), Catch::Contains("\"model-score\" goes with"));
+
+  json estimator = minimal_suite();
+  estimator["models"][0]["anomaly_scores"] = {{{"estimator", "iwea"}}};
+  CHECK_THROWS_WITH(bench::parse_suite(estimator, "my.json"), Catch::Contains("\"estimator\" iwea is not one of elbo, iwae"));
+  estimator["models"][0]["anomaly_scores"] = {{{"estimator", "iwae"}, {"k", 0}}};
+  CHECK_THROWS_WITH(bench::parse_suite(estimator, "my.json"), Catch::Contains("\"k\" must be a positive integer, got 0"));
+
+  json grids = minimal_suite();
+  grids["analyses"] = {{"sample_grids", {{"n", 0}}}};
+  CHECK_THROWS_WITH(bench::parse_suite(grids, "my.json"),
+                    Catch::Contains("analyses.sample_grids") && Catch::Contains("1..1024, got 0"));
+  grids["analyses"] = {{"sample_grids", "yes"}};
+  CHECK_THROWS_WITH(bench::parse_suite(grids, "my.json"), Catch::Contains("must be true, false or an object"));
 
   json seeds = minimal_suite();
   seeds["seeds"] = {1, -2};

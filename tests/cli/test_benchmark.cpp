@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/smoke_data.hpp"
+#include "support/decoded_png.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
@@ -70,6 +71,18 @@ TEST_CASE("logp benchmark runs the smoke suite, reuses finished steps and resume
   CHECK(report["provenance"]["machine"]["logical_cores"].get<int>() > 0);
   CHECK(read_text(dir.file("out/report.md")).find("| smoke | nade-h8 | 1 | exact |") != std::string::npos);
   CHECK(read_text(dir.file("out/report.html")).find("<svg") != std::string::npos);
+  // Sample grids of the four fits on the whole data, copied next to the report: 64 tiles of 6x6
+  // in 8 columns and 8 rows with 1-pixel borders.
+  REQUIRE(results["sample_grids"].size() == 4);
+  for (const json& grid : results["sample_grids"]) {
+    REQUIRE(grid["file"].is_string());
+    const logp::testing::DecodedPng png = logp::testing::decode_png(dir.file("out/" + grid["file"].get<std::string>()));
+    CHECK(png.width == 8 * 7 + 1);
+    CHECK(png.height == 8 * 7 + 1);
+  }
+  CHECK(read_text(dir.file("out/report.md")).find("| nade-h8 seed 1 | ![nade-h8 seed 1](samples/smoke_nade-h8_seed-1.png) |") !=
+        std::string::npos);
+  CHECK(read_text(dir.file("out/report.html")).find("<img src=\"samples/smoke_bernoulli.png\"") != std::string::npos);
 
   // Unchanged suite: every step is reused and the numbers are the same.
   const logp::testing::CliResult again = run_cli(args);
@@ -194,4 +207,32 @@ TEST_CASE("logp benchmark: models limited to datasets, several anomaly scorers, 
   CHECK(markdown.find("## One-class detection, all classes") != std::string::npos);
   CHECK(markdown.find("| AUROC class 0 | AUROC class 1 | mean AUROC |") != std::string::npos);
   CHECK(read_text(dir.file("out/report.html")).find("One-class detection, all classes") != std::string::npos);
+  CHECK(results["sample_grids"].empty());  // grids are drawn on whole datasets only
+}
+
+TEST_CASE("logp benchmark: a sample grid per fit, the reason for a model that cannot sample", "[benchmark][cli]") {
+  logp::testing::TempDir dir;
+  logp::testing::write_smoke_dataset(dir.file(""));
+  std::ofstream(dir.file("suite.json")) << R"({
+    "name": "grids",
+    "datasets": [{"name": "smoke", "file": "smoke-binary.h5"}],
+    "models": [{"name": "bernoulli", "fit": {"model": "bernoulli"}, "seeded": false},
+               {"name": "autoencoder", "fit": {"model": "autoencoder", "hidden-layers": [8], "latent": 2, "epochs": 1}}],
+    "analyses": {"compare": false, "sample_grids": {"n": 5, "seed": 3}}
+  })";
+  const logp::testing::CliResult run = run_cli("benchmark --suite " + dir.file("suite.json") + " --data-dir " +
+                                               dir.file("") + " --out " + dir.file("out"));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json grids = read_json(dir.file("out/report.json"))["results"]["sample_grids"];
+  REQUIRE(grids.size() == 2);
+  // 5 samples in ceil(sqrt(5)) = 3 columns, 2 rows.
+  const logp::testing::DecodedPng png = logp::testing::decode_png(dir.file("out/samples/smoke_bernoulli.png"));
+  CHECK(png.width == 3 * 7 + 1);
+  CHECK(png.height == 2 * 7 + 1);
+  CHECK(grids[0]["command"].get<std::string>().find("-n 5 --seed 3") != std::string::npos);
+  CHECK(grids[1]["png"].is_null());
+  CHECK_THAT(grids[1]["reason"].get<std::string>(), Catch::Contains("defines no distribution to sample from"));
+  CHECK_THAT(read_text(dir.file("out/report.md")), Catch::Contains("- no samples from autoencoder seed 0: "));
+  CHECK(!fs::exists(dir.file("out/samples/smoke_autoencoder_seed-0.png")));
 }

@@ -2,6 +2,7 @@
 // sample, and the labels that say what each number is.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/dataset_file.hpp"
 #include "support/run_cli.hpp"
@@ -30,6 +31,25 @@ TEST_CASE("cli: vae fit, score --estimator elbo|iwae, encode, sample", "[vae][cl
   CHECK(row["value"] == "iwae");
   CHECK_THAT(row["estimator"].get<std::string>(), Catch::Contains("k=20"));
   CHECK(read_text(dir.file("s.csv")).rfind("index,iwae\n", 0) == 0);
+
+  // anomaly scores the NLL with the same estimator: its scores are score's IWAE values, negated.
+  const CliResult anomaly = run_cli("--json anomaly --model " + model + " --data " + data +
+                                    " --estimator iwae --k 20 --out " + dir.file("a.csv"));
+  INFO(anomaly.err);
+  REQUIRE(anomaly.exit_code == 0);
+  CHECK_THAT(nlohmann::json::parse(anomaly.out)["estimator"].get<std::string>(), Catch::Contains("k=20"));
+  std::istringstream iwae_lines(read_text(dir.file("s.csv"))), anomaly_lines(read_text(dir.file("a.csv")));
+  std::string iwae_line, anomaly_line;
+  std::getline(iwae_lines, iwae_line);
+  std::getline(anomaly_lines, anomaly_line);
+  int compared = 0;
+  while (std::getline(iwae_lines, iwae_line) && std::getline(anomaly_lines, anomaly_line)) {
+    const double log_prob = std::stod(iwae_line.substr(iwae_line.find(',') + 1));
+    const double score = std::stod(anomaly_line.substr(anomaly_line.find(',') + 1));
+    CHECK(score == Approx(-log_prob).epsilon(1e-6));
+    ++compared;
+  }
+  CHECK(compared == 100);
 
   const CliResult encode = run_cli("encode --model " + model + " --data " + data + " --out " + dir.file("z.csv"));
   REQUIRE(encode.exit_code == 0);
@@ -63,4 +83,7 @@ TEST_CASE("cli: an autoencoder's score is labelled a score, not a log-likelihood
   CHECK_THAT(sample.err, Catch::Contains("no distribution"));
   const CliResult iwae = run_cli("score --model " + model + " --data " + data + " --estimator iwae");
   CHECK(iwae.exit_code == 1);
+  const CliResult anomaly = run_cli("anomaly --model " + model + " --data " + data + " --k 5");
+  CHECK(anomaly.exit_code == 1);
+  CHECK_THAT(anomaly.err, Catch::Contains("which gives a score"));
 }

@@ -70,6 +70,19 @@ const char* const kOneClassNote =
     "intervals per class; a mean's interval is the mean of its classes' endpoints (conservative). Scores other than "
     "nll are anomaly scores, not likelihoods of the image.";
 
+const char* const kSampleGridsNote =
+    "Samples drawn by `logp sample --png` from each fit (the count and seed are the suite's sample_grids), "
+    "one tile per sample, values mapped to grey levels (binary: 0 black, 1 white); what a model generates, "
+    "not a measure of it.";
+
+std::vector<nlohmann::json> distinct(const nlohmann::json& rows,
+                                     const std::function<nlohmann::json(const nlohmann::json&)>& key) {
+  std::vector<nlohmann::json> values;
+  for (const nlohmann::json& row : rows)
+    if (std::find(values.begin(), values.end(), key(row)) == values.end()) values.push_back(key(row));
+  return values;
+}
+
 std::vector<TextTable> one_class_tables(const nlohmann::json& groups) {
   std::vector<TextTable> tables;
   if (!groups.is_array()) return tables;

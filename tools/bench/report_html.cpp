@@ -21,6 +21,8 @@ th, td { border: 1px solid #c8c8c8; padding: 3px 8px; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 12px 0; } figcaption, .note { font-size: 0.85em; color: #505050; }
 code { background: #f2f2f2; padding: 1px 3px; }
+.grids { display: flex; flex-wrap: wrap; gap: 8px; }
+.grids img { width: 232px; image-rendering: pixelated; }
 )";
 
 struct Cell {
@@ -44,14 +46,6 @@ std::string html_table(const std::vector<std::string>& headers, const std::vecto
 
 std::string figure(const std::string& svg, const std::string& caption) {
   return "<figure>" + svg + "<figcaption>" + escape_xml(caption) + "</figcaption></figure>\n";
-}
-
-// The values of `key` in rows, in first-seen order.
-std::vector<json> distinct(const json& rows, const std::function<json(const json&)>& key) {
-  std::vector<json> values;
-  for (const json& row : rows)
-    if (std::find(values.begin(), values.end(), key(row)) == values.end()) values.push_back(key(row));
-  return values;
 }
 
 std::string likelihood_section(const json& rows) {
@@ -278,6 +272,28 @@ std::string eval_samples_section(const json& eval) {
   return out.str();
 }
 
+// Per dataset: each fit's grid of samples (files next to the report), then the fits without one.
+std::string sample_grids_section(const json& grids) {
+  if (!grids.is_array() || grids.empty()) return "";
+  std::ostringstream out;
+  out << "<section><h2>Samples</h2>\n";
+  for (const json& dataset : distinct(grids, [](const json& g) { return g["dataset"]; })) {
+    out << "<h3>" << escape_xml(dataset) << "</h3>\n<div class=\"grids\">\n";
+    for (const json& grid : grids)
+      if (grid["dataset"] == dataset && grid.contains("file"))
+        out << "<figure><img src=\"" << escape_xml(grid["file"]) << "\" alt=\"samples of " << escape_xml(model_label(grid))
+            << "\"><figcaption>" << escape_xml(model_label(grid)) << "</figcaption></figure>\n";
+    out << "</div>\n";
+    std::ostringstream missing;
+    for (const json& grid : grids)
+      if (grid["dataset"] == dataset && grid["png"].is_null())
+        missing << "<li>no samples from " << escape_xml(model_label(grid)) << ": " << escape_xml(grid["reason"]) << "</li>\n";
+    if (!missing.str().empty()) out << "<ul>\n" << missing.str() << "</ul>\n";
+  }
+  out << "<p class=\"note\">" << escape_xml(kSampleGridsNote) << "</p></section>\n";
+  return out.str();
+}
+
 std::string provenance_section(const json& report) {
   const json& p = report["provenance"];
   const json& m = p["machine"];
@@ -317,7 +333,8 @@ std::string render_html(const json& report) {
       << likelihood_section(results["likelihood"]) << one_class_section(results.value("one_class", json()))
       << roc_section(results["anomaly"])
       << training_section(results["training_curves"]) << comparison_section(results["comparisons"])
-      << eval_samples_section(results.value("eval_samples", json())) << provenance_section(report) << "</body></html>\n";
+      << eval_samples_section(results.value("eval_samples", json()))
+      << sample_grids_section(results.value("sample_grids", json())) << provenance_section(report) << "</body></html>\n";
   return out.str();
 }
 

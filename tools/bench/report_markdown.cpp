@@ -145,6 +145,25 @@ void eval_samples_section(std::ostream& out, const json& eval) {
          "than test data does. What each spread is: the step's details.json.\n\n";
 }
 
+// Per dataset: a table of each fit's grid of samples (files next to the report), then the fits
+// without one and why.
+void sample_grids_section(std::ostream& out, const json& grids) {
+  if (!grids.is_array() || grids.empty()) return;
+  out << "## Samples\n\n";
+  for (const json& dataset : distinct(grids, [](const json& g) { return g["dataset"]; })) {
+    out << "### " << dataset.get<std::string>() << "\n\n";
+    table_header(out, {"model", "samples"});
+    for (const json& grid : grids)
+      if (grid["dataset"] == dataset && grid.contains("file"))
+        table_row(out, {model_label(grid), "![" + model_label(grid) + "](" + grid["file"].get<std::string>() + ")"});
+    out << "\n";
+    for (const json& grid : grids)
+      if (grid["dataset"] == dataset && grid["png"].is_null())
+        out << "- no samples from " << model_label(grid) << ": " << grid["reason"].get<std::string>() << "\n";
+  }
+  out << "\n" << kSampleGridsNote << "\n\n";
+}
+
 void provenance_section(std::ostream& out, const json& report) {
   const json& p = report["provenance"];
   const json& m = p["machine"];
@@ -181,6 +200,7 @@ std::string render_markdown(const json& report) {
   anomaly_section(out, results["anomaly"]);
   if (results.contains("eval_samples") && results["eval_samples"].contains("tables"))
     eval_samples_section(out, results["eval_samples"]);
+  sample_grids_section(out, results.value("sample_grids", json()));
   provenance_section(out, report);
   return out.str();
 }

@@ -71,7 +71,7 @@ std::vector<std::string> string_list(const json& object, const char* key, const 
 
 AnomalyScorer parse_scorer(const json& entry, const std::string& where) {
   require(entry.is_object(), where + ": a scorer must be an object of `logp anomaly` options, got " + entry.dump());
-  require_known_keys(entry, {"score", "model-score", "background-fraction"}, where);
+  require_known_keys(entry, {"score", "model-score", "background-fraction", "estimator", "k"}, where);
   AnomalyScorer scorer;
   scorer.score = string_field(entry, "score", where, "", false);
   static const std::set<std::string> kScores = {"nll", "likelihood-ratio", "complexity", "model-score"};
@@ -80,6 +80,14 @@ AnomalyScorer parse_scorer(const json& entry, const std::string& where) {
   scorer.model_score = string_field(entry, "model-score", where, "", false);
   require(scorer.model_score.empty() || scorer.score.empty() || scorer.score == "model-score",
           where + ": \"model-score\" goes with the score \"model-score\", not \"" + scorer.score + "\"");
+  scorer.estimator = string_field(entry, "estimator", where, "", false);
+  require(scorer.estimator.empty() || scorer.estimator == "elbo" || scorer.estimator == "iwae",
+          where + ": \"estimator\" " + scorer.estimator + " is not one of elbo, iwae");
+  if (entry.contains("k")) {
+    require(is_count(entry["k"]) && entry["k"].get<long long>() > 0,
+            where + ": \"k\" must be a positive integer, got " + entry["k"].dump());
+    scorer.k = entry["k"].get<long long>();
+  }
   const bool ratio = scorer.score == "likelihood-ratio";
   require(ratio == entry.contains("background-fraction"),
           where + ": \"background-fraction\" is given exactly when \"score\" is \"likelihood-ratio\"");
@@ -117,7 +125,8 @@ SuiteModel parse_model(const json& entry, const std::string& where) {
 
 SuiteAnalyses parse_analyses(const json& entry, const std::string& where) {
   require(entry.is_object(), where + ": must be an object");
-  require_known_keys(entry, {"whole_datasets", "compare", "perturbed_outliers", "one_class", "eval_samples"}, where);
+  require_known_keys(entry, {"whole_datasets", "compare", "perturbed_outliers", "one_class", "eval_samples", "sample_grids"},
+                     where);
   SuiteAnalyses analyses;
   if (entry.contains("whole_datasets")) {
     require(entry["whole_datasets"].is_boolean(), where + ": \"whole_datasets\" must be true or false");
@@ -147,6 +156,25 @@ SuiteAnalyses parse_analyses(const json& entry, const std::string& where) {
         analyses.eval_samples.seed = samples["seed"].get<std::uint64_t>();
       }
       analyses.eval_samples.features = string_field(samples, "features", at, "", false);
+    }
+  }
+  if (entry.contains("sample_grids")) {
+    const json& grids = entry["sample_grids"];
+    const std::string at = where + ".sample_grids";
+    require(grids.is_boolean() || grids.is_object(), at + ": must be true, false or an object {\"n\": N, \"seed\": S}");
+    if (grids.is_boolean()) {
+      analyses.sample_grids.enabled = grids.get<bool>();
+    } else {
+      require_known_keys(grids, {"n", "seed"}, at);
+      if (grids.contains("n")) {
+        require(is_count(grids["n"]) && grids["n"].get<std::int64_t>() > 0 && grids["n"].get<std::int64_t>() <= 1024,
+                at + ": \"n\" must be an integer in 1..1024, got " + grids["n"].dump());
+        analyses.sample_grids.n = grids["n"].get<std::int64_t>();
+      }
+      if (grids.contains("seed")) {
+        require(is_count(grids["seed"]), at + ": \"seed\" must be a non-negative integer");
+        analyses.sample_grids.seed = grids["seed"].get<std::uint64_t>();
+      }
     }
   }
   if (entry.contains("perturbed_outliers")) {
@@ -193,6 +221,7 @@ void require_unique_names(const std::vector<Item>& items, const std::string& wha
 
 std::string AnomalyScorer::label() const {
   if (!model_score.empty()) return model_score;
+  if (!estimator.empty()) return (score.empty() ? "nll" : score) + " (" + estimator + (k > 0 ? ", k=" + std::to_string(k) : "") + ")";
   if (background_fraction > 0) return score + " (background " + json(background_fraction).dump() + ")";
   return score.empty() ? "default" : score;
 }
@@ -202,6 +231,8 @@ json AnomalyScorer::config() const {
   if (!score.empty()) config["score"] = score;
   if (!model_score.empty()) config["model-score"] = model_score;
   if (background_fraction > 0) config["background-fraction"] = background_fraction;
+  if (!estimator.empty()) config["estimator"] = estimator;
+  if (k > 0) config["k"] = k;
   return config;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -210,6 +211,7 @@ class SuiteRun {
       results["eval_samples"] = {{"n", eval.n}, {"seed", eval.seed}, {"tables", json::array()}};
     else
       results["eval_samples"] = nullptr;
+    results["sample_grids"] = json::array();
     for (const SuiteDataset& dataset : suite_.datasets) {
       const std::string file = in_data_dir(dataset.file);
       const DataRef base{dataset.name,  file,          file_identity(file, "dataset " + dataset.name),
@@ -218,6 +220,7 @@ class SuiteRun {
       if (suite_.analyses.whole_datasets) {
         const std::vector<ScoredModel> scored = evaluate(base, results);
         if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
+        if (suite_.analyses.sample_grids.enabled) draw_sample_grids(base, scored, results);
         if (eval.enabled) {
           evaluate_samples(base, scored, "", results);
           if (!eval.features.empty()) evaluate_samples(base, scored, in_data_dir(eval.features), results);
@@ -505,6 +508,8 @@ class SuiteRun {
       std::vector<std::string> scoring;
       if (!scorer.score.empty()) scoring.insert(scoring.end(), {"--score", scorer.score});
       if (!scorer.model_score.empty()) scoring.insert(scoring.end(), {"--model-score", scorer.model_score});
+      if (!scorer.estimator.empty()) scoring.insert(scoring.end(), {"--estimator", scorer.estimator});
+      if (scorer.k > 0) scoring.insert(scoring.end(), {"--k", std::to_string(scorer.k)});
       if (scorer.background_fraction > 0) {
         const StepResult background = background_fit(s, scorer.background_fraction);
         scoring.insert(scoring.end(), {"--background", background.dir + "/model.h5"});
@@ -638,6 +643,34 @@ class SuiteRun {
       }
     }
     results["eval_samples"]["tables"].push_back(table);
+  }
+
+  // `logp sample --png` of every model fitted on data: a row per fit with its grid (`png`, in the
+  // step's directory) or, when the model cannot sample or the data has no image shape, the reason.
+  void draw_sample_grids(const DataRef& data, const std::vector<ScoredModel>& scored, json& results) {
+    const SampleGrids& grids = suite_.analyses.sample_grids;
+    const auto columns = static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(grids.n))));
+    for (const ScoredModel& s : scored) {
+      const json config = {{"step", "sample"}, {"fit", s.fit.key}, {"n", grids.n}, {"seed", grids.seed}};
+      std::string failure;
+      const std::optional<StepResult> step = attempt_step(
+          "sample grid of " + display_name(s) + " on " + data.name, config,
+          [&](const std::string& dir) {
+            return std::vector<std::string>{"sample", "--model", s.fit.dir + "/model.h5", "-n", std::to_string(grids.n),
+                                            "--seed", std::to_string(grids.seed), "--columns", std::to_string(columns),
+                                            "--png", dir + "/samples.png"};
+          },
+          nullptr, failure);
+      const std::string stderr_path = cache_.directory(step_key(config)) + "/stderr.txt";
+      results["sample_grids"].push_back({{"dataset", data.name},
+                                         {"model", s.model->name},
+                                         {"seed", seed_json(s.seed)},
+                                         {"n", grids.n},
+                                         {"sample_seed", grids.seed},
+                                         {"png", step ? json(step->dir + "/samples.png") : json(nullptr)},
+                                         {"command", step ? step->record["command"] : json(nullptr)},
+                                         {"reason", step ? json(nullptr) : json(last_line(read_text(stderr_path)))}});
+    }
   }
 
   DataRef select_class(const DataRef& data, int inlier_class) {

@@ -1,5 +1,6 @@
 #pragma once
 // Number and label formatting shared by the Markdown and HTML renderings of a benchmark report.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -22,6 +23,12 @@ const std::vector<std::pair<std::string, std::string>>& sample_metric_columns();
 // "0.1234 ± 0.012 (p=0.01)" from one metric {"value", "spread", "p_value"} (4 significant digits,
 // the spread and p-value 2); "—" for a metric that was not computed (null value) or is absent.
 std::string sample_metric_text(const nlohmann::json& metrics, const std::string& key);
+
+// The distinct values of key(row) over a JSON array of rows, in first-seen order.
+std::vector<nlohmann::json> distinct(const nlohmann::json& rows,
+                                     const std::function<nlohmann::json(const nlohmann::json&)>& key);
+// What the sample grids are.
+extern const char* const kSampleGridsNote;
 
 // A table of text cells under a title.
 struct TextTable {

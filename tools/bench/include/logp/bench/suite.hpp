@@ -13,7 +13,8 @@
 //     "analyses": {"whole_datasets": true, "compare": true,
 //                  "perturbed_outliers": {"fraction": 0.1, "seed": 0},
 //                  "one_class": {"classes": [0, 7], "labels": [0, 1, ..., 9]},
-//                  "eval_samples": {"n": 2000, "seed": 0, "features": "fmnist-features.h5"}}
+//                  "eval_samples": {"n": 2000, "seed": 0, "features": "fmnist-features.h5"},
+//                  "sample_grids": {"n": 64, "seed": 0}}
 //   }
 //
 // A model's "fit" object is its `logp fit` options: {"hidden": 500} -> --hidden 500, true -> a
@@ -22,13 +23,16 @@
 // "seeded": false fits the model once (closed-form fits do not use a seed). "datasets" limits a
 // model to some of the suite's datasets (a binary model on the binary set). "anomaly_scores" lists
 // the scorers of its anomaly rows: {"score": "complexity"}, {"model-score": "feature-density"},
-// {"score": "likelihood-ratio", "background-fraction": 0.1}; absent: [{}], the verb's default.
+// {"score": "likelihood-ratio", "background-fraction": 0.1}, {"estimator": "iwae", "k": 100};
+// absent: [{}], the verb's default.
 // Only densities are scored and compared; scoring models appear in the anomaly analyses,
 // implicit models (GANs) in eval_samples.
 // Relative dataset files are resolved against the data directory the runner is given.
 // "eval_samples": true is {"n": 2000, "seed": 0} (samples per model and the seed of the samples and
 // the metrics' subsets); false or absent: off. "features" (optional) is a logp feature network
 // (.h5, relative to the data directory): the metrics are then computed in pixels and in its space.
+// "sample_grids" (default true: {"n": 64, "seed": 0}): a PNG grid of each fit's samples on the
+// whole datasets, in the reports; false: none.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -48,6 +52,8 @@ struct SuiteDataset {
 struct AnomalyScorer {
   std::string score;          // --score: "" (the default) | nll | likelihood-ratio | complexity | model-score
   std::string model_score;    // --model-score: one of a scoring model's scores (geom: geom | feature-density | combined)
+  std::string estimator;      // --estimator (the VAE: elbo | iwae); "": the model's default
+  long long k = 0;            // --k, importance samples of iwae; 0: not given
   double background_fraction = 0;  // likelihood-ratio: the background model is this model fitted on its own
                                    // training data with this fraction of values replaced (`logp data perturb`)
   std::string label() const;       // the report's name of the scorer: "nll", "feature-density", ...
@@ -86,12 +92,22 @@ struct EvalSamples {
   std::string features;        // a logp feature network .h5 (relative: in the data directory); "": pixels only
 };
 
+// A PNG grid of samples (`logp sample --png`) of every model fitted on each whole suite dataset.
+// A model that cannot sample (the autoencoder, geom) or data without an image shape gets the
+// reason instead of a grid.
+struct SampleGrids {
+  bool enabled = true;
+  std::int64_t n = 64;     // samples per grid
+  std::uint64_t seed = 0;  // of the samples
+};
+
 struct SuiteAnalyses {
   bool whole_datasets = true;  // fit and score every model on each whole dataset; false: one-class subsets only
   bool compare = true;
   PerturbedOutliers perturbed_outliers;
   OneClass one_class;          // off when classes is empty
   EvalSamples eval_samples;
+  SampleGrids sample_grids;
 };
 
 struct Suite {
