@@ -5,11 +5,12 @@
 #                a fixed number of runs at a fixed seed on a scratch copy of its corpus
 #                (tests/fuzz/README.md); zero crashes, leaks, sanitizer reports or timeouts.
 #   build-tsan/  ThreadSanitizer: the threaded tests (TSAN_TESTS): 1 thread == N threads in
-#                training, scoring and the evaluations. Needs a oneTBB built with
-#                -fsanitize=thread (TSAN_TBB_DIR=its lib/cmake/TBB): Debian's libtbb is not
+#                training, scoring and the evaluations (only their files are built: CMakeLists.txt,
+#                LOGP_TSAN). Needs a oneTBB built with -fsanitize=thread: Debian's libtbb is not
 #                instrumented, so TSan misses the happens-before of its task queues and reports
 #                races in every parallel_for (measured on a 20-line program: 20 reports), which
-#                no suppression can tell from real ones. Without TSAN_TBB_DIR the stage is skipped.
+#                no suppression can tell from real ones. tools/build-tsan-tbb.sh builds it from
+#                Debian's source into build-tsan-tbb/ (TSAN_TBB_DIR=another lib/cmake/TBB: that one).
 #   tools/run-sanitizers.sh [asan|fuzz|tsan]...   (default: all three, in this order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,8 +95,8 @@ for stage in "${stages[@]}"; do
       ;;
     tsan)
       if [[ -z "${TSAN_TBB_DIR:-}" ]]; then
-        stamp "tsan: skipped (set TSAN_TBB_DIR to a ThreadSanitizer build of oneTBB; see the top of this script)"
-        continue
+        stamp "build-tsan-tbb: oneTBB with -fsanitize=thread"
+        TSAN_TBB_DIR=$(tools/build-tsan-tbb.sh)
       fi
       stamp "build-tsan: configure and build"
       cmake -S . -B build-tsan "${clang_options[@]}" -DLOGP_TSAN=ON -DTBB_DIR="$TSAN_TBB_DIR" >/dev/null

@@ -5,8 +5,8 @@
 #                             numpy, pytest and scikit-learn for the Python module) and the
 #                             Fashion-MNIST package
 #   tools/setup.sh --peers    also the peers used by benchmarks/ (PyTorch, scikit-learn, OpenBLAS)
-#   tools/setup.sh --sanitizers  also clang with its sanitizer and libFuzzer runtimes and
-#                             llvm-symbolizer (tools/run-sanitizers.sh)
+#   tools/setup.sh --sanitizers  also clang with its sanitizer and libFuzzer runtimes,
+#                             llvm-symbolizer and curl (tools/run-sanitizers.sh)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev libboost-math-dev
@@ -20,7 +20,7 @@ packages=(build-essential cmake pkg-config libeigen3-dev libtbb-dev libhdf5-dev 
 for option in "$@"; do
   case "$option" in
     --peers) packages+=(python3-h5py python3-torch libopenblas0-pthread) ;;
-    --sanitizers) packages+=(clang libclang-rt-dev llvm) ;;
+    --sanitizers) packages+=(clang libclang-rt-dev llvm curl) ;;  # curl: Debian's oneTBB source (tools/build-tsan-tbb.sh)
     *) echo "usage: tools/setup.sh [--peers] [--sanitizers]" >&2; exit 2 ;;
   esac
 done

@@ -38,9 +38,13 @@ double normal_log_pdf_2d(double x0, double x1, const Vector& m, const MatrixD& c
 
 }  // namespace
 
-TEST_CASE("gmm: log_prob is log sum_k w_k N(x | m_k, C_k), full and diagonal", "[gmm]") {
+const CovarianceType kAllTypes[] = {CovarianceType::full, CovarianceType::tied, CovarianceType::diag,
+                                    CovarianceType::spherical};
+
+TEST_CASE("gmm: log_prob is log sum_k w_k N(x | m_k, C_k), every covariance type", "[gmm]") {
   const Matrix x = blobs(40, 1);
-  for (CovarianceType type : {CovarianceType::full, CovarianceType::diag}) {
+  for (CovarianceType type : kAllTypes) {
+    INFO(to_string(type));
     GmmOptions o;
     o.components = 3;
     o.covariance = type;
@@ -52,6 +56,10 @@ TEST_CASE("gmm: log_prob is log sum_k w_k N(x | m_k, C_k), full and diagonal", "
       double total = 0.0;
       for (Index k = 0; k < 3; ++k) total += std::exp(weighted(k, j));
       CHECK(lp(j) == Approx(std::log(total)).epsilon(1e-12));
+      // Each component is the closed-form 2-D normal with its mean and covariance.
+      for (Index k = 0; k < 3; ++k)
+        CHECK(weighted(k, j) - model.log_weights()(k) ==
+              Approx(normal_log_pdf_2d(x(0, j), x(1, j), model.means().col(k), model.covariance(k))).epsilon(1e-10));
     }
     TempDir dir;  // save/load round trip
     save_model(model, FitRecord{"none", "train", 120, 0.0, "test", utc_now_iso8601()}, dir.file("m.h5"));
@@ -75,9 +83,43 @@ TEST_CASE("gmm: one component is the Gaussian maximum-likelihood fit", "[gmm]") 
   CHECK(a(0) == Approx(normal_log_pdf_2d(x(0, 0), x(1, 0), m, cov)).epsilon(1e-10));
 }
 
+TEST_CASE("gmm: tied components share one covariance, spherical ones are v_k I; one component of each is its "
+          "closed-form fit", "[gmm]") {
+  const Matrix x = blobs(50, 6);
+  GmmOptions o;
+  o.components = 3;
+  o.covariance = CovarianceType::tied;
+  const GmmModel tied = GmmModel::fit(x, real_spec(2), o);
+  CHECK((tied.covariance(0).array() == tied.covariance(1).array()).all());
+  CHECK((tied.covariance(0).array() == tied.covariance(2).array()).all());
+  CHECK(tied.covariance(0)(0, 1) != 0.0);  // a full shared matrix, not a diagonal one
+  CHECK(tied.num_parameters() == 2 + 3 * 2 + 3);
+  o.covariance = CovarianceType::spherical;
+  const GmmModel spherical = GmmModel::fit(x, real_spec(2), o);
+  for (Index c = 0; c < 3; ++c) {
+    const MatrixD cov = spherical.covariance(c);
+    CHECK(cov(0, 0) == cov(1, 1));
+    CHECK(cov(0, 1) == 0.0);
+  }
+  CHECK(spherical.num_parameters() == 2 + 3 * 2 + 3);
+
+  // K = 1: tied is the full fit (the ML covariance); spherical is the mean of the ML variances.
+  o.components = 1;
+  o.ridge = 0.0;
+  o.covariance = CovarianceType::full;
+  const MatrixD full_cov = GmmModel::fit(x, real_spec(2), o).covariance(0);
+  o.covariance = CovarianceType::tied;
+  const MatrixD tied_cov = GmmModel::fit(x, real_spec(2), o).covariance(0);
+  for (Index i = 0; i < 4; ++i) CHECK(tied_cov(i) == Approx(full_cov(i)).epsilon(1e-10));
+  o.covariance = CovarianceType::spherical;
+  const double v = GmmModel::fit(x, real_spec(2), o).covariance(0)(0, 0);
+  CHECK(v == Approx((full_cov(0, 0) + full_cov(1, 1)) / 2).epsilon(1e-10));
+}
+
 TEST_CASE("gmm: EM never decreases the training log-likelihood", "[gmm]") {
   const Matrix x = blobs(60, 3);
-  for (CovarianceType type : {CovarianceType::full, CovarianceType::diag}) {
+  for (CovarianceType type : kAllTypes) {
+    INFO(to_string(type));
     GmmOptions o;
     o.components = 4;
     o.covariance = type;
@@ -97,6 +139,8 @@ TEST_CASE("gmm: restarts keep the best run; the fit is the same at 1 thread and 
   GmmOptions o;
   o.components = 3;
   o.restarts = 3;
+  o.covariance = GENERATE(CovarianceType::full, CovarianceType::tied, CovarianceType::diag, CovarianceType::spherical);
+  INFO(to_string(o.covariance));
   GmmFitReport many;
   const GmmModel a = GmmModel::fit(x, real_spec(2), o, &many);
   GmmFitReport one;

@@ -241,6 +241,21 @@ TEST_CASE("model files: hyperparameters that contradict the tables are refused",
     edit_file(path, [](const H5Group& root) { overwrite_value(root.group("model"), "means", 3, 2.7e161); });
     CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":/model/means") && Catch::Contains("|mean| <= 3.4e38"));
   }
+  SECTION("tied and spherical gmm files: a type that contradicts the stored tables, a NaN, uneven variances") {
+    for (const char* type : {"tied", "spherical"}) {
+      const CheckerCase c{"gmm", "gmm", CheckerData::real_4, {{"components", "2"}, {"covariance", type}}};
+      const std::string path = saved_case(c, dir);
+      const std::unique_ptr<Model> saved = load_model(path);
+      CHECK_THAT(saved->hyperparameters(), Catch::Contains(std::string("covariance=") + type));
+      const std::string relabelled = dir.file(std::string(type) + "-as-full.h5");
+      std::filesystem::copy_file(path, relabelled, std::filesystem::copy_options::overwrite_existing);
+      edit_file(relabelled, [](const H5Group& root) { root.set_attr("model", "covariance", std::string("full")); });
+      const char* table = std::string(type) == "tied" ? "/model/cholesky" : "/model/variances";
+      CHECK_THROWS_WITH(load_model(relabelled), Catch::Contains(relabelled + ":" + (std::string(type) == "tied" ? table : "/model/cholesky")));
+      edit_file(path, [&](const H5Group& root) { overwrite_value(root.group("model"), std::string(table).substr(7), 1, std::nan("")); });
+      CHECK_THROWS_WITH(load_model(path), Catch::Contains(path + ":" + table));
+    }
+  }
   SECTION("a gmm diagonal variance of 1e-300 (its precision overflows)") {
     const CheckerCase c{"gmm", "gmm", CheckerData::real_4, {{"components", "2"}, {"covariance", "diag"}}};
     const std::string path = saved_case(c, dir);

@@ -50,7 +50,10 @@ class GmmFit final : public ClassicFit {
   GmmFit() {
     options_.add("components", "K, mixture components", gmm_.components, Range::positive);
     options_.add_choice("covariance", "covariance type", gmm_.covariance,
-                        {{"full", CovarianceType::full}, {"diag", CovarianceType::diag}});
+                        {{"full", CovarianceType::full},
+                         {"tied", CovarianceType::tied},
+                         {"diag", CovarianceType::diag},
+                         {"spherical", CovarianceType::spherical}});
     options_.add("restarts", "EM runs from independent k-means++ seeds; the best is kept", gmm_.restarts,
                  Range::positive);
     options_.add("max-iterations", "EM iterations per run", gmm_.max_iterations, Range::positive);
@@ -138,7 +141,7 @@ ModelEntry gaussian_entry() {
 }
 
 ModelEntry gmm_entry() {
-  return {"gmm", "Gaussian mixture fitted by EM (full or diagonal covariances)", ModelKind::exact_density,
+  return {"gmm", "Gaussian mixture fitted by EM (full, tied, diagonal or spherical covariances)", ModelKind::exact_density,
           [] { return std::unique_ptr<ModelFit>(new GmmFit); }, &GmmModel::load};
 }
 

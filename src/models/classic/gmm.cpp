@@ -12,12 +12,24 @@
 namespace logp {
 
 CovarianceType parse_covariance_type(const std::string& text) {
-  if (text == "full") return CovarianceType::full;
-  if (text == "diag") return CovarianceType::diag;
-  throw Error("covariance type must be full or diag, got '" + text + "'");
+  for (CovarianceType type : {CovarianceType::full, CovarianceType::tied, CovarianceType::diag, CovarianceType::spherical})
+    if (text == to_string(type)) return type;
+  throw Error("covariance type must be full, tied, diag or spherical, got '" + text.substr(0, 40) + "'");
 }
 
-std::string_view to_string(CovarianceType type) { return type == CovarianceType::full ? "full" : "diag"; }
+std::string_view to_string(CovarianceType type) {
+  switch (type) {
+    case CovarianceType::full: return "full";
+    case CovarianceType::tied: return "tied";
+    case CovarianceType::diag: return "diag";
+    case CovarianceType::spherical: return "spherical";
+  }
+  return "?";
+}
+
+bool GmmModel::has_factors() const {
+  return options_.covariance == CovarianceType::full || options_.covariance == CovarianceType::tied;
+}
 
 GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, MatrixD means,
                    std::vector<GaussianFactor> factors, MatrixD variances)
@@ -29,13 +41,16 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
           "gmm: means are " + std::to_string(means_.rows()) + "x" + std::to_string(means_.cols()) + " for D=" +
               std::to_string(dim()) + ", K=" + std::to_string(k));
   options_.components = k;
-  if (options_.covariance == CovarianceType::full) {
+  if (has_factors()) {
     require(static_cast<Index>(factors_.size()) == k, "gmm: " + std::to_string(factors_.size()) +
                                                           " covariance factors for K=" + std::to_string(k));
   } else {
     require(variances_.rows() == dim() && variances_.cols() == k &&
                 (variances_.array() >= 1.0 / kMaxInverseScale).all() && variances_.allFinite(),
             "gmm: diagonal variances must be D x K finite values >= 1e-200");
+    if (options_.covariance == CovarianceType::spherical)
+      require((variances_.colwise().maxCoeff().array() == variances_.colwise().minCoeff().array()).all(),
+              "gmm: spherical variances must be the same in every dimension of a component");
     require(means_.cwiseAbs().maxCoeff() <= kFloat32Max, "gmm: a mean is beyond float32's range, |mean| <= 3.4e38");
     diag_precisions_ = variances_.cwiseInverse();
     diag_log_normalizers_ = (gaussian_log_normalizer(dim()) - 0.5 * variances_.array().log().colwise().sum()).transpose();
@@ -45,7 +60,7 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
 MatrixD GmmModel::weighted_log_densities(const MatrixD& x) const {
   const Index k = components();
   MatrixD out(k, x.cols());
-  if (options_.covariance == CovarianceType::full) {
+  if (has_factors()) {
     for (Index c = 0; c < k; ++c) out.row(c) = factors_[static_cast<size_t>(c)].log_density(x).transpose();
   } else {
     // sum_i (x_i - m_ik)^2 / v_ik = sum_i x_i^2 p_ik - 2 x_i m_ik p_ik + m_ik^2 p_ik: two K x D x B products.
@@ -76,8 +91,20 @@ std::string GmmModel::hyperparameters() const {
 
 Index GmmModel::num_parameters() const {
   const Index d = dim(), k = components();
-  const Index per_covariance = options_.covariance == CovarianceType::full ? d * (d + 1) / 2 : d;
-  return (k - 1) + k * d + k * per_covariance;
+  Index covariances = 0;
+  switch (options_.covariance) {
+    case CovarianceType::full: covariances = k * d * (d + 1) / 2; break;
+    case CovarianceType::tied: covariances = d * (d + 1) / 2; break;
+    case CovarianceType::diag: covariances = k * d; break;
+    case CovarianceType::spherical: covariances = k; break;
+  }
+  return (k - 1) + k * d + covariances;
+}
+
+MatrixD GmmModel::covariance(Index component) const {
+  require(component >= 0 && component < components(), "gmm: no component " + std::to_string(component));
+  if (has_factors()) return factors_[static_cast<size_t>(component)].covariance();
+  return variances_.col(component).asDiagonal();
 }
 
 Matrix GmmModel::sample(Index n, Rng& rng) const {
@@ -87,7 +114,7 @@ Matrix GmmModel::sample(Index n, Rng& rng) const {
     double u = rng.uniform() * weights.sum();
     Index c = 0;
     while (c + 1 < components() && u >= weights(c)) u -= weights(c++);
-    if (options_.covariance == CovarianceType::full) {
+    if (has_factors()) {
       x.col(j) = factors_[static_cast<size_t>(c)].sample(1, rng).cast<float>();
     } else {
       for (Index i = 0; i < dim(); ++i)
@@ -106,18 +133,20 @@ void GmmModel::save(const H5Group& g) const {
   g.set_attr("seed", static_cast<std::int64_t>(options_.seed));
   g.write_vector("log_weights", log_weights_);
   g.write_matrix("means", means_);
-  if (options_.covariance == CovarianceType::diag) {
-    g.write_matrix("variances", variances_);
-    return;
+  switch (options_.covariance) {
+    case CovarianceType::diag: g.write_matrix("variances", variances_); return;
+    case CovarianceType::spherical: g.write_vector("variances", variances_.row(0).transpose()); return;
+    case CovarianceType::full: case CovarianceType::tied: break;
   }
-  // K x D x D: the Cholesky factors L_k (covariance_k = L_k L_k^T), each stored row-major.
+  // K x D x D (tied: 1 x D x D): the Cholesky factors L_k (covariance_k = L_k L_k^T), each stored row-major.
   const std::uint64_t d = static_cast<std::uint64_t>(dim());
+  const size_t stored = options_.covariance == CovarianceType::tied ? 1 : factors_.size();
   std::vector<double> chol;
-  for (const GaussianFactor& f : factors_) {
-    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = f.cholesky();
+  for (size_t c = 0; c < stored; ++c) {
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = factors_[c].cholesky();
     chol.insert(chol.end(), rows.data(), rows.data() + rows.size());
   }
-  g.write<double>("cholesky", {factors_.size(), d, d}, chol.data());
+  g.write<double>("cholesky", {stored, d, d}, chol.data());
 }
 
 std::unique_ptr<Model> GmmModel::load(const H5Group& g, const DataSpec& spec) {
@@ -135,10 +164,12 @@ std::unique_ptr<Model> GmmModel::load(const H5Group& g, const DataSpec& spec) {
   const std::uint64_t k64 = weight_dims[0], d64 = static_cast<std::uint64_t>(spec.dim);
   const std::string implied = "K = " + std::to_string(k64) + " log-weights and data dim = " + std::to_string(d64);
   require_stored_dims(g, "means", {k64, d64}, implied);
-  if (options.covariance == CovarianceType::diag)
-    require_stored_dims(g, "variances", {k64, d64}, implied);
-  else
-    require_stored_dims(g, "cholesky", {k64, d64, d64}, implied);
+  switch (options.covariance) {
+    case CovarianceType::full: require_stored_dims(g, "cholesky", {k64, d64, d64}, implied); break;
+    case CovarianceType::tied: require_stored_dims(g, "cholesky", {1, d64, d64}, implied + ", tied"); break;
+    case CovarianceType::diag: require_stored_dims(g, "variances", {k64, d64}, implied); break;
+    case CovarianceType::spherical: require_stored_dims(g, "variances", {k64}, implied + ", spherical"); break;
+  }
   Vector log_weights = g.read_vector("log_weights");
   MatrixD means = g.read_matrix("means");
   const Index k = log_weights.size(), d = spec.dim;
@@ -150,19 +181,22 @@ std::unique_ptr<Model> GmmModel::load(const H5Group& g, const DataSpec& spec) {
                 ", not 1 (corrupt model file?)");
   std::vector<GaussianFactor> factors;
   MatrixD variances;
-  if (options.covariance == CovarianceType::diag) {
-    variances = g.read_matrix("variances");
+  if (options.covariance == CovarianceType::diag || options.covariance == CovarianceType::spherical) {
+    variances = options.covariance == CovarianceType::diag
+                    ? g.read_matrix("variances")
+                    : MatrixD(g.read_vector("variances").transpose().replicate(d, 1));
     if (!variances.allFinite() || !(variances.array() >= 1.0 / kMaxInverseScale).all())
       throw Error(g.where("variances") + ": variances must be finite and >= 1e-200 (corrupt model file?)");
     if (!(means.cwiseAbs().maxCoeff() <= kFloat32Max))
       throw Error(g.where("means") + ": a mean is beyond float32's range, |mean| <= 3.4e38 (corrupt model file?)");
   } else {
     const std::vector<double> chol = g.read<double>("cholesky");
+    const bool tied = options.covariance == CovarianceType::tied;
     for (Index c = 0; c < k; ++c) {
       const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> rows(
-          chol.data() + c * d * d, d, d);
-      factors.push_back(GaussianFactor::from_cholesky(means.col(c), MatrixD(rows),
-                                                      g.where("cholesky") + " component " + std::to_string(c)));
+          chol.data() + (tied ? 0 : c) * d * d, d, d);
+      factors.push_back(GaussianFactor::from_cholesky(
+          means.col(c), MatrixD(rows), g.where("cholesky") + (tied ? "" : " component " + std::to_string(c))));
     }
   }
   return std::make_unique<GmmModel>(spec, options, std::move(log_weights), std::move(means), std::move(factors),

@@ -50,45 +50,79 @@ MatrixD assign_to_nearest(const MatrixD& x, const std::vector<Index>& seeds) {
   return resp;
 }
 
-// M-step: the weights, means and covariances maximizing the expected complete log-likelihood
-// under responsibilities resp (K x N), plus the ridge. Means and diagonal variances come from two
-// D x N x K products; full covariances (one rank-N update each) are computed in parallel.
-GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, const GmmOptions& options) {
+// The shared covariance of a tied mixture: sum_k sum_n r_kn (x_n - m_k)(x_n - m_k)^T / N + ridge,
+// as scikit-learn computes it: (X X^T - sum_k N_k m_k m_k^T) / N (one rank-N and one rank-K update).
+MatrixD tied_covariance(const MatrixD& x, const MatrixD& means, const Vector& counts, double ridge) {
+  const Index d = x.rows();
+  MatrixD cov = MatrixD::Zero(d, d);
+  cov.selfadjointView<Eigen::Lower>().rankUpdate(x);
+  cov.selfadjointView<Eigen::Lower>().rankUpdate(means * counts.cwiseSqrt().asDiagonal(), -1.0);
+  cov = cov.selfadjointView<Eigen::Lower>();
+  cov /= static_cast<double>(x.cols());
+  cov.diagonal().array() += ridge;
+  return cov;
+}
+
+// One covariance per component (full): each a rank-N update, computed in parallel.
+std::vector<MatrixD> full_covariances(const MatrixD& x, const MatrixD& resp, const MatrixD& means,
+                                      const Vector& counts, double ridge) {
   const Index k = resp.rows(), d = x.rows();
-  const double n = static_cast<double>(x.cols());
-  const Vector counts = (resp.rowwise().sum().array() + kTinyCount).matrix();  // K
-  // First and (diag) second moments of all components at once: D x N x K products.
-  MatrixD means(d, k);
-  means.noalias() = x * resp.transpose();
-  means = means * counts.cwiseInverse().asDiagonal();
-  MatrixD variances;
-  if (options.covariance == CovarianceType::diag) {
-    // E_r[x^2] - mean^2, as scikit-learn computes it; on standardized data the cancellation is
-    // harmless, and a negative rounding result is clipped to 0 before the ridge is added.
-    variances.noalias() = x.cwiseAbs2() * resp.transpose();
-    variances = variances * counts.cwiseInverse().asDiagonal();
-    variances = (variances - means.cwiseAbs2()).cwiseMax(0.0).array() + options.ridge;
-  }
-  std::vector<MatrixD> covariances(static_cast<size_t>(options.covariance == CovarianceType::full ? k : 0));
-  tbb::parallel_for(tbb::blocked_range<Index>(0, static_cast<Index>(covariances.size()), 1),
-                    [&](const tbb::blocked_range<Index>& range) {
+  std::vector<MatrixD> covariances(static_cast<size_t>(k));
+  tbb::parallel_for(tbb::blocked_range<Index>(0, k, 1), [&](const tbb::blocked_range<Index>& range) {
     for (Index c = range.begin(); c < range.end(); ++c) {
       const MatrixD centered = x.colwise() - means.col(c);                                 // D x N
       const MatrixD weighted = centered * (resp.row(c).transpose() / counts(c)).cwiseSqrt().asDiagonal();  // D x N
       MatrixD cov = MatrixD::Zero(d, d);
       cov.selfadjointView<Eigen::Lower>().rankUpdate(weighted);  // lower triangle of W W^T: half a GEMM
       cov = cov.selfadjointView<Eigen::Lower>();
-      cov.diagonal().array() += options.ridge;
+      cov.diagonal().array() += ridge;
       covariances[static_cast<size_t>(c)] = std::move(cov);
     }
   }, tbb::simple_partitioner());
+  return covariances;
+}
+
+// M-step: the weights, means and covariances maximizing the expected complete log-likelihood
+// under responsibilities resp (K x N), plus the ridge. Means and diagonal variances come from two
+// D x N x K products; spherical variances are the diagonal ones averaged over dimensions.
+GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, const GmmOptions& options) {
+  const Index k = resp.rows(), d = x.rows();
+  const double n = static_cast<double>(x.cols());
+  const Vector counts = (resp.rowwise().sum().array() + kTinyCount).matrix();  // K
+  MatrixD means(d, k);
+  means.noalias() = x * resp.transpose();
+  means = means * counts.cwiseInverse().asDiagonal();
   std::vector<GaussianFactor> factors;
-  for (Index c = 0; c < k && options.covariance == CovarianceType::full; ++c)
-    factors.emplace_back(means.col(c), covariances[static_cast<size_t>(c)],
-                         "gmm fit: component " + std::to_string(c) + " (" + std::to_string(counts(c)) +
-                             " examples' weight)");
-  if (options.covariance == CovarianceType::diag && !(variances.array() > 0).all())
-    throw Error("gmm fit: a component has a zero variance (a constant dimension?); use --ridge > 0");
+  MatrixD variances;
+  const auto where = [&](Index c) {
+    return "gmm fit: component " + std::to_string(c) + " (" + std::to_string(counts(c)) + " examples' weight)";
+  };
+  switch (options.covariance) {
+    case CovarianceType::full: {
+      const std::vector<MatrixD> covariances = full_covariances(x, resp, means, counts, options.ridge);
+      for (Index c = 0; c < k; ++c) factors.emplace_back(means.col(c), covariances[static_cast<size_t>(c)], where(c));
+      break;
+    }
+    case CovarianceType::tied: {
+      const GaussianFactor shared(means.col(0), tied_covariance(x, means, counts, options.ridge),
+                                  "gmm fit: the tied covariance");
+      for (Index c = 0; c < k; ++c) factors.push_back(GaussianFactor::from_cholesky(means.col(c), shared.cholesky(), where(c)));
+      break;
+    }
+    case CovarianceType::diag:
+    case CovarianceType::spherical: {
+      // E_r[x^2] - mean^2, as scikit-learn computes it; on standardized data the cancellation is
+      // harmless, and a negative rounding result is clipped to 0 before the ridge is added.
+      variances.noalias() = x.cwiseAbs2() * resp.transpose();
+      variances = variances * counts.cwiseInverse().asDiagonal();
+      variances = (variances - means.cwiseAbs2()).cwiseMax(0.0).array() + options.ridge;
+      if (options.covariance == CovarianceType::spherical)
+        variances = variances.colwise().mean().replicate(d, 1);
+      if (!(variances.array() > 0).all())
+        throw Error("gmm fit: a component has a zero variance (a constant dimension?); use --ridge > 0");
+      break;
+    }
+  }
   const Vector log_weights = (counts / n).array().log();
   return GmmModel(spec, options, log_weights, std::move(means), std::move(factors), std::move(variances));
 }

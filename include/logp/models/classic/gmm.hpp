@@ -1,6 +1,8 @@
 #pragma once
-// Gaussian mixture over real examples, p(x) = sum_k w_k N(x | mean_k, cov_k), with full or
-// diagonal covariances, fitted by EM in log space (gmm.cpp: the model; gmm_em.cpp: the fit).
+// Gaussian mixture over real examples, p(x) = sum_k w_k N(x | mean_k, cov_k), fitted by EM in log
+// space (gmm.cpp: the model; gmm_em.cpp: the fit). Covariance types as in scikit-learn: full (one
+// per component), tied (one shared by all), diag (diagonal per component), spherical (one variance
+// per component, cov_k = v_k I).
 //
 // Fit: k-means++ seeding, hard assignment to the nearest seed, then EM until the mean training
 // log-likelihood L changes by at most tolerance * |L| (or max_iterations); `restarts` runs with
@@ -16,8 +18,8 @@
 
 namespace logp {
 
-enum class CovarianceType { full, diag };
-CovarianceType parse_covariance_type(const std::string& text);  // "full" | "diag"
+enum class CovarianceType { full, tied, diag, spherical };
+CovarianceType parse_covariance_type(const std::string& text);  // "full" | "tied" | "diag" | "spherical"
 std::string_view to_string(CovarianceType type);
 
 struct GmmOptions {
@@ -40,7 +42,8 @@ struct GmmFitReport {
 
 class GmmModel : public DensityModel {
  public:
-  // log_weights: K; means: D x K; full: K factors; diag: variances D x K.
+  // log_weights: K; means: D x K; full and tied: K factors (tied: one Cholesky factor, K means);
+  // diag and spherical: variances D x K (spherical: each column constant).
   GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, MatrixD means, std::vector<GaussianFactor> factors,
            MatrixD variances);
 
@@ -57,19 +60,22 @@ class GmmModel : public DensityModel {
   Index components() const { return log_weights_.size(); }
   const Vector& log_weights() const { return log_weights_; }
   const MatrixD& means() const { return means_; }
+  CovarianceType covariance_type() const { return options_.covariance; }
+  MatrixD covariance(Index component) const;  // D x D
   // x: D x B in double. Returns K x B: log w_k + log N(x_b | mean_k, cov_k), nats.
   MatrixD weighted_log_densities(const MatrixD& x) const;
 
  private:
   Vector log_prob_impl(ConstMatrixRef x) const override;
+  bool has_factors() const;              // full or tied: Cholesky factors; diag or spherical: variances
 
   GmmOptions options_;
   Vector log_weights_;                   // K
   MatrixD means_;                        // D x K
-  std::vector<GaussianFactor> factors_;  // full: K
-  MatrixD variances_;                    // diag: D x K
-  MatrixD diag_precisions_;              // diag: D x K, 1 / variance
-  Vector diag_log_normalizers_;          // diag: K, -D/2 ln 2 pi - 1/2 sum_i ln variance_ik
+  std::vector<GaussianFactor> factors_;  // full, tied: K
+  MatrixD variances_;                    // diag, spherical: D x K
+  MatrixD diag_precisions_;              // diag, spherical: D x K, 1 / variance
+  Vector diag_log_normalizers_;          // diag, spherical: K, -D/2 ln 2 pi - 1/2 sum_i ln variance_ik
 };
 
 }  // namespace logp
