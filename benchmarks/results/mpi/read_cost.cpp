@@ -1,6 +1,6 @@
-// Seconds to read the rows one of R=2 ranks needs in an epoch (half of the 50,000, as the shuffle
+// Seconds to read the rows one of R ranks needs in an epoch (a random 1/R of the split, as the
+// shuffle picks them) with DatasetSplit::read_examples, against reading the whole split.
 // Build and run: see rss.md in this folder.
-// picks them) with DatasetSplit::read_examples, against reading the whole split.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
