@@ -186,7 +186,7 @@ TEST_CASE("mpi: anomaly's typicality test and complexity score, and eval-samples
                               " --outliers-split valid --bootstrap 37 --typicality-batch 5 --typicality-batches 41 "
                               "--out ";
   const std::string complexity = "--json anomaly --score complexity --bootstrap 37 --model " + model + " --data " +
-                                 data + " --anomaly-labels 1 --out ";
+                                 data + " --outliers " + data + " --outliers-split train --out ";
   // Three rows (the reference and two models' samples; 4 ranks: one rank has none), samples drawn
   // afresh each run (the cache beside each model removed first).
   const std::string samples = "--json eval-samples -n 40 --permutations 11 --kid-subsets 3 --kid-subset-size 20 "
