@@ -190,7 +190,8 @@ TEST_CASE("mpi: anomaly's typicality test and complexity score, and eval-samples
   // Three rows (the reference and two models' samples; 4 ranks: one rank has none), samples drawn
   // afresh each run (the cache beside each model removed first).
   const std::string samples = "--json eval-samples -n 40 --permutations 11 --kid-subsets 3 --kid-subset-size 20 "
-                              "--fid-bootstrap 2 --data " + data + " --model " + model + " --model " + other + " --out ";
+                              "--fid-bootstrap 2 --data " + data + " --model " + model + " --model " + other +
+                              " --out ";
   const auto fresh = [&] {
     for (const std::string& path : {model, other})
       std::filesystem::remove(path.substr(0, path.size() - 3) + ".samples-0-40.h5");

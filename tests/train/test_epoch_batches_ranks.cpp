@@ -82,7 +82,8 @@ TEST_CASE("dataset: read_examples gives the asked examples in order and refuses 
   const Matrix picked = data.read_examples(indices);
   REQUIRE(picked.cols() == static_cast<Index>(indices.size()));
   bool equal = true;
-  for (std::size_t k = 0; k < indices.size(); ++k) equal = equal && picked.col(static_cast<Index>(k)) == all.col(indices[k]);
+  for (std::size_t k = 0; k < indices.size(); ++k)
+    equal = equal && picked.col(static_cast<Index>(k)) == all.col(indices[k]);
   CHECK(equal);
   CHECK(data.read_examples({}).cols() == 0);
   const std::vector<Index> unordered = {4, 2};

@@ -5,7 +5,7 @@
 // single-process one (rank 0 of 1, every operation a copy or a no-op) unless the command line
 // was started by mpirun/srun in a build with LOGP_MPI, where tools/mpi/ installs an MPI one
 // (set_world). All operations are blocking and called by the main thread only (never from a TBB
-// task); the collective ones (broadcast, all_gather, barrier) must be called by every rank in the
+// task); the collective ones (broadcast, all_gather, all_gather_text, barrier) must be called by every rank in the
 // same order.
 #include <memory>
 #include <span>
