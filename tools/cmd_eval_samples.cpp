@@ -2,6 +2,7 @@
 // (include/logp/eval/sample_metrics) for one or more sample sets against the held-out split,
 // with train-vs-test real data as the reference row.
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -26,6 +27,7 @@
 #include "logp/io/atomic_output.hpp"
 #include "logp/io/model_file.hpp"
 #include "logp/models/features/feature_network.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp::cli {
 namespace {
@@ -115,19 +117,21 @@ SampleSet model_samples(const std::string& model_path, const EvalSamplesOptions&
   }
   Rng rng(options.seed);
   const Matrix x = model->sample(options.n, rng);  // D x n
-  const DataSpec& spec = model->data_spec();
-  DatasetWriter writer(cache, spec,
-                       {{"source", "logp eval-samples: samples of " + model_path},
-                        {"model_identity", identity},
-                        {"seed", std::to_string(options.seed)},
-                        {"created_by", command_line()}});
-  if (spec.is_discrete()) {
-    const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> bytes = x.cast<std::uint8_t>();
-    writer.add_split("samples", std::vector<std::uint8_t>(bytes.data(), bytes.data() + bytes.size()), {});
-  } else {
-    writer.add_split("samples", std::vector<float>(x.data(), x.data() + x.size()), {});
+  if (world().rank() == 0) {  // every rank draws the same samples; rank 0 caches them
+    const DataSpec& spec = model->data_spec();
+    DatasetWriter writer(cache, spec,
+                         {{"source", "logp eval-samples: samples of " + model_path},
+                          {"model_identity", identity},
+                          {"seed", std::to_string(options.seed)},
+                          {"created_by", command_line()}});
+    if (spec.is_discrete()) {
+      const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> bytes = x.cast<std::uint8_t>();
+      writer.add_split("samples", std::vector<std::uint8_t>(bytes.data(), bytes.data() + bytes.size()), {});
+    } else {
+      writer.add_split("samples", std::vector<float>(x.data(), x.data() + x.size()), {});
+    }
+    writer.commit();
   }
-  writer.commit();
   return {model_path, "model", to_double(x), "seed " + std::to_string(options.seed) + ", drawn and cached in " + cache};
 }
 
@@ -205,6 +209,46 @@ RowResult evaluate(const SampleSet& set, const Context& context, const EvalSampl
   lap("copying");
   notes() << "evaluated " << set.name << " (" << set.x.cols() << " examples):" << timings.str() << "\n";
   return row;
+}
+
+// A row's metrics as text and back, bit for bit (doubles as their bit patterns), to gather rows
+// computed on other ranks.
+json pack(const std::vector<MetricValue>& metrics) {
+  const auto bits = [](double x) { return std::bit_cast<std::uint64_t>(x); };
+  json out = json::array();
+  for (const MetricValue& v : metrics)
+    out.push_back({v.name, bits(v.value), bits(v.spread), v.spread_kind, v.n_real, v.n_samples, bits(v.p_value),
+                   v.details, v.warning});
+  return out;
+}
+
+std::vector<MetricValue> unpack(const json& packed) {
+  const auto number = [](const json& x) { return std::bit_cast<double>(x.get<std::uint64_t>()); };
+  std::vector<MetricValue> metrics;
+  for (const json& m : packed)
+    metrics.push_back({m[0].get<std::string>(), number(m[1]), number(m[2]), m[3].get<std::string>(), m[4].get<Index>(),
+                       m[5].get<Index>(), number(m[6]), m[7].get<std::string>(), m[8].get<std::string>()});
+  return metrics;
+}
+
+// Every set's row, in set order. In a parallel run (docs/mpi.md) rank r evaluates the sets
+// rank_range(sets, r, R) and every rank gathers all rows.
+std::vector<RowResult> evaluate_all(const std::vector<SampleSet>& sets, const Context& context,
+                                    const EvalSamplesOptions& options) {
+  const Communicator& ranks = world();
+  const RankRange mine = rank_range(static_cast<Index>(sets.size()), ranks.rank(), ranks.size());
+  std::vector<RowResult> rows;
+  json own = json::array();
+  for (Index i = mine.begin; i < mine.end; ++i) {
+    rows.push_back(evaluate(sets[static_cast<std::size_t>(i)], context, options));
+    own.push_back(pack(rows.back().metrics));
+  }
+  if (ranks.size() == 1) return rows;
+  rows.clear();
+  for (const std::string& text : ranks.all_gather_text(own.dump()))
+    for (const json& packed : json::parse(text))
+      rows.push_back({&sets[rows.size()], unpack(packed)});
+  return rows;
 }
 
 std::string plus_minus(const MetricValue& v) {
@@ -351,10 +395,9 @@ void run_eval_samples(const EvalSamplesOptions& options, const GlobalOptions& gl
                               std::to_string(network.feature_dim()) + ")";
     }
   }
-  std::vector<RowResult> rows;
-  for (const SampleSet& set : sets) rows.push_back(evaluate(set, context, options));
+  const std::vector<RowResult> rows = evaluate_all(sets, context, options);
   const json report = rows_json(rows, context, real_where);
-  if (!options.out.empty()) {
+  if (!options.out.empty() && world().rank() == 0) {  // rank 0 writes for all
     AtomicOutput output(options.out);
     {
       std::ofstream stream(output.temp_path());

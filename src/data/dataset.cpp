@@ -102,6 +102,25 @@ Matrix DatasetSplit::read(Index first, Index count) const {
   return batch;
 }
 
+Matrix DatasetSplit::read_examples(std::span<const Index> indices) const {
+  Matrix out(spec_.dim, static_cast<Index>(indices.size()));
+  for (std::size_t i = 0; i < indices.size();) {
+    // One read: indices[i .. j) span less than kReadWindow examples with gaps of at most kExampleGap.
+    const Index first = indices[i];
+    if (first < 0 || first >= size_ || (i > 0 && first <= indices[i - 1]))
+      throw Error(where() + ": example " + std::to_string(first) + " is outside its N=" + std::to_string(size_) +
+                  " or out of order");
+    std::size_t j = i + 1;
+    while (j < indices.size() && indices[j] > indices[j - 1] && indices[j] - indices[j - 1] <= kExampleGap &&
+           indices[j] - first < kReadWindow)
+      ++j;
+    const Matrix rows = read(first, indices[j - 1] - first + 1);
+    for (std::size_t k = i; k < j; ++k) out.col(static_cast<Index>(k)) = rows.col(indices[k] - first);
+    i = j;
+  }
+  return out;
+}
+
 bool DatasetSplit::has_labels() const { return group_.has("y"); }
 
 std::vector<std::int64_t> DatasetSplit::read_labels() const {

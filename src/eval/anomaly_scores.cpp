@@ -17,12 +17,12 @@ const DensityModel& require_density(const Model& model, AnomalyScoreKind kind) {
   return *density;
 }
 
+// Each example's PNG length, over the ranks of world() like the model's values (each example's
+// length depends only on its column).
 Vector split_png_bits_per_dim(const DatasetSplit& data, Index chunk) {
-  Vector bits(data.size());
-  for_each_batch(data, chunk, [&](Index first, const Matrix& batch) {
-    bits.segment(first, batch.cols()) = png_bits_per_dim(batch, data.spec());
+  return sharded_map_columns(data, chunk, [&data](ConstMatrixRef columns) {
+    return png_bits_per_dim(Matrix(columns), data.spec());
   });
-  return bits;
 }
 
 }  // namespace

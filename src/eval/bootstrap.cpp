@@ -10,6 +10,7 @@
 
 #include "logp/core/error.hpp"
 #include "logp/core/progress.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp {
 
@@ -26,16 +27,25 @@ std::vector<Interval> bootstrap_intervals(Index resamples, double confidence, co
                                           const std::function<void(Rng& r, double* out)>& replicate) {
   require(resamples >= 2, "bootstrap: need at least 2 resamples, got " + std::to_string(resamples));
   require(confidence > 0.0 && confidence < 1.0, "bootstrap: confidence must be in (0, 1), got " + std::to_string(confidence));
-  // values: statistics x resamples, column b from replicate b.
+  // values: statistics x resamples, column b from replicate b (drawn from rng.split(b) alone). In a
+  // parallel run rank r computes the columns rank_range(resamples, r, R) and every rank gathers all.
   MatrixD values(statistics, resamples);
-  Progress progress("bootstrap", resamples, "resamples");
-  tbb::parallel_for(tbb::blocked_range<Index>(0, resamples), [&](const tbb::blocked_range<Index>& range) {
+  const Communicator& ranks = world();
+  const RankRange mine = rank_range(resamples, ranks.rank(), ranks.size());
+  Progress progress("bootstrap", mine.size(), "resamples");
+  tbb::parallel_for(tbb::blocked_range<Index>(mine.begin, mine.end), [&](const tbb::blocked_range<Index>& range) {
     for (Index b = range.begin(); b < range.end(); ++b) {
       Rng r = rng.split(static_cast<std::uint64_t>(b));
       replicate(r, values.col(b).data());
     }
     progress.advance(range.size());  // thread-safe
   });
+  if (ranks.size() > 1) {
+    const std::vector<double> own(values.data() + mine.begin * statistics, values.data() + mine.end * statistics);
+    std::vector<int> counts = rank_counts(resamples, ranks.size());
+    for (int& count : counts) count *= static_cast<int>(statistics);
+    ranks.all_gather(own, std::span<double>(values.data(), static_cast<std::size_t>(values.size())), counts);
+  }
   std::vector<Interval> intervals;
   for (Index k = 0; k < statistics; ++k) {
     std::vector<double> sorted(static_cast<size_t>(resamples));

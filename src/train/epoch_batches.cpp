@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "logp/core/error.hpp"
+#include "logp/train/parallel_gradient.hpp"
 
 namespace logp {
 
@@ -63,6 +64,49 @@ void EpochBatches::for_each_indexed(std::uint64_t seed, int epoch,
         indices[static_cast<size_t>(j)] = b * block_examples_ + k;
       }
       fn(batch_index++, batch, indices);
+    }
+  }
+}
+
+void EpochBatches::for_each_part(std::uint64_t seed, int epoch, Index shard_size, const Communicator& ranks,
+                                 const std::function<void(Index, Index, const Matrix&)>& fn) {
+  Rng rng = Rng(seed).split(static_cast<std::uint64_t>(epoch));  // as for_each_indexed draws it
+  const Index blocks = (data_.size() + block_examples_ - 1) / block_examples_;
+  Index batch_index = 0;
+  Matrix part;
+  std::vector<Index> needed;     // block positions this rank's parts use, increasing
+  std::vector<Index> column_of;  // block position -> column of `mine` (-1: not read)
+  for (Index b : random_permutation(blocks, rng)) {
+    const Index block_first = b * block_examples_;
+    const Index block_size = std::min(block_examples_, data_.size() - block_first);
+    const std::vector<Index> order = random_permutation(block_size, rng);
+    const auto columns = [&](Index first) {  // this rank's columns of the batch starting at `first`
+      return rank_columns(std::min(batch_size_, block_size - first), shard_size, ranks.rank(), ranks.size());
+    };
+    column_of.assign(static_cast<std::size_t>(block_size), -1);
+    for (Index first = 0; first < block_size; first += batch_size_) {
+      const RankRange mine = columns(first);
+      for (Index j = mine.begin; j < mine.end; ++j)
+        column_of[static_cast<std::size_t>(order[static_cast<std::size_t>(first + j)])] = 0;
+    }
+    needed.clear();
+    for (Index k = 0; k < block_size; ++k)
+      if (column_of[static_cast<std::size_t>(k)] == 0) {
+        column_of[static_cast<std::size_t>(k)] = static_cast<Index>(needed.size());
+        needed.push_back(block_first + k);
+      }
+    const bool whole = static_cast<Index>(needed.size()) == block_size;
+    Matrix read_part;
+    if (!whole) read_part = data_.read_examples(needed);
+    const Matrix& examples = whole ? block(b) : read_part;  // column column_of[k] is block position k
+    for (Index first = 0; first < block_size; first += batch_size_) {
+      const Index count = std::min(batch_size_, block_size - first);
+      const RankRange mine = columns(first);
+      part.resize(data_.dim(), mine.size());
+      for (Index j = mine.begin; j < mine.end; ++j)
+        part.col(j - mine.begin) =
+            examples.col(column_of[static_cast<std::size_t>(order[static_cast<std::size_t>(first + j)])]);
+      fn(batch_index++, count, part);
     }
   }
 }

@@ -21,13 +21,30 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+RankRange rank_columns(Index batch_columns, Index shard_size, int rank, int ranks) {
+  require(shard_size > 0, "shard size must be positive, got " + std::to_string(shard_size));
+  const Index shards = std::max<Index>(1, (batch_columns + shard_size - 1) / shard_size);
+  const RankRange mine = rank_range(shards, rank, ranks);
+  return {std::min(mine.begin * shard_size, batch_columns), std::min(mine.end * shard_size, batch_columns)};
+}
+
 double ShardGradients::compute(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                                std::span<float> grad, float scale, bool* finite) {
-  require(shard_size > 0, "shard size must be positive, got " + std::to_string(shard_size));
+  const RankRange columns = rank_columns(batch.cols(), shard_size, ranks_.rank(), ranks_.size());
+  return compute_part(model, batch.middleCols(columns.begin, columns.size()), batch.cols(), shard_size, rng, grad,
+                      scale, finite);
+}
+
+double ShardGradients::compute_part(const Trainable& model, ConstMatrixRef columns_of_rank, Index batch_columns,
+                                    Index shard_size, const Rng& rng, std::span<float> grad, float scale,
+                                    bool* finite) {
+  const RankRange columns = rank_columns(batch_columns, shard_size, ranks_.rank(), ranks_.size());
+  require(columns_of_rank.cols() == columns.size(), "ShardGradients: " + std::to_string(columns_of_rank.cols()) +
+                                             " columns given for this rank's " + std::to_string(columns.size()));
   require(model.parameters().size() == parameters_ && static_cast<Index>(grad.size()) == parameters_,
           "parallel_objective_and_grad: gradient buffer of " + std::to_string(grad.size()) + " and workspace of " +
               std::to_string(parameters_) + " for " + std::to_string(model.parameters().size()) + " parameters");
-  const Index shards = std::max<Index>(1, (batch.cols() + shard_size - 1) / shard_size);
+  const Index shards = std::max<Index>(1, (batch_columns + shard_size - 1) / shard_size);
   const int rank = ranks_.rank(), ranks = ranks_.size();
   const RankRange mine = rank_range(shards, rank, ranks);  // this rank's shards
   const bool last_rank = rank == ranks - 1;
@@ -48,11 +65,12 @@ double ShardGradients::compute(const Trainable& model, ConstMatrixRef batch, Ind
     for (Index i = range.begin(); i != range.end(); ++i) {
       const Index shard = mine.begin + i;
       Buffer& buffer = shards_[static_cast<std::size_t>(i)];
-      const Index first = shard * shard_size;
-      const Index count = std::min(shard_size, batch.cols() - first);
+      const Index first = shard * shard_size;  // in the batch; columns_of_rank starts at columns.begin
+      const Index count = std::min(shard_size, batch_columns - first);
       Rng shard_rng = rng.split(static_cast<std::uint64_t>(shard));
       my_objectives_[static_cast<std::size_t>(i)] =
-          model.objective_and_grad(batch.middleCols(first, count), shard_rng, std::span<float>(buffer.data(), buffer.size()));
+          model.objective_and_grad(columns_of_rank.middleCols(first - columns.begin, count), shard_rng,
+                                   std::span<float>(buffer.data(), buffer.size()));
     }
   }, tbb::simple_partitioner());
 

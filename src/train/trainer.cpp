@@ -153,13 +153,16 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
     if (options.progress && writer)  // rank 0 alone reports
       progress.emplace("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.max_epochs), train.size(),
                        "examples");
-    batches.for_each(options.seed, epoch, [&](Index batch_index, const Matrix& batch) {
+    // This rank's columns of each batch (all of it on one process): a rank reads only its rows.
+    batches.for_each_part(options.seed, epoch, options.shard_size, world(), [&](Index batch_index, Index batch_columns,
+                                                                               const Matrix& part) {
       const Rng batch_rng = Rng(options.seed).split(static_cast<std::uint64_t>(epoch)).split(
           static_cast<std::uint64_t>(batch_index) + 1);
       // grad = the batch's mean gradient (the sum over shards divided by the batch size).
       bool finite_gradient = true;
-      const double objective = shard_gradients.compute(model, batch, options.shard_size, batch_rng, grad,
-                                                       1.0f / static_cast<float>(batch.cols()), &finite_gradient);
+      const double objective = shard_gradients.compute_part(model, part, batch_columns, options.shard_size, batch_rng,
+                                                            grad, 1.0f / static_cast<float>(batch_columns),
+                                                            &finite_gradient);
       if (!std::isfinite(objective) || !finite_gradient) {
         std::ostringstream message;
         message << "training diverged at epoch " << epoch + 1 << ", batch " << batch_index + 1 << " (objective "
@@ -171,14 +174,14 @@ TrainResult train_model(Trainable& model, const DatasetSplit& train, const Datas
       }
       optimizer.step(model.parameters().values(), grad, epoch);
       objective_sum += objective;
-      epoch_examples += batch.cols();
+      epoch_examples += batch_columns;
       if (progress) {
         char detail[128];
         std::snprintf(detail, sizeof detail, "batch %ld/%ld, train %s %.3f", static_cast<long>(batch_index + 1),
                       static_cast<long>(batches_per_epoch), names.train.c_str(),
                       objective_sum / static_cast<double>(epoch_examples));
         progress->set_detail(detail);
-        progress->advance(batch.cols());
+        progress->advance(batch_columns);
       }
     });
     const double train_seconds = seconds_since(epoch_start);

@@ -171,3 +171,65 @@ TEST_CASE("mpi: a job that loses a rank resumes from its checkpoint with another
   CHECK(model_parameters(dir.file("resumed.h5")) == model_parameters(dir.file("unbroken.h5")));
   CHECK(lines() == 60);  // each epoch logged once
 }
+
+TEST_CASE("mpi: anomaly's typicality test and complexity score, and eval-samples, over 2 and 4 ranks write the "
+          "single-process outputs byte for byte", "[mpi]") {
+  if (!have_mpi()) return;
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 16, 61, 2, {4, 4, 1});  // 61: uneven parts
+  const std::string model = dir.file("m.h5");
+  const std::string other = dir.file("other.h5");
+  REQUIRE(run_cli("fit nade --hidden 6 --epochs 2 --data " + data + " --out " + model).exit_code == 0);
+  REQUIRE(run_cli("fit --model bernoulli --data " + data + " --out " + other).exit_code == 0);
+  // The bootstrap (37 resamples), the typicality batches (41) and the PNG lengths are spread over the ranks.
+  const std::string typical = "--json anomaly --model " + model + " --data " + data + " --outliers " + data +
+                              " --outliers-split valid --bootstrap 37 --typicality-batch 5 --typicality-batches 41 "
+                              "--out ";
+  const std::string complexity = "--json anomaly --score complexity --bootstrap 37 --model " + model + " --data " +
+                                 data + " --outliers " + data + " --outliers-split train --out ";
+  // Three rows (the reference and two models' samples; 4 ranks: one rank has none), samples drawn
+  // afresh each run (the cache beside each model removed first).
+  const std::string samples = "--json eval-samples -n 40 --permutations 11 --kid-subsets 3 --kid-subset-size 20 "
+                              "--fid-bootstrap 2 --data " + data + " --model " + model + " --model " + other +
+                              " --out ";
+  const auto fresh = [&] {
+    for (const std::string& path : {model, other})
+      std::filesystem::remove(path.substr(0, path.size() - 3) + ".samples-0-40.h5");
+  };
+  struct Outputs {
+    CliResult typical, complexity, samples;
+    std::string typical_csv, complexity_csv, samples_json;
+  };
+  const auto run_all = [&](int ranks) {
+    const auto run = [&](const std::string& args) { return ranks == 1 ? run_cli(args) : run_mpi(ranks, args); };
+    Outputs out;
+    out.typical = run(typical + dir.file("typical.csv"));
+    out.complexity = run(complexity + dir.file("complexity.csv"));
+    fresh();
+    out.samples = run(samples + dir.file("samples.json"));
+    out.typical_csv = read_text(dir.file("typical.csv"));
+    out.complexity_csv = read_text(dir.file("complexity.csv"));
+    out.samples_json = read_text(dir.file("samples.json"));
+    for (const char* name : {"typical.csv", "complexity.csv", "samples.json"}) std::filesystem::remove(dir.file(name));
+    return out;
+  };
+  const Outputs one = run_all(1);
+  INFO(one.typical.err << one.complexity.err << one.samples.err);
+  REQUIRE(one.typical.exit_code == 0);
+  REQUIRE(one.complexity.exit_code == 0);
+  REQUIRE(one.samples.exit_code == 0);
+  REQUIRE(one.typical.out.find("\"outlier_batches_flagged\"") != std::string::npos);
+  for (int ranks : {2, 4}) {
+    INFO(ranks << " ranks");
+    const Outputs many = run_all(ranks);
+    INFO(many.typical.err << many.complexity.err << many.samples.err);
+    CHECK(many.typical.exit_code == 0);
+    CHECK(many.typical.out == one.typical.out);
+    CHECK(many.typical_csv == one.typical_csv);
+    CHECK(many.complexity.out == one.complexity.out);
+    CHECK(many.complexity_csv == one.complexity_csv);
+    CHECK(many.samples.exit_code == 0);
+    CHECK(many.samples.out == one.samples.out);
+    CHECK(many.samples_json == one.samples_json);
+  }
+}

@@ -7,6 +7,7 @@
 #include <memory>
 #include <streambuf>
 #include <string>
+#include <vector>
 
 #include "logp/core/error.hpp"
 #include "logp/parallel/communicator.hpp"
@@ -60,6 +61,27 @@ class MpiCommunicator final : public Communicator {
     check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(), counts.data(),
                          offsets.data(), MPI_DOUBLE, MPI_COMM_WORLD),
           "MPI_Allgatherv");
+  }
+  std::vector<std::string> all_gather_text(const std::string& mine) const override {
+    require(mine.size() <= kPiece, "all_gather_text: " + std::to_string(mine.size()) + " bytes from rank " +
+                                       std::to_string(rank_) + " (at most " + std::to_string(kPiece) + ")");
+    const int size = static_cast<int>(mine.size());
+    std::vector<int> sizes(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_), 0);
+    check(MPI_Allgather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+    long long total = 0;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      require(total + sizes[r] <= static_cast<long long>(kPiece), "all_gather_text: more than 256 MiB in all");
+      offsets[r] = static_cast<int>(total);
+      total += sizes[r];
+    }
+    std::string all(static_cast<std::size_t>(total), '\0');
+    check(MPI_Allgatherv(mine.data(), size, MPI_CHAR, all.data(), sizes.data(), offsets.data(), MPI_CHAR,
+                         MPI_COMM_WORLD),
+          "MPI_Allgatherv");
+    std::vector<std::string> out;
+    for (std::size_t r = 0; r < sizes.size(); ++r)
+      out.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(sizes[r])));
+    return out;
   }
   void barrier() const override { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
 

@@ -8,6 +8,7 @@
 // HDF5 stores x row-major N x D, which is the memory of a column-major D x N batch.
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class DatasetSplit {
   // below `levels` for categorical, finite for real; the error names the example and dimension.
   Matrix read(Index first, Index count) const;
   Matrix read_all() const { return read(0, size_); }
+  // The examples `indices` (strictly increasing) as a D x indices.size() batch, in that order, in
+  // bounded memory: nearby indices (gaps of at most kExampleGap) are read together, at most
+  // kReadWindow examples per read, and only the wanted columns are kept.
+  Matrix read_examples(std::span<const Index> indices) const;
+  static constexpr Index kExampleGap = 8;
+  static constexpr Index kReadWindow = 1024;
 
   // The same split restricted to its first min(n, N) examples (and labels): for evaluations too
   // costly for the whole split (e.g. an importance-weighted estimate with k = 5000).

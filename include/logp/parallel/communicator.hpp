@@ -5,10 +5,11 @@
 // single-process one (rank 0 of 1, every operation a copy or a no-op) unless the command line
 // was started by mpirun/srun in a build with LOGP_MPI, where tools/mpi/ installs an MPI one
 // (set_world). All operations are blocking and called by the main thread only (never from a TBB
-// task); the collective ones (broadcast, all_gather, barrier) must be called by every rank in the
+// task); the collective ones (broadcast, all_gather, all_gather_text, barrier) must be called by every rank in the
 // same order.
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "logp/core/types.hpp"
@@ -29,6 +30,8 @@ class Communicator {
   // all = rank 0's `mine`, then rank 1's, ...: counts[r] doubles from rank r (counts has size()
   // entries, sum(counts) == all.size(), mine.size() == counts[rank()]).
   virtual void all_gather(std::span<const double> mine, std::span<double> all, std::span<const int> counts) const = 0;
+  // Every rank's `mine` (any bytes, any length per rank), in rank order.
+  virtual std::vector<std::string> all_gather_text(const std::string& mine) const = 0;
   virtual void barrier() const = 0;
 };
 
@@ -41,6 +44,7 @@ class SingleProcess final : public Communicator {
   void receive(std::span<float> values, int from) const override;
   void broadcast(std::span<float>, int) const override {}
   void all_gather(std::span<const double> mine, std::span<double> all, std::span<const int> counts) const override;
+  std::vector<std::string> all_gather_text(const std::string& mine) const override { return {mine}; }
   void barrier() const override {}
 };
 

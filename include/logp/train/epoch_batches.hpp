@@ -10,6 +10,7 @@
 
 #include "logp/core/rng.hpp"
 #include "logp/data/dataset.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp {
 
@@ -23,6 +24,14 @@ class EpochBatches {
   // The same batches, with the split indices of each batch's columns (e.g. to look up labels).
   void for_each_indexed(std::uint64_t seed, int epoch,
                         const std::function<void(Index, const Matrix&, std::span<const Index>)>& fn);
+  // The same batches for rank ranks.rank() of a parallel run that computes only its shards'
+  // columns (rank_columns(batch columns, shard_size, ...), parallel_gradient.hpp): calls
+  // fn(batch_index, batch_columns, part) with part = those columns of the batch (D x <= batch).
+  // A rank reads only the examples its parts need in a block (DatasetSplit::read_examples), about
+  // 1/R of it, once per epoch and block; a rank that needs the whole block (R = 1) reads it as
+  // for_each does (once, while it is the only block).
+  void for_each_part(std::uint64_t seed, int epoch, Index shard_size, const Communicator& ranks,
+                     const std::function<void(Index, Index, const Matrix&)>& fn);
 
  private:
   const Matrix& block(Index index);

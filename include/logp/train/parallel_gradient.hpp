@@ -30,7 +30,6 @@ namespace logp {
 
 class ShardGradients {
  public:
-  // Buffers for a model of `parameters` floats.
   // Buffers for a model of `parameters` floats; the batch's shards are spread over `ranks`.
   explicit ShardGradients(Index parameters, const Communicator& ranks = world())
       : parameters_(parameters), ranks_(ranks) {}
@@ -40,6 +39,11 @@ class ShardGradients {
   // whether every written gradient entry is finite (checked during the sum, no extra pass).
   double compute(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
                  std::span<float> grad, float scale = 1.0f, bool* finite = nullptr);
+
+  // The same for a rank that holds only its own columns of the batch: `part` is columns
+  // rank_columns(batch_columns, shard_size, rank, R) of the batch of `batch_columns` columns.
+  double compute_part(const Trainable& model, ConstMatrixRef part, Index batch_columns, Index shard_size,
+                      const Rng& rng, std::span<float> grad, float scale = 1.0f, bool* finite = nullptr);
 
   // Seconds this rank spent in messages (waiting for the previous rank's sum included), over all calls.
   double communication_seconds() const { return communication_seconds_; }
@@ -54,6 +58,10 @@ class ShardGradients {
   std::vector<double> objectives_;  // per shard
   std::vector<double> my_objectives_;  // this rank's shards'
 };
+
+// The columns [begin, end) of a batch of `batch_columns` columns that rank `rank` of `ranks`
+// computes: those of its shards rank_range(shards, rank, ranks) (empty when it has no shard).
+RankRange rank_columns(Index batch_columns, Index shard_size, int rank, int ranks);
 
 // One batch with buffers of its own (allocates per call; trainers use ShardGradients).
 double parallel_objective_and_grad(const Trainable& model, ConstMatrixRef batch, Index shard_size, const Rng& rng,
