@@ -63,24 +63,23 @@ void im2col(const Window& w, Index taps, const T* images, Index n, MatrixOf<T>& 
   const std::vector<RowSpan> full = column_spans(w, w.kernel), last = column_spans(w, taps - (rows - 1) * w.kernel);
   for (Index e = 0; e < n; ++e) {
     const T* image = images + e * image_size;
-    for (Index oy = 0; oy < w.out_height; ++oy) {
-      T* row_start = columns.data() + (oy * w.out_width + w.positions() * e) * patch;
-      for (Index ky = 0; ky < rows; ++ky) {
-        const Index iy = oy * w.stride - w.padding + ky, row_taps = std::min(w.kernel, taps - ky * w.kernel);
-        const std::vector<RowSpan>& spans = ky + 1 < rows ? full : last;
-        const bool inside_rows = iy >= 0 && iy < w.height;
-        for (Index ox = 0; ox < w.out_width; ++ox) {
-          T* dst = row_start + ox * patch + ky * w.kernel * c;
-          const RowSpan span = inside_rows ? spans[static_cast<std::size_t>(ox)] : RowSpan{0, 0};
+    for (Index oy = 0; oy < w.out_height; ++oy)
+      for (Index ox = 0; ox < w.out_width; ++ox) {
+        T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * patch;
+        const Index x0 = ox * w.stride - w.padding;
+        for (Index ky = 0; ky < rows; ++ky) {
+          const Index iy = oy * w.stride - w.padding + ky, row_taps = std::min(w.kernel, taps - ky * w.kernel);
+          T* dst = column + ky * w.kernel * c;
+          const RowSpan span =
+              iy < 0 || iy >= w.height ? RowSpan{0, 0} : (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
           zero_block(dst, span.lo * c);
           if (span.hi > span.lo) {
-            const T* src = image + (iy * w.width + ox * w.stride - w.padding + span.lo) * c;
+            const T* src = image + (iy * w.width + x0 + span.lo) * c;
             ArrayMap<T>(dst + span.lo * c, (span.hi - span.lo) * c) = ConstArrayMap<T>(src, (span.hi - span.lo) * c);
           }
           zero_block(dst + span.hi * c, (row_taps - span.hi) * c);
         }
       }
-    }
   }
 }
 

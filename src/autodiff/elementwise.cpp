@@ -2,6 +2,8 @@
 // forward's output or input; nothing extra is stored but leaky_relu's slope (state: LeakySlope).
 #include "logp/autodiff/elementwise.hpp"
 
+#include <algorithm>
+
 #include "op_support.hpp"
 
 namespace logp::ad {
@@ -38,17 +40,23 @@ void sign_gated(const T* a, const T* g, T* out, Index size, T negative_slope) {
   constexpr Index kLanes = ei::packet_traits<T>::size;
   const bool leaky = negative_slope != T(0);
   const Packet zero = ei::pset1<Packet>(T(0)), slope = ei::pset1<Packet>(negative_slope);
+  const auto gate = [&](const T* pa, const T* pg, T* po) {
+    const Packet vg = ei::ploadu<Packet>(pg);
+    Packet v = ei::pselect(ei::pcmp_lt(zero, ei::ploadu<Packet>(pa)), vg, leaky ? ei::pmul(slope, vg) : zero);
+    if constexpr (kAdd) v = ei::padd(ei::ploadu<Packet>(po), v);
+    ei::pstoreu(po, v);
+  };
   Index i = 0;
-  for (; i + kLanes <= size; i += kLanes) {
-    const Packet pg = ei::ploadu<Packet>(g + i);
-    Packet v = ei::pselect(ei::pcmp_lt(zero, ei::ploadu<Packet>(a + i)), pg, leaky ? ei::pmul(slope, pg) : zero);
-    if constexpr (kAdd) v = ei::padd(ei::ploadu<Packet>(out + i), v);
-    ei::pstoreu(out + i, v);
-  }
-  for (; i < size; ++i) {
-    const T v = a[i] > T(0) ? g[i] : leaky ? negative_slope * g[i] : T(0);
-    out[i] = kAdd ? out[i] + v : v;
-  }
+  for (; i + kLanes <= size; i += kLanes) gate(a + i, g + i, out + i);
+  if (i == size) return;
+  // The last partial packet through the same packet ops (a scalar loop could be compiled with a
+  // fused multiply-add that the packets do not use).
+  T ta[kLanes] = {}, tg[kLanes] = {}, to[kLanes] = {};
+  std::copy(a + i, a + size, ta);
+  std::copy(g + i, g + size, tg);
+  std::copy(out + i, out + size, to);
+  gate(ta, tg, to);
+  std::copy(to, to + (size - i), out + i);
 }
 
 template <class T>
