@@ -39,18 +39,12 @@ std::vector<RowSpan> column_spans(const Window& w, Index row_taps) {
   return spans;
 }
 
-// Blocks of n values, by Eigen's packets inline: a block is (hi - lo)*C values, often only a few
-// (C = 1 in a DCGAN's first and last layers), where calls to memset/memmove cost more than the
-// copy. Each value is moved or added alone: no order of operations to depend on.
+// col2im adds blocks of (hi - lo)*C values by Eigen's packets (-O2 leaves a plain loop scalar).
+// Each value is added alone: the result does not depend on the lane width.
 template <class T>
 using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
 template <class T>
 using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
-
-template <class T>
-void zero_block(T* dst, Index n) {
-  if (n > 0) ArrayMap<T>(dst, n).setZero();
-}
 
 // columns [taps*C, Ho*Wo*N]: column (oy*Wo + ox) + Ho*Wo*e holds the window at (oy, ox) of
 // example e, row t*C + c (tap t = ky*k + kx < taps) = image(oy*stride - padding + ky,
@@ -72,12 +66,14 @@ void im2col(const Window& w, Index taps, const T* images, Index n, MatrixOf<T>& 
           T* dst = column + ky * w.kernel * c;
           const RowSpan span =
               iy < 0 || iy >= w.height ? RowSpan{0, 0} : (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
-          zero_block(dst, span.lo * c);
-          if (span.hi > span.lo) {
-            const T* src = image + (iy * w.width + x0 + span.lo) * c;
-            ArrayMap<T>(dst + span.lo * c, (span.hi - span.lo) * c) = ConstArrayMap<T>(src, (span.hi - span.lo) * c);
+          const T* src = image + (iy * w.width + x0) * c;  // tap kx = 0, read only inside the span
+          if (c == 1) {  // a few values: a plain loop, where memset/memmove calls cost more than the copy
+            for (Index kx = 0; kx < row_taps; ++kx) dst[kx] = kx >= span.lo && kx < span.hi ? src[kx] : T(0);
+            continue;
           }
-          zero_block(dst + span.hi * c, (row_taps - span.hi) * c);
+          std::fill(dst, dst + span.lo * c, T(0));
+          std::copy(src + span.lo * c, src + span.hi * c, dst + span.lo * c);
+          std::fill(dst + span.hi * c, dst + row_taps * c, T(0));
         }
       }
   }
@@ -100,6 +96,11 @@ void col2im_add(const Window& w, Index taps, const MatrixOf<T>& columns, Index n
           const Index iy = oy * w.stride - w.padding + ky;
           if (iy < 0 || iy >= w.height) continue;
           const RowSpan span = (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
+          if (c == 1) {  // as in im2col
+            T* dst = image + iy * w.width + x0;
+            for (Index kx = span.lo; kx < span.hi; ++kx) dst[kx] += column[ky * w.kernel + kx];
+            continue;
+          }
           if (span.hi <= span.lo) continue;
           const T* src = column + (ky * w.kernel + span.lo) * c;
           ArrayMap<T>(image + (iy * w.width + x0 + span.lo) * c, (span.hi - span.lo) * c) +=
