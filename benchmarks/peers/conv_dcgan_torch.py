@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The DCGAN's convolution layers alone in PyTorch: the peer of benchmarks/bench_conv_dcgan.cpp.
 
-    conv_dcgan_torch.py [--batch 32] [--repeats 30] [--threads 1]
+    conv_dcgan_torch.py [--batch 64] [--repeats 30] [--threads 1]
 
 Each step: y = layer(x), loss = (y * r).sum() for a fixed r, backward (gradients of the input,
 weight and bias), as logp's benchmark does. Prints, per layer, the best-of-`repeats`
@@ -22,7 +22,7 @@ LAYERS = [  # name, in C, out C, in H (= W), transposed; kernel 4, stride 2, pad
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--batch", type=int, default=64)
     p.add_argument("--repeats", type=int, default=30)
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args()
