@@ -66,21 +66,21 @@ void im2col(const Window& w, Index taps, const T* images, Index n, MatrixOf<T>& 
           T* dst = column + ky * w.kernel * c;
           const RowSpan span =
               iy < 0 || iy >= w.height ? RowSpan{0, 0} : (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
-          const T* src = image + (iy * w.width + x0) * c;  // tap kx = 0, read only inside the span
+          const Index first = (iy * w.width + x0) * c;  // image index of tap kx = 0, read only inside the span
           if (c == 1) {  // a few values: a plain loop, where memset/memmove calls cost more than the copy
-            for (Index kx = 0; kx < row_taps; ++kx) dst[kx] = kx >= span.lo && kx < span.hi ? src[kx] : T(0);
+            for (Index kx = 0; kx < row_taps; ++kx) dst[kx] = kx >= span.lo && kx < span.hi ? image[first + kx] : T(0);
             continue;
           }
           std::fill(dst, dst + span.lo * c, T(0));
-          std::copy(src + span.lo * c, src + span.hi * c, dst + span.lo * c);
+          std::copy(image + first + span.lo * c, image + first + span.hi * c, dst + span.lo * c);
           std::fill(dst + span.hi * c, dst + row_taps * c, T(0));
         }
       }
   }
 }
 
-// The adjoint of im2col: adds each column entry back into the image pixel it was read from, in
-// the same order as before for every pixel (window position, then tap).
+// The adjoint of im2col: adds each column entry back into the image pixel it was read from; a
+// pixel receives its terms in window-position order, then tap order.
 template <class T>
 void col2im_add(const Window& w, Index taps, const MatrixOf<T>& columns, Index n, T* images) {
   const Index c = w.channels, patch = taps * c;
@@ -97,8 +97,8 @@ void col2im_add(const Window& w, Index taps, const MatrixOf<T>& columns, Index n
           if (iy < 0 || iy >= w.height) continue;
           const RowSpan span = (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
           if (c == 1) {  // as in im2col
-            T* dst = image + iy * w.width + x0;
-            for (Index kx = span.lo; kx < span.hi; ++kx) dst[kx] += column[ky * w.kernel + kx];
+            const Index first = iy * w.width + x0;  // image index of tap kx = 0
+            for (Index kx = span.lo; kx < span.hi; ++kx) image[first + kx] += column[ky * w.kernel + kx];
             continue;
           }
           if (span.hi <= span.lo) continue;
