@@ -16,6 +16,12 @@ template <class T>
 using ConstMapT = Eigen::Map<const MatrixOf<T>>;
 template <class T>
 using MapT = Eigen::Map<MatrixOf<T>>;
+template <class T>
+using Column = Eigen::Array<T, Eigen::Dynamic, 1>;
+
+// The per-channel broadcasts below run column by column (a column is the C channels of one
+// position): Eigen 3.4 evaluates `matrix.colwise() op vector` one scalar at a time, a column
+// loop of vector ops is vectorized. The same operations on each entry either way.
 
 // y = gamma xhat + beta with xhat = (x - mu) inv_std (saved: xhat [C, P*N], saved2: inv_std [C,1],
 // state: BatchNormMode).
@@ -30,20 +36,21 @@ void batch_norm_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   if (tape.needs_grad(gamma_id)) tape.add_grad(gamma_id, g.cwiseProduct(xhat).rowwise().sum());
   if (tape.needs_grad(beta_id)) tape.add_grad(beta_id, g.rowwise().sum());
   if (!tape.needs_grad(x_id)) return;
-  const Eigen::Array<T, Eigen::Dynamic, 1> gamma = tape.node(gamma_id).value.col(0).array();
-  const Eigen::Array<T, Eigen::Dynamic, 1> inv_std = n.saved2.col(0).array();
+  const Column<T> gamma = tape.node(gamma_id).value.col(0).array();
+  const Column<T> inv_std = n.saved2.col(0).array();
   MapT<T> gx(tape.grad_accumulator(x_id).data(), channels, count);
   const bool training = std::get<BatchNormMode>(n.state).training;
+  const Column<T> scale = gamma * inv_std;
   if (!training) {
-    gx.array() += g.array().colwise() * (gamma * inv_std);
+    for (Index j = 0; j < count; ++j) gx.col(j).array() += g.col(j).array() * scale;
     return;
   }
-  const Eigen::Array<T, Eigen::Dynamic, 1> sum_g = g.rowwise().sum().array();
-  const Eigen::Array<T, Eigen::Dynamic, 1> sum_g_xhat = g.cwiseProduct(xhat).rowwise().sum().array();
+  const Column<T> sum_g = g.rowwise().sum().array();
+  const Column<T> sum_g_xhat = g.cwiseProduct(xhat).rowwise().sum().array();
   const T inv_count = T(1) / static_cast<T>(count);
   // dx = gamma inv_std (g - (sum g + xhat sum(g xhat)) / n)
-  gx.array() += (g.array() - ((xhat.array().colwise() * sum_g_xhat).colwise() + sum_g) * inv_count).colwise() *
-                (gamma * inv_std);
+  for (Index j = 0; j < count; ++j)
+    gx.col(j).array() += (g.col(j).array() - (xhat.col(j).array() * sum_g_xhat + sum_g) * inv_count) * scale;
 }
 
 }  // namespace
@@ -69,9 +76,13 @@ BasicVar<T> batch_norm(BasicVar<T> x, BasicVar<T> gamma, BasicVar<T> beta, Basic
   n.state = BatchNormMode{training};
   const ConstMapT<T> xs(x.value().data(), channels, count);
   Eigen::Matrix<T, Eigen::Dynamic, 1> mu;
+  const auto center = [&] {  // saved = x - mu
+    n.saved.resize(channels, count);
+    for (Index j = 0; j < count; ++j) n.saved.col(j) = xs.col(j) - mu;
+  };
   if (training) {
     mu = xs.rowwise().mean();
-    n.saved = xs.colwise() - mu;
+    center();
     const Eigen::Matrix<T, Eigen::Dynamic, 1> variance = n.saved.rowwise().squaredNorm() / static_cast<T>(count);
     n.saved2 = (variance.array() + state.epsilon).rsqrt().matrix();
     BasicBatchNormState<T> batch(channels);
@@ -81,14 +92,17 @@ BasicVar<T> batch_norm(BasicVar<T> x, BasicVar<T> gamma, BasicVar<T> beta, Basic
     merge_batch_statistics(state, batch);
   } else {
     mu = state.running_mean;
-    n.saved = xs.colwise() - mu;
+    center();
     n.saved2 = (state.running_var.array() + state.epsilon).rsqrt().matrix();
   }
-  n.saved.array().colwise() *= n.saved2.col(0).array();  // xhat [C, P*N]
   n.value.resize(x.rows(), x.cols());
   MapT<T> y(n.value.data(), channels, count);
-  y = (n.saved.array().colwise() * gamma.value().col(0).array()).matrix();
-  y.colwise() += beta.value().col(0);
+  const Column<T> inv_std = n.saved2.col(0).array(), g = gamma.value().col(0).array(), b = beta.value().col(0).array();
+  for (Index j = 0; j < count; ++j) {
+    n.saved.col(j).array() *= inv_std;                  // xhat [C, P*N]
+    y.col(j).array() = n.saved.col(j).array() * g;  // gamma xhat, rounded, then + beta: one
+    y.col(j).array() += b;                          // rounding each, never a fused multiply-add
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include "logp/autodiff/conv.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "op_support.hpp"
 
@@ -29,6 +30,22 @@ RowSpan inside(Index x0, Index row_taps, Index width) {
   return {lo, std::clamp<Index>(width - x0, lo, row_taps)};
 }
 
+// The spans of every window column ox (x0 = ox*stride - padding) for rows of `row_taps` taps:
+// they depend on ox alone, so im2col and col2im compute them once per call, not per window row.
+std::vector<RowSpan> column_spans(const Window& w, Index row_taps) {
+  std::vector<RowSpan> spans(static_cast<std::size_t>(w.out_width));
+  for (Index ox = 0; ox < w.out_width; ++ox)
+    spans[static_cast<std::size_t>(ox)] = inside(ox * w.stride - w.padding, row_taps, w.width);
+  return spans;
+}
+
+// col2im adds blocks of (hi - lo)*C values by Eigen's packets (-O2 leaves a plain loop scalar).
+// Each value is added alone: the result does not depend on the lane width.
+template <class T>
+using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+template <class T>
+using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+
 // columns [taps*C, Ho*Wo*N]: column (oy*Wo + ox) + Ho*Wo*e holds the window at (oy, ox) of
 // example e, row t*C + c (tap t = ky*k + kx < taps) = image(oy*stride - padding + ky,
 // ox*stride - padding + kx, c), zero outside the image. images: [H*W*C, N].
@@ -36,46 +53,58 @@ template <class T>
 void im2col(const Window& w, Index taps, const T* images, Index n, MatrixOf<T>& columns) {
   const Index c = w.channels, patch = taps * c;
   columns.resize(patch, w.positions() * n);
-  const Index image_size = w.height * w.width * c;
+  const Index image_size = w.height * w.width * c, rows = (taps + w.kernel - 1) / w.kernel;
+  const std::vector<RowSpan> full = column_spans(w, w.kernel), last = column_spans(w, taps - (rows - 1) * w.kernel);
   for (Index e = 0; e < n; ++e) {
     const T* image = images + e * image_size;
     for (Index oy = 0; oy < w.out_height; ++oy)
       for (Index ox = 0; ox < w.out_width; ++ox) {
         T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * patch;
         const Index x0 = ox * w.stride - w.padding;
-        for (Index ky = 0; ky * w.kernel < taps; ++ky) {
+        for (Index ky = 0; ky < rows; ++ky) {
           const Index iy = oy * w.stride - w.padding + ky, row_taps = std::min(w.kernel, taps - ky * w.kernel);
           T* dst = column + ky * w.kernel * c;
-          const RowSpan span = iy < 0 || iy >= w.height ? RowSpan{0, 0} : inside(x0, row_taps, w.width);
-          std::fill(dst, dst + span.lo * c, T(0));
-          if (span.hi > span.lo) {
-            const T* src = image + (iy * w.width + x0 + span.lo) * c;
-            std::copy(src, src + (span.hi - span.lo) * c, dst + span.lo * c);
+          const RowSpan span =
+              iy < 0 || iy >= w.height ? RowSpan{0, 0} : (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
+          const Index first = (iy * w.width + x0) * c;  // image index of tap kx = 0, read only inside the span
+          if (c == 1) {  // a few values: a plain loop, where memset/memmove calls cost more than the copy
+            for (Index kx = 0; kx < row_taps; ++kx) dst[kx] = kx >= span.lo && kx < span.hi ? image[first + kx] : T(0);
+            continue;
           }
+          std::fill(dst, dst + span.lo * c, T(0));
+          std::copy(image + first + span.lo * c, image + first + span.hi * c, dst + span.lo * c);
           std::fill(dst + span.hi * c, dst + row_taps * c, T(0));
         }
       }
   }
 }
 
-// The adjoint of im2col: adds each column entry back into the image pixel it was read from.
+// The adjoint of im2col: adds each column entry back into the image pixel it was read from; a
+// pixel receives its terms in window-position order, then tap order.
 template <class T>
 void col2im_add(const Window& w, Index taps, const MatrixOf<T>& columns, Index n, T* images) {
   const Index c = w.channels, patch = taps * c;
-  const Index image_size = w.height * w.width * c;
+  const Index image_size = w.height * w.width * c, rows = (taps + w.kernel - 1) / w.kernel;
+  const std::vector<RowSpan> full = column_spans(w, w.kernel), last = column_spans(w, taps - (rows - 1) * w.kernel);
   for (Index e = 0; e < n; ++e) {
     T* image = images + e * image_size;
     for (Index oy = 0; oy < w.out_height; ++oy)
       for (Index ox = 0; ox < w.out_width; ++ox) {
         const T* column = columns.data() + (oy * w.out_width + ox + w.positions() * e) * patch;
         const Index x0 = ox * w.stride - w.padding;
-        for (Index ky = 0; ky * w.kernel < taps; ++ky) {
+        for (Index ky = 0; ky < rows; ++ky) {
           const Index iy = oy * w.stride - w.padding + ky;
           if (iy < 0 || iy >= w.height) continue;
-          const RowSpan span = inside(x0, std::min(w.kernel, taps - ky * w.kernel), w.width);
+          const RowSpan span = (ky + 1 < rows ? full : last)[static_cast<std::size_t>(ox)];
+          if (c == 1) {  // as in im2col
+            const Index first = iy * w.width + x0;  // image index of tap kx = 0
+            for (Index kx = span.lo; kx < span.hi; ++kx) image[first + kx] += column[ky * w.kernel + kx];
+            continue;
+          }
+          if (span.hi <= span.lo) continue;
           const T* src = column + (ky * w.kernel + span.lo) * c;
-          T* dst = image + (iy * w.width + x0 + span.lo) * c;
-          for (Index i = 0; i < (span.hi - span.lo) * c; ++i) dst[i] += src[i];
+          ArrayMap<T>(image + (iy * w.width + x0 + span.lo) * c, (span.hi - span.lo) * c) +=
+              ConstArrayMap<T>(src, (span.hi - span.lo) * c);
         }
       }
   }

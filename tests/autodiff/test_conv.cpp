@@ -76,6 +76,30 @@ TEST_CASE("conv_transpose2d: is the adjoint of conv2d and passes the op checker"
            {random_matrix(padded.in_size(), 2, rng), random_matrix(2, 3 * 3 * 3, rng), random_matrix(3, 1, rng)});
 }
 
+TEST_CASE("conv2d and conv_transpose2d: single-channel images with padding (a DCGAN's first and last layers)",
+          "[autodiff][conv]") {
+  // Kernel 4, stride 2, padding 1: windows cut by every border; one image channel, whose rows
+  // im2col and col2im move tap by tap.
+  Rng rng(14);
+  const ad::Conv2dShape down{6, 8, 1, 2, 4, 2, 1, 0};  // 6x8x1 -> 3x4x2
+  const ad::Conv2dShape up{3, 4, 2, 1, 4, 2, 1, 0};    // 3x4x2 -> 6x8x1
+  REQUIRE(up.transposed_height() == 6);
+  REQUIRE(up.transposed_width() == 8);
+  const MatrixD x = random_matrix(down.in_size(), 3, rng), y = random_matrix(up.in_size(), 3, rng);
+  const MatrixD w = random_matrix(2, 4 * 4 * 1, rng), b = random_matrix(2, 1, rng);
+  ad::BasicTape<double> tape;
+  const MatrixD cx = ad::conv2d(tape.input(x), tape.input(w), tape.input(b), down).value();
+  CHECK((cx - direct_conv2d(x, w, b, down)).cwiseAbs().maxCoeff() < 1e-12);
+  const MatrixD ty = ad::conv_transpose2d(tape.input(y), tape.input(w), tape.input(MatrixD::Zero(1, 1)), up).value();
+  const MatrixD cx0 = ad::conv2d(tape.input(x), tape.input(w), tape.input(MatrixD::Zero(2, 1)), down).value();
+  CHECK(cx0.cwiseProduct(y).sum() == Approx(x.cwiseProduct(ty).sum()).epsilon(1e-12));
+  check_op("conv2d (1 channel)", [down](auto&, const auto& v) { return ad::conv2d(v[0], v[1], v[2], down); },
+           {x, w, b});
+  check_op("conv_transpose2d (1 channel)",
+           [up](auto&, const auto& v) { return ad::conv_transpose2d(v[0], v[1], v[2], up); },
+           {y, w, random_matrix(1, 1, rng)});
+}
+
 TEST_CASE("conv2d: refuses a wrong input or weight with the shapes in the message", "[autodiff][conv]") {
   ad::Tape tape;
   const ad::Conv2dShape shape{4, 4, 2, 3, 3, 1, 1, 0};

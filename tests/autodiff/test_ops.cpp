@@ -2,6 +2,7 @@
 // closed-form values and refused shapes.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "logp/autodiff/ops.hpp"
@@ -50,6 +51,29 @@ TEST_CASE("autodiff: elementwise functions pass the op checker", "[autodiff]") {
   check_op("exp", [](auto&, const auto& v) { return ad::exp(v[0]); }, {x});
   check_op("log", [](auto&, const auto& v) { return ad::log(v[0]); }, {positive(4, 3, rng)});
   check_op("square", [](auto&, const auto& v) { return ad::square(v[0]); }, {x});
+}
+
+TEST_CASE("autodiff: relu and leaky_relu gradients are exact in whole and partial packets", "[autodiff]") {
+  // 37 x 3 = 111 entries: whole packets of 16 or 8 floats and a partial last one, with a zero,
+  // both signs and an infinite g where a < 0 (relu's term is exactly 0 there, leaky's infinite).
+  // a feeds both ops: its gradient is assigned by the first backward and added by the second.
+  Rng rng(41);
+  Matrix a = random_matrix(37, 3, rng).cast<float>(), r = random_matrix(37, 3, rng).cast<float>();
+  a(5) = 0.0f;
+  a(100) = -1.0f;
+  r(100) = std::numeric_limits<float>::infinity();
+  ad::Tape tape;
+  const ad::Var va = tape.input(a);
+  const ad::Var g = tape.constant(r);
+  const ad::Var loss = ad::sum(ad::add(ad::mul(ad::relu(va), g), ad::mul(ad::leaky_relu(va, 0.2f), g)));
+  tape.backward(loss);
+  const Matrix& da = tape.grad(va);
+  for (Index i = 0; i < a.size(); ++i) {
+    INFO("entry " << i);
+    const float relu = a(i) > 0.0f ? r(i) : 0.0f, leaky = a(i) > 0.0f ? r(i) : 0.2f * r(i);
+    CHECK(da(i) == relu + leaky);  // one sum of two floats: the same in either order
+  }
+  CHECK(std::isinf(da(100)));
 }
 
 TEST_CASE("autodiff: reductions and log-space normalizations pass the op checker", "[autodiff]") {
