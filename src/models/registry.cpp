@@ -11,6 +11,8 @@
 #include "logp/models/gan/cgan_entry.hpp"
 #include "logp/models/gan/gan_entry.hpp"
 #include "logp/models/gan/infogan_entry.hpp"
+#include "logp/models/gan/part2whole_entry.hpp"
+#include "logp/models/gan/progan_entry.hpp"
 #include "logp/models/gan/sgan_entry.hpp"
 #include "logp/models/geom/geom_entry.hpp"
 #include "logp/models/markov/markov_entry.hpp"
@@ -40,6 +42,7 @@ const std::vector<ModelEntry>& model_entries() {
       gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
       pixelrnn_entry(),  gan_entry(),    dcgan_entry(),       lsgan_entry(),
       sgan_entry(),      infogan_entry(), aae_entry(),       cgan_entry(),      geom_entry(),
+      progan_entry(),    part2whole_entry(),
   };
   return entries;
 }

@@ -47,6 +47,10 @@ inline const std::vector<CheckerCase>& checker_cases() {
        with_training({{"architecture", "mlp"}, {"hidden-layers", "8"}, {"latent", "3"}, {"embedding", "3"}})},
       {"geom", "geom", CheckerData::binary_4x4,
        with_training({{"channels1", "2"}, {"channels2", "2"}, {"features", "3"}, {"transforms", "4"}}), false},
+      {"progan", "progan", CheckerData::binary_4x4,
+       with_training({{"channels", "2"}, {"latent", "3"}, {"stage-steps", "1"}, {"fade-steps", "2"}})},
+      {"part2whole", "part2whole", CheckerData::binary_4x4,
+       with_training({{"channels", "2"}, {"latent", "3"}, {"patches", "1"}, {"patch-size", "2"}})},
   };
   return cases;
 }

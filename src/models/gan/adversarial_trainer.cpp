@@ -248,6 +248,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
     batches.for_each_indexed(options.seed, epoch, [&](Index, const Matrix& batch, std::span<const Index> indices) {
       if (options.max_steps > 0 && state.steps >= options.max_steps) return;
       const auto step_start = std::chrono::steady_clock::now();
+      game.at_step(state.steps);
       const Matrix real = game.to_training_scale(batch);
       batch_labels.clear();
       if (!labels.empty())
@@ -271,6 +272,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
       ++state.steps;
       ++result.steps;
     });
+    game.at_step(std::max<Index>(0, state.steps - 1));
     AdversarialEpoch e;
     e.epoch = epoch;
     const double n = static_cast<double>(std::max<Index>(1, d_sum.real_count));
@@ -292,6 +294,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
                 << e.discriminator_loss << ", G loss " << e.generator_loss << ", D(x) " << e.real_output
                 << ", D(G(z)) " << e.fake_output;
       if (!game.extra_name().empty()) *progress << ", " << game.extra_name() << " " << e.extra;
+      if (!game.progress_note().empty()) *progress << ", " << game.progress_note();
       *progress << std::setprecision(2) << ", sample diversity " << e.diversity_ratio << " of the data's, "
                 << std::setprecision(1) << e.seconds << " s" << std::defaultfloat << "\n";
       if (e.collapse_suspected)
@@ -303,6 +306,7 @@ AdversarialTrainResult train_adversarial(AdversarialGame& game, const DatasetSpl
     ++epochs_this_run;
     if (options.stop_after_epochs > 0 && epochs_this_run >= options.stop_after_epochs) break;
   }
+  game.at_step(std::max<Index>(0, state.steps - 1));
   result.epochs_done = state.epochs_done;
   result.seconds = step_seconds;
   result.steps_per_second = result.seconds > 0 ? static_cast<double>(result.steps) / result.seconds : 0.0;

@@ -81,6 +81,11 @@ class AdversarialGame {
   virtual std::string extra_name() const { return ""; }
   // Called once before training with the training split (e.g. to pick labelled examples).
   virtual void prepare(const DatasetSplit& train) { (void)train; }
+  // The trainer's step count, for games with a schedule (progan): the 0-based step about to be
+  // trained before each step, the last step trained before progress checks and at the end.
+  virtual void at_step(Index step) { (void)step; }
+  // Appended to each progress line when not empty (e.g. "resolution 14x14, alpha 0.50").
+  virtual std::string progress_note() const { return ""; }
 };
 
 }  // namespace logp
