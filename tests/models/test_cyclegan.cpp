@@ -211,7 +211,10 @@ TEST_CASE("cyclegan: logp fit cyclegan, then translate through the binary", "[cy
   INFO(fit.err);
   REQUIRE(fit.exit_code == 0);
   CHECK(fit.err.find("cycle L1") != std::string::npos);
-  CHECK(fit.out.find("log") == std::string::npos);  // no likelihood printed
+  for (const char* likelihood : {"nats", "bits", "log p", "NLL"}) {  // no likelihood printed
+    CHECK(fit.out.find(likelihood) == std::string::npos);
+    CHECK(fit.err.find(likelihood) == std::string::npos);
+  }
   const std::string out = dir.file("t.h5");
   const CliResult translate =
       run_cli("translate --model " + model + " --data " + data + " --to B --out " + out + " --png " + dir.file("t.png"));
