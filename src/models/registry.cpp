@@ -10,6 +10,7 @@
 #include "logp/models/classic/classic_entries.hpp"
 #include "logp/models/gan/cgan_entry.hpp"
 #include "logp/models/gan/cyclegan_entry.hpp"
+#include "logp/models/gan/stargan_entry.hpp"
 #include "logp/models/gan/gan_entry.hpp"
 #include "logp/models/gan/infogan_entry.hpp"
 #include "logp/models/gan/sgan_entry.hpp"
@@ -41,7 +42,7 @@ const std::vector<ModelEntry>& model_entries() {
       gmm_entry(),       kde_entry(),    transformed_entry(), vae_entry(),       autoencoder_entry(),
       pixelrnn_entry(),  gan_entry(),    dcgan_entry(),       lsgan_entry(),
       sgan_entry(),      infogan_entry(), aae_entry(),       cgan_entry(),      geom_entry(),
-      cyclegan_entry(),
+      cyclegan_entry(),  stargan_entry(),
   };
   return entries;
 }

@@ -22,5 +22,9 @@ ad::BasicVar<T> patch_least_squares(ad::BasicVar<T> d, T target, T weight);
 // x, y: [D, n] -> [1, 1].
 template <class T>
 ad::BasicVar<T> mean_l1_loss(ad::BasicVar<T> x, ad::BasicVar<T> y);
+// The domain classification loss (StarGAN, Choi et al. 2018): logits [K, n], one_hot [K, n] (the
+// classes, a constant) -> [1, 1] = -sum_j log softmax(logits_j)[y_j] (nats).
+template <class T>
+ad::BasicVar<T> class_cross_entropy(ad::BasicVar<T> logits, ad::BasicVar<T> one_hot);
 
 }  // namespace logp

@@ -22,6 +22,13 @@ inline constexpr float kTranslationWeightStd = 0.02f;  // N(0, 0.02^2) weights (
 // Appends the generator above to g (g reads H W in_channels rows).
 void add_translation_generator(nn::LayerStack& g, ParameterStore& store, Index height, Index width,
                                Index channels, Index out_channels, bool tanh_output);
+// The generator after its first conv: relu, conv 4x4 /2 -> 2C, ... (body reads (H/2)(W/2) C rows).
+void add_translation_generator_body(nn::LayerStack& body, ParameterStore& store, Index height, Index width,
+                                    Index channels, Index out_channels, bool tanh_output);
+// The PatchGAN's trunk, conv 4x4 /2 -> C, leaky relu, conv 4x4 /2 -> 2C, leaky relu
+// ([(H/4)(W/4) 2C, n] features), then its patch head, conv 3x3 /1 -> outputs.
+void add_patch_trunk(nn::LayerStack& d, ParameterStore& store, Index height, Index width, Index channels);
+void add_patch_head(nn::LayerStack& head, ParameterStore& store, Index height, Index width, Index outputs);
 // Appends the PatchGAN discriminator above to d (d reads H W in_channels rows).
 void add_patch_discriminator(nn::LayerStack& d, ParameterStore& store, Index height, Index width, Index channels,
                              Index outputs);
