@@ -1,5 +1,5 @@
 // logp translate: the images of a split translated into another class by an image-to-image model
-// (the Translator capability: cyclegan), written as a logp dataset file (split "samples": the
+// (the Translator capability: cyclegan, stargan), written as a logp dataset file (split "samples": the
 // translations, labelled with the target class; split "inputs": the images translated, with
 // their labels, column j of one paired with column j of the other) and optionally a PNG grid of
 // input / translation pairs. Also reports the mean cycle reconstruction error: each translation
@@ -133,11 +133,11 @@ void run_translate(const TranslateOptions& options, const GlobalOptions& global)
 
 void add_translate_command(CLI::App& app, Commands& commands, const GlobalOptions& global) {
   auto options = std::make_shared<TranslateOptions>();
-  CLI::App* cmd = app.add_subcommand("translate", "translate images into another class (image-to-image models: cyclegan)");
+  CLI::App* cmd = app.add_subcommand("translate", "translate images into another class (image-to-image models: cyclegan, stargan)");
   cmd->add_option("--model", options->model, "model file")->required();
   cmd->add_option("--data", options->data, "labelled logp dataset file")->required();
   cmd->add_option("--split", options->split, "the split whose images are translated")->capture_default_str();
-  cmd->add_option("--to", options->to, "target: A or B (cyclegan's domains) or a class number")->required();
+  cmd->add_option("--to", options->to, "target: A or B (cyclegan's domains) or a class number (stargan)")->required();
   cmd->add_option("--out", options->out, "logp dataset file: splits 'samples' (translations) and 'inputs'")->required();
   cmd->add_option("--png", options->png, "PNG grid of the first 32 (input, translation) pairs");
   cmd->add_option("--columns", options->columns, "tiles per row of the grid (two per pair)")

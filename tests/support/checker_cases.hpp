@@ -47,6 +47,9 @@ inline const std::vector<CheckerCase>& checker_cases() {
        with_training({{"architecture", "mlp"}, {"hidden-layers", "8"}, {"latent", "3"}, {"embedding", "3"}})},
       {"geom", "geom", CheckerData::binary_4x4,
        with_training({{"channels1", "2"}, {"channels2", "2"}, {"features", "3"}, {"transforms", "4"}}), false},
+      {"cyclegan", "cyclegan", CheckerData::labelled_8x8,
+       with_training({{"channels", "2"}, {"domain-a", "0"}, {"domain-b", "1"}}), false},
+      {"stargan", "stargan", CheckerData::labelled_8x8, with_training({{"channels", "2"}}), false},
   };
   return cases;
 }
