@@ -83,6 +83,7 @@ void add_anomaly_command(CLI::App& app, Commands& commands, const GlobalOptions&
 void add_eval_samples_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_classify_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 void add_complete_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
+void add_translate_command(CLI::App& app, Commands& commands, const GlobalOptions& global);
 // `logp completion`: a bash completion script made from the whole app (`root`).
 void add_completion_command(CLI::App& root, Commands& commands);
 void add_data_transform_commands(CLI::App& data, Commands& commands, const GlobalOptions& global);  // perturb, select

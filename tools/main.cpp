@@ -67,6 +67,7 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
   add_eval_samples_command(app, commands, global);
   add_classify_command(app, commands, global);
   add_complete_command(app, commands, global);
+  add_translate_command(app, commands, global);
   add_completion_command(app, commands);  // last: it lists the commands above
 
   try {

@@ -9,6 +9,8 @@
 #include "logp/models/bernoulli/bernoulli_entry.hpp"
 #include "logp/models/classic/classic_entries.hpp"
 #include "logp/models/gan/cgan_entry.hpp"
+#include "logp/models/gan/cyclegan_entry.hpp"
+#include "logp/models/gan/stargan_entry.hpp"
 #include "logp/models/gan/gan_entry.hpp"
 #include "logp/models/gan/infogan_entry.hpp"
 #include "logp/models/gan/part2whole_entry.hpp"
@@ -43,6 +45,7 @@ const std::vector<ModelEntry>& model_entries() {
       pixelrnn_entry(),  gan_entry(),    dcgan_entry(),       lsgan_entry(),
       sgan_entry(),      infogan_entry(), aae_entry(),       cgan_entry(),      geom_entry(),
       progan_entry(),    part2whole_entry(),
+      cyclegan_entry(),  stargan_entry(),
   };
   return entries;
 }

@@ -51,6 +51,9 @@ inline const std::vector<CheckerCase>& checker_cases() {
        with_training({{"channels", "2"}, {"latent", "3"}, {"stage-steps", "1"}, {"fade-steps", "2"}})},
       {"part2whole", "part2whole", CheckerData::binary_4x4,
        with_training({{"channels", "2"}, {"latent", "3"}, {"patches", "1"}, {"patch-size", "2"}})},
+      {"cyclegan", "cyclegan", CheckerData::labelled_8x8,
+       with_training({{"channels", "2"}, {"domain-a", "0"}, {"domain-b", "1"}}), false},
+      {"stargan", "stargan", CheckerData::labelled_8x8, with_training({{"channels", "2"}}), false},
   };
   return cases;
 }

@@ -11,7 +11,8 @@
 //   trainable: objective_and_grad adds (never overwrites) a gradient that matches central
 //     differences of the objective, with the random draws held fixed;
 //   implicit (samples only): the first k columns of sample(n) are sample(k) for the same seed, and
-//     save/load gives the same samples bit for bit;
+//     save/load gives the same samples bit for bit; a translator that draws no samples (cyclegan,
+//     stargan): the same for the translations of the first k examples into class 1;
 //   a two-player game (the GAN family): each player's loss_and_grad adds a gradient that matches
 //     central differences of its loss, with the draws held fixed;
 //   the command line: fit TYPE -> score -> sample round trip (sample only where the model samples;
@@ -31,18 +32,20 @@
 #include "logp/io/model_file.hpp"
 #include "logp/models/gan/adversarial_game.hpp"
 #include "logp/models/registry.hpp"
+#include "logp/models/translator.hpp"
 #include "logp/train/trainable.hpp"
 #include "support/binary_data.hpp"
 #include "support/dataset_file.hpp"
 #include "support/enumerate.hpp"
 #include "support/gradient_check.hpp"
+#include "support/labelled_images.hpp"
 #include "support/real_data.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
 namespace logp::testing {
 
-enum class CheckerData { binary_3x3, binary_4x4, real_4 };
+enum class CheckerData { binary_3x3, binary_4x4, real_4, labelled_8x8 };
 
 struct CheckerCase {
   std::string type;      // the registered type the fitted model has
@@ -56,6 +59,11 @@ struct CheckerCase {
 // (D = 16, for convolutional models that halve the size twice) and correlated real vectors
 // (D = 4, 200 per split).
 inline std::string checker_data_file(CheckerData data, const TempDir& dir) {
+  if (data == CheckerData::labelled_8x8) {  // the labelled 8 x 8 images (3 classes; image-to-image models)
+    const std::string path = dir.file("labelled8.h5");
+    if (!std::filesystem::exists(path)) write_labelled_image_dataset(path, 200, 100);
+    return path;
+  }
   if (data == CheckerData::binary_4x4) {
     const std::string path = dir.file("binary4.h5");
     if (!std::filesystem::exists(path)) write_discrete_dataset(path, 16, 200, 2, {4, 4, 1});
@@ -139,6 +147,23 @@ inline Matrix checker_samples(const Model& model, Index n) {
   return model.sample(n, rng);
 }
 
+// x's translations into class 1 (a Translator's target_class("1")), seed 3.
+inline Matrix checker_translations(const Model& model, const Matrix& x) {
+  const auto& translator = dynamic_cast<const Translator&>(model);
+  Rng rng(3);
+  return translator.translate(x, translator.target_class("1"), rng);
+}
+
+// A column's translation does not depend on how many are translated.
+inline void check_translation_prefix(const Model& model, const Matrix& x) {
+  const Matrix all = checker_translations(model, x.leftCols(70));
+  REQUIRE(all.allFinite());
+  for (Index n : {1, 7, 33}) {
+    INFO("first " << n << " of 70 translations");
+    CHECK((checker_translations(model, x.leftCols(n)).array() == all.leftCols(n).array()).all());
+  }
+}
+
 // Samples of an implicit model do not depend on how many are drawn.
 inline void check_sample_prefix(const Model& model) {
   const Matrix all = checker_samples(model, 70);
@@ -158,6 +183,8 @@ inline void check_save_load(const Model& model, const Matrix& x, const TempDir& 
   CHECK(loaded->num_parameters() == model.num_parameters());
   if (has_values(model)) {
     CHECK((checker_values(*loaded, x).array() == checker_values(model, x).array()).all());
+  } else if (dynamic_cast<const Translator*>(&model) != nullptr) {
+    CHECK((checker_translations(*loaded, x.leftCols(40)).array() == checker_translations(model, x.leftCols(40)).array()).all());
   } else {
     CHECK((checker_samples(*loaded, 40).array() == checker_samples(model, 40).array()).all());
   }
@@ -291,13 +318,16 @@ inline void check_model(const CheckerCase& c) {
   TempDir dir;
   const std::string data_file = checker_data_file(c.data, dir);
   const std::unique_ptr<Model> model = fit_checker_case(c, data_file);
-  const Matrix x = c.data == CheckerData::binary_3x3   ? random_discrete(9, 300, 2, 5)
-                   : c.data == CheckerData::binary_4x4 ? random_discrete(16, 300, 2, 5)
-                                                       : random_real(4, 300, 6);
+  const Matrix x = c.data == CheckerData::binary_3x3     ? random_discrete(9, 300, 2, 5)
+                   : c.data == CheckerData::binary_4x4   ? random_discrete(16, 300, 2, 5)
+                   : c.data == CheckerData::labelled_8x8 ? random_discrete(64, 300, 2, 5)
+                                                         : random_real(4, 300, 6);
   if (has_values(*model)) {
     check_batch_independence(*model, x);
-  } else {
+  } else if (c.samples) {
     check_sample_prefix(*model);
+  } else {
+    check_translation_prefix(*model, x);
   }
   check_save_load(*model, x, dir);
   const auto* density = dynamic_cast<const DensityModel*>(model.get());
