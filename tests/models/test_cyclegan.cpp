@@ -45,7 +45,8 @@ CycleGanModel trained_cyclegan(const DatasetSplit& train, const AdversarialTrain
 TEST_CASE("cyclegan: the patch least-squares and L1 losses have the gradient of central differences", "[cyclegan]") {
   Rng rng(3);
   const MatrixD grid = random_matrix(4, 5, rng, 2.0);
-  for (const auto& [target, weight] : {std::pair{1.0, 0.5}, {0.0, 0.5}, {1.0, 1.0}}) {
+  for (const auto& case_ : {std::pair{1.0, 0.5}, {0.0, 0.5}, {1.0, 1.0}}) {
+    const double target = case_.first, weight = case_.second;
     INFO("target " << target << ", weight " << weight);
     check_op("patch_least_squares", [target, weight](auto&, const auto& v) {
       using T = typename std::decay_t<decltype(v[0].value())>::Scalar;
