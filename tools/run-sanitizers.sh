@@ -8,8 +8,8 @@
 #                training, scoring and the evaluations (only their files are built: CMakeLists.txt,
 #                LOGP_TSAN). Needs a oneTBB built with -fsanitize=thread: Debian's libtbb is not
 #                instrumented, so TSan misses the happens-before of its task queues and reports
-#                races in every parallel_for (measured on a 20-line program: 20 reports), which
-#                no suppression can tell from real ones. tools/build-tsan-tbb.sh builds it from
+#                races in every parallel_for (a 20-line program: 20 to 46 reports, varying by
+#                run), which no suppression can tell from real ones. tools/build-tsan-tbb.sh builds it from
 #                Debian's source into build-tsan-tbb/ (TSAN_TBB_DIR=another lib/cmake/TBB: that one).
 #   tools/run-sanitizers.sh [asan|fuzz|tsan]...   (default: all three, in this order)
 set -euo pipefail
