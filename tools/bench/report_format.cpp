@@ -71,7 +71,7 @@ const char* const kOneClassNote =
     "nll are anomaly scores, not likelihoods of the image.";
 
 const char* const kSampleGridsNote =
-    "Samples drawn by `logp sample --png` from each fit (the count and seed are the suite's sample_grids), "
+    "Samples drawn by logp sample --png from each fit (the count and seed are the suite's sample_grids), "
     "one tile per sample, values mapped to grey levels (binary: 0 black, 1 white); what a model generates, "
     "not a measure of it.";
 

@@ -3,6 +3,7 @@
 
 #include "logp/autodiff/ops.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/gan/shard_steps.hpp"
 
 namespace logp {
 
@@ -33,7 +34,6 @@ ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, std::span<
   auto& d_norms = norms[static_cast<std::size_t>(Player::discriminator)];
   ad::Tape& tape = player_tape(player);
   const ad::Var z = tape.constant(networks_.draw_latent(n, rng));  // [latent, n]
-  ShardLoss out;
   if (player == Player::discriminator) {
     // The generator is frozen: its fakes enter as values.
     const ad::Var fake = networks_.generator.forward(tape, z, networks_.generator_store, {}, g_norms, true);
@@ -41,23 +41,12 @@ ShardLoss GanModel::loss_and_grad(Player player, ConstMatrixRef real, std::span<
                                                            grad, d_norms, true);  // [1, n]
     const ad::Var d_fake =
         networks_.discriminator.forward(tape, fake, networks_.discriminator_store, grad, d_norms, true);
-    const ad::Var loss = discriminator_loss(d_real, d_fake, options_.loss);
-    tape.backward(loss);
-    out.loss = loss.value()(0, 0);
-    out.real_output = discriminator_output_sum(d_real.value(), options_.loss);
-    out.fake_output = discriminator_output_sum(d_fake.value(), options_.loss);
-    out.real_count = out.fake_count = n;
-    return out;
+    return finish_discriminator_step(tape, d_real, d_fake, options_.loss);
   }
   // The discriminator is frozen: the gradient flows through it to the generator only.
   const ad::Var fake = networks_.generator.forward(tape, z, networks_.generator_store, grad, g_norms, true);
   const ad::Var d_fake = networks_.discriminator.forward(tape, fake, networks_.discriminator_store, {}, d_norms, true);
-  const ad::Var loss = generator_loss(d_fake, options_.loss);
-  tape.backward(loss);
-  out.loss = loss.value()(0, 0);
-  out.fake_output = discriminator_output_sum(d_fake.value(), options_.loss);
-  out.fake_count = n;
-  return out;
+  return finish_generator_step(tape, d_fake, options_.loss);
 }
 
 void GanModel::save(const H5Group& g) const {

@@ -7,6 +7,7 @@
 #include "logp/autodiff/ops.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/gan/patch_masks.hpp"
+#include "logp/models/gan/shard_steps.hpp"
 #include "logp/models/model_loading.hpp"
 
 namespace logp {
@@ -80,19 +81,12 @@ ShardLoss PartToWholeModel::loss_and_grad(Player player, ConstMatrixRef real, st
   const Matrix mask = draw_patch_masks(data_spec(), n, options_.patches, options_.patch_size, rng.split(0x50415443ULL));
   ad::Tape& tape = player_tape(player);
   const ad::Var inputs = tape.constant(generator_inputs(x, mask, rng));
-  ShardLoss out;
   if (player == Player::discriminator) {
     const ad::Var fake = networks_.generator.forward(tape, inputs, networks_.generator_store, {}, g_norms, true);
     const ad::Var d_real =
         networks_.discriminator.forward(tape, tape.constant(x), networks_.discriminator_store, grad, d_norms, true);
     const ad::Var d_fake = networks_.discriminator.forward(tape, fake, networks_.discriminator_store, grad, d_norms, true);
-    const ad::Var loss = discriminator_loss(d_real, d_fake, options_.loss);
-    tape.backward(loss);
-    out.loss = loss.value()(0, 0);
-    out.real_output = discriminator_output_sum(d_real.value(), options_.loss);
-    out.fake_output = discriminator_output_sum(d_fake.value(), options_.loss);
-    out.real_count = out.fake_count = n;
-    return out;
+    return finish_discriminator_step(tape, d_real, d_fake, options_.loss);
   }
   const ad::Var fake = networks_.generator.forward(tape, inputs, networks_.generator_store, grad, g_norms, true);
   const ad::Var d_fake = networks_.discriminator.forward(tape, fake, networks_.discriminator_store, {}, d_norms, true);
@@ -105,6 +99,7 @@ ShardLoss PartToWholeModel::loss_and_grad(Player player, ConstMatrixRef real, st
     loss = ad::add(loss, ad::weighted_l1(fake, target, tape.constant(all)));
   }
   tape.backward(loss);
+  ShardLoss out;
   out.loss = loss.value()(0, 0);
   out.extra = patch_l1.value()(0, 0);
   out.fake_output = discriminator_output_sum(d_fake.value(), options_.loss);

@@ -6,6 +6,7 @@
 
 #include "logp/autodiff/ops.hpp"
 #include "logp/io/h5.hpp"
+#include "logp/models/gan/shard_steps.hpp"
 #include "logp/models/model_loading.hpp"
 
 namespace logp {
@@ -78,27 +79,15 @@ ShardLoss ProganModel::loss_and_grad(Player player, ConstMatrixRef real, std::sp
   Matrix z(options_.latent, n);
   for (Index j = 0; j < n; ++j)
     for (Index i = 0; i < options_.latent; ++i) z(i, j) = static_cast<float>(rng.normal());
-  ShardLoss out;
   if (player == Player::discriminator) {
     const ad::Var fake = networks_.generate(tape, tape.constant(z), at, scale_.bounded(), {});
     const ad::Var d_real = networks_.discriminate(tape, networks_.real_at(tape.constant(real), at), at, grad);
     const ad::Var d_fake = networks_.discriminate(tape, fake, at, grad);
-    const ad::Var loss = discriminator_loss(d_real, d_fake, options_.loss);
-    tape.backward(loss);
-    out.loss = loss.value()(0, 0);
-    out.real_output = discriminator_output_sum(d_real.value(), options_.loss);
-    out.fake_output = discriminator_output_sum(d_fake.value(), options_.loss);
-    out.real_count = out.fake_count = n;
-    return out;
+    return finish_discriminator_step(tape, d_real, d_fake, options_.loss);
   }
   const ad::Var fake = networks_.generate(tape, tape.constant(z), at, scale_.bounded(), grad);
   const ad::Var d_fake = networks_.discriminate(tape, fake, at, {});
-  const ad::Var loss = generator_loss(d_fake, options_.loss);
-  tape.backward(loss);
-  out.loss = loss.value()(0, 0);
-  out.fake_output = discriminator_output_sum(d_fake.value(), options_.loss);
-  out.fake_count = n;
-  return out;
+  return finish_generator_step(tape, d_fake, options_.loss);
 }
 
 void ProganModel::save(const H5Group& g) const {
