@@ -1,6 +1,7 @@
 // logp benchmark: run a suite (models x datasets x seeds x analyses) as `logp` subprocesses and
 // write its report as JSON, Markdown and HTML. Finished steps are reused (keyed by configuration),
-// so a killed or extended run continues where it stopped.
+// so a killed or extended run continues where it stopped. Under `mpirun -np R` the ranks share the
+// suite's steps (each step runs once, on the rank that claims it) and rank 0 writes the reports.
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/atomic_output.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp::cli {
 namespace {
@@ -86,6 +88,7 @@ void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global)
   run.command = command_line();
   run.progress = &notes();
   nlohmann::json report = bench::run_suite(suite, run);
+  if (world().rank() != 0) return;  // every rank has the report; rank 0 writes it
   copy_sample_grids(report, out_dir);
 
   write_text_file(json_path, report.dump(2) + "\n");

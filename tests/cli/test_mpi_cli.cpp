@@ -1,6 +1,7 @@
 // `mpirun -np R logp ...` (docs/mpi.md): data-parallel training gives the single-process model
 // bit for bit, sharded scoring the single-process values, and a job that lost a rank resumes
-// from its checkpoint with another R to the unbroken run's model. Skipped (with a message) in a
+// from its checkpoint with another R to the unbroken run's model, and a benchmark's steps spread
+// over the ranks give the single-process report. Skipped (with a message) in a
 // build without LOGP_MPI.
 #include <unistd.h>
 
@@ -15,6 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "bench/smoke_data.hpp"
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
 #include "support/dataset_file.hpp"
@@ -66,6 +70,18 @@ void collect(const H5Group& group, std::vector<float>& out) {
       for (double value : group.read<double>(name)) out.push_back(static_cast<float>(value));
     }
   }
+}
+
+// A report's results less the measured times (fit_seconds, and the training log's seconds and
+// examples_per_second), which differ from run to run.
+nlohmann::json without_timings(nlohmann::json value) {
+  if (value.is_object()) {
+    for (const char* timing : {"fit_seconds", "seconds", "examples_per_second"}) value.erase(timing);
+    for (auto& [key, member] : value.items()) member = without_timings(member);
+  } else if (value.is_array()) {
+    for (nlohmann::json& element : value) element = without_timings(element);
+  }
+  return value;
 }
 
 std::vector<float> model_parameters(const std::string& path) {
@@ -231,5 +247,45 @@ TEST_CASE("mpi: anomaly's typicality test and complexity score, and eval-samples
     CHECK(many.samples.exit_code == 0);
     CHECK(many.samples.out == one.samples.out);
     CHECK(many.samples_json == one.samples_json);
+  }
+}
+
+TEST_CASE("mpi: benchmark over 2 and 4 ranks runs each step once and reports the single-process results", "[mpi]") {
+  if (!have_mpi()) return;
+  TempDir dir;
+  write_smoke_dataset(dir.file(""));
+  const auto args = [&](const std::string& out) {
+    return "--threads 1 benchmark --suite smoke --data-dir " + dir.file("") + " --out " + dir.file(out);
+  };
+  REQUIRE(run_cli(args("one")).exit_code == 0);
+  const nlohmann::json one = nlohmann::json::parse(read_text(dir.file("one/report.json")));
+  for (int ranks : {2, 4}) {
+    INFO(ranks << " ranks");
+    const std::string out = "ranks" + std::to_string(ranks);
+    const CliResult run = run_mpi(ranks, args(out));
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const nlohmann::json many = nlohmann::json::parse(read_text(dir.file(out + "/report.json")));
+    // The same steps, each run by this job on one of the ranks.
+    REQUIRE(many["steps"].size() == one["steps"].size());
+    for (size_t i = 0; i < many["steps"].size(); ++i) {
+      const nlohmann::json& step = many["steps"][i];
+      CHECK(step["key"] == one["steps"][i]["key"]);
+      CHECK(step["reused"] == false);
+      CHECK(step["rank"].get<int>() >= 0);
+      CHECK(step["rank"].get<int>() < ranks);
+    }
+    CHECK(many["provenance"]["ranks"] == ranks);
+    // The results name the run directory where they name files, and time the fits; otherwise they
+    // are the same.
+    std::string results = many["results"].dump();
+    for (size_t at = results.find(dir.file(out)); at != std::string::npos; at = results.find(dir.file(out), at))
+      results.replace(at, dir.file(out).size(), dir.file("one"));
+    CHECK(without_timings(nlohmann::json::parse(results)) == without_timings(one["results"]));
+    CHECK(read_text(dir.file(out + "/report.md")).find("steps spread over " + std::to_string(ranks) + " MPI ranks") !=
+          std::string::npos);
+    // No claim or failure note is left behind.
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.file(out + "/runs")))
+      CHECK(entry.path().filename().string().rfind("claim-", 0) == std::string::npos);
   }
 }

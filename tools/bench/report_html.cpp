@@ -302,6 +302,7 @@ std::string provenance_section(const json& report) {
       << "<li>logp " << escape_xml(p["logp_version"]) << "; command: <code>" << escape_xml(p["command"])
       << "</code></li>\n"
       << "<li>threads per step: " << p["threads"].dump()
+      << (p.value("ranks", 1) > 1 ? "; steps spread over " + p["ranks"].dump() + " MPI ranks" : "")
       << (p["max_epochs_override"].is_null() ? "" : "; epochs capped at " + p["max_epochs_override"].dump())
       << "</li>\n"
       << "<li>machine: " << escape_xml(m["host"]) << ", " << escape_xml(m["cpu"]) << ", " << m["logical_cores"].dump()
@@ -315,7 +316,9 @@ std::string provenance_section(const json& report) {
   std::vector<std::vector<Cell>> steps;
   for (const json& step : report["steps"])
     steps.push_back({{step["step"]}, {step["key"]}, {format_number(step["seconds"], 1), true},
-                     {step["reused"].get<bool>() ? "reused" : "ran"}});
+                     {step["reused"].get<bool>() ? "reused"
+                      : step.contains("rank")    ? "ran on rank " + step["rank"].dump()
+                                                 : "ran"}});
   out << html_table({"step", "key", "seconds", "this run"}, steps) << "</section>\n";
   return out.str();
 }

@@ -171,6 +171,7 @@ void provenance_section(std::ostream& out, const json& report) {
       << "- logp " << p["logp_version"].get<std::string>() << ", command: `" << p["command"].get<std::string>()
       << "`\n"
       << "- threads per step: " << p["threads"].dump()
+      << (p.value("ranks", 1) > 1 ? ", steps spread over " + p["ranks"].dump() + " MPI ranks" : "")
       << (p["max_epochs_override"].is_null() ? "" : ", epochs capped at " + p["max_epochs_override"].dump()) << "\n"
       << "- machine: " << m["host"].get<std::string>() << ", " << m["cpu"].get<std::string>() << ", "
       << m["logical_cores"].dump() << " logical cores, " << m["memory"].get<std::string>() << ", "

@@ -16,11 +16,13 @@
 
 #include "logp/bench/machine.hpp"
 #include "logp/bench/step_cache.hpp"
+#include "logp/bench/step_claims.hpp"
 #include "logp/bench/subprocess.hpp"
 #include "logp/models/registry.hpp"
 #include "logp/core/error.hpp"
 #include "logp/core/text.hpp"
 #include "logp/io/model_file.hpp"
+#include "logp/parallel/communicator.hpp"
 
 namespace logp::bench {
 namespace {
@@ -30,6 +32,11 @@ namespace fs = std::filesystem;
 
 constexpr double kNormalQuantile975 = 1.959963984540054;  // 95% two-sided normal interval
 constexpr size_t kRocPointsInReport = 200;               // ROC curves are thinned to this many points
+constexpr std::chrono::milliseconds kRoundPause{200};     // between walks while other ranks run steps
+
+// Thrown by a step that another rank of the job is running: the part of the suite that needs it
+// waits for the next round (SuiteRun::independently).
+struct StepPending {};
 
 // A dataset file as the steps see it. `identity` enters the configuration of every step that
 // reads it: path, size and modification time for a suite's file; the producing step's key for a
@@ -196,12 +203,30 @@ json with_one_class_summary(json results) {
   return results;
 }
 
+// Walks the suite, running each step whose record is missing. Several ranks may walk it at once
+// (`mpirun -np R logp benchmark`): each unfinished step is run by the rank that claims it first
+// (step_claims.hpp); a part of the suite that needs a step another rank is running is left for
+// the next round, and the walk repeats until one finds every step finished. That last walk builds
+// the report from the records, the same on every rank and equal to a single process's.
 class SuiteRun {
  public:
-  SuiteRun(const Suite& suite, const RunOptions& options) : suite_(suite), options_(options), cache_(options.run_dir) {}
+  SuiteRun(const Suite& suite, const RunOptions& options, std::string job)
+      : suite_(suite), options_(options), cache_(options.run_dir), claims_(std::move(job)) {}
 
   json run() {
     const std::string started = utc_now_iso8601();
+    for (;;) {
+      pending_ = false;
+      steps_ = json::array();
+      compared_.clear();
+      json report = walk(started);
+      if (!pending_) return report;
+      std::this_thread::sleep_for(kRoundPause);
+    }
+  }
+
+ private:
+  json walk(const std::string& started) {
     json results = {{"likelihood", json::array()},
                     {"training_curves", json::array()},
                     {"comparisons", json::array()},
@@ -217,20 +242,21 @@ class SuiteRun {
       const DataRef base{dataset.name,  file,          file_identity(file, "dataset " + dataset.name),
                          dataset.train, dataset.valid, dataset.test,
                          dataset.name};
-      if (suite_.analyses.whole_datasets) {
-        const std::vector<ScoredModel> scored = evaluate(base, results);
-        if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
-        if (suite_.analyses.sample_grids.enabled) draw_sample_grids(base, scored, results);
-        if (eval.enabled) {
-          evaluate_samples(base, scored, "", results);
-          if (!eval.features.empty()) evaluate_samples(base, scored, in_data_dir(eval.features), results);
-        }
-      }
-      for (int inlier_class : suite_.analyses.one_class.classes) {
-        const DataRef subset = select_class(base, inlier_class);
-        const std::vector<ScoredModel> one_class = evaluate(subset, results);
-        detect_other_classes(base, inlier_class, one_class, results);
-      }
+      if (suite_.analyses.whole_datasets) independently([&] {
+          const std::vector<ScoredModel> scored = evaluate(base, results);
+          if (suite_.analyses.perturbed_outliers.enabled) detect_perturbed(base, scored, results);
+          if (suite_.analyses.sample_grids.enabled) draw_sample_grids(base, scored, results);
+          if (eval.enabled) {
+            evaluate_samples(base, scored, "", results);
+            if (!eval.features.empty()) evaluate_samples(base, scored, in_data_dir(eval.features), results);
+          }
+        });
+      for (int inlier_class : suite_.analyses.one_class.classes)
+        independently([&] {
+          const DataRef subset = select_class(base, inlier_class);
+          const std::vector<ScoredModel> one_class = evaluate(subset, results);
+          detect_other_classes(base, inlier_class, one_class, results);
+        });
     }
     const unsigned cores = std::thread::hardware_concurrency();
     return {{"format", "logp-benchmark-report"},
@@ -241,6 +267,7 @@ class SuiteRun {
               {"command", options_.command},
               {"logp_binary", options_.logp_binary},
               {"threads", options_.threads > 0 ? options_.threads : static_cast<int>(cores)},
+              {"ranks", world().size()},
               {"max_epochs_override", options_.max_epochs > 0 ? json(options_.max_epochs) : json(nullptr)},
               {"data_dir", options_.data_dir},
               {"run_dir", options_.run_dir},
@@ -251,7 +278,19 @@ class SuiteRun {
             {"results", with_one_class_summary(std::move(results))}};
   }
 
- private:
+  // Runs `part`, a part of the suite whose steps the other parts do not need. A step of it that
+  // another rank is running ends it early; the next round runs it again (its finished steps are
+  // then reused). Returns whether it finished.
+  bool independently(const std::function<void()>& part) {
+    try {
+      part();
+      return true;
+    } catch (const StepPending&) {
+      pending_ = true;
+      return false;
+    }
+  }
+
   // Runs `logp --json ARGS` for a configuration unless its record exists; `arguments` gets the
   // step's directory, `collect` adds what the step wrote (logs, curves) to the record.
   StepResult run_step(const std::string& label, const json& config,
@@ -264,29 +303,39 @@ class SuiteRun {
   }
 
   // run_step, but a step that fails returns nothing and says why in `failure` (no record is kept,
-  // so a later run tries it again).
+  // so a later run tries it again; this job's other ranks take its failure note). A step another
+  // rank is running throws StepPending.
   std::optional<StepResult> attempt_step(const std::string& label, const json& config,
                                          const std::function<std::vector<std::string>(const std::string&)>& arguments,
                                          const std::function<void(const std::string&, json&)>& collect,
                                          std::string& failure) {
     const std::string key = step_key(config);
     const std::string dir = cache_.directory(key);
-    const size_t number = steps_.size() + 1;
-    if (std::optional<json> record = cache_.find(key, config)) {
-      steps_.push_back({{"step", label},
-                        {"key", key},
-                        {"reused", true},
-                        {"seconds", (*record)["seconds"]},
-                        {"command", (*record)["command"]}});
-      if (options_.progress) *options_.progress << "[" << number << "] " << label << ": reused " << key << "\n";
-      return StepResult{key, dir, *record};
+    if (std::optional<StepResult> done = finished(label, key, dir, config)) return done;
+    if (std::optional<std::string> failed = claims_.failure(dir)) {
+      failure = *failed;
+      return std::nullopt;
     }
+    if (!claims_.claim(dir)) throw StepPending{};
+    struct Release {
+      const StepClaims& claims;
+      const std::string& dir;
+      ~Release() { claims.release(dir); }
+    } release{claims_, dir};
+    // The step may have ended between the look and the claim.
+    if (std::optional<StepResult> done = finished(label, key, dir, config)) return done;
+    if (std::optional<std::string> failed = claims_.failure(dir)) {
+      failure = *failed;
+      return std::nullopt;
+    }
+
     remove_stale_temporaries(dir);
     std::vector<std::string> argv = {options_.logp_binary};
     if (options_.threads > 0) argv.insert(argv.end(), {"--threads", std::to_string(options_.threads)});
     argv.push_back("--json");
     for (std::string& arg : arguments(dir)) argv.push_back(std::move(arg));
-    if (options_.progress) *options_.progress << "[" << number << "] " << label << " ..." << std::flush;
+    announced_.insert(key);
+    if (options_.progress) *options_.progress << "[" << announced_.size() << "] " << label << " ..." << std::flush;
 
     const std::string stdout_path = (fs::path(dir) / "stdout.json").string();
     const std::string stderr_path = (fs::path(dir) / "stderr.txt").string();
@@ -298,19 +347,51 @@ class SuiteRun {
       failure = "benchmark step \"" + label + "\" failed (exit " + std::to_string(exit_code) +
                 "): " + last_line(read_text(stderr_path)) + " [command: " + shell_quoted(argv) + "; log: " +
                 stderr_path + "]";
+      claims_.note_failure(dir, failure);
       return std::nullopt;
     }
     const std::string out = read_text(stdout_path);
     json output = out.find_first_not_of(" \n") == std::string::npos ? json(nullptr) : json::parse(out, nullptr, false);
     if (output.is_discarded()) output = out;  // a verb without JSON output: keep its text
     json record = {{"step", label},     {"key", key},         {"config", config},    {"command", shell_quoted(argv)},
-                   {"seconds", seconds}, {"output", output}, {"finished", utc_now_iso8601()}};
+                   {"seconds", seconds}, {"output", output}, {"finished", utc_now_iso8601()},
+                   {"job", claims_.job()}, {"rank", world().rank()}};
     if (collect) collect(dir, record);
     cache_.store(key, record);
-    steps_.push_back(
-        {{"step", label}, {"key", key}, {"reused", false}, {"seconds", seconds}, {"command", record["command"]}});
+    steps_.push_back(step_entry(label, key, record));
     if (options_.progress) *options_.progress << " " << std::fixed << std::setprecision(1) << seconds << " s\n";
     return StepResult{key, dir, record};
+  }
+
+  // The step's result when its record exists: from an earlier run (reused), or run by a rank of
+  // this job (this rank in an earlier round, or another rank).
+  std::optional<StepResult> finished(const std::string& label, const std::string& key, const std::string& dir,
+                                     const json& config) {
+    std::optional<json> record = cache_.find(key, config);
+    if (!record) return std::nullopt;
+    const json entry = step_entry(label, key, *record);
+    steps_.push_back(entry);
+    if (options_.progress && announced_.insert(key).second) {
+      *options_.progress << "[" << announced_.size() << "] " << label << ": ";
+      if (entry["reused"].get<bool>())
+        *options_.progress << "reused " << key << "\n";
+      else
+        *options_.progress << "rank " << record->value("rank", json()).dump() << " ran it in " << std::fixed << std::setprecision(1)
+                           << (*record)["seconds"].get<double>() << " s\n";
+    }
+    return StepResult{key, dir, std::move(*record)};
+  }
+
+  // The report's line for a step; "rank" says which rank of this job ran it (several ranks only).
+  json step_entry(const std::string& label, const std::string& key, const json& record) const {
+    const bool this_job = record.value("job", json()) == claims_.job();
+    json entry = {{"step", label},
+                  {"key", key},
+                  {"reused", !this_job},
+                  {"seconds", record["seconds"]},
+                  {"command", record["command"]}};
+    if (this_job && world().size() > 1) entry["rank"] = record["rank"];
+    return entry;
   }
 
   // A suite's file name: absolute as given, relative in the data directory.
@@ -357,6 +438,7 @@ class SuiteRun {
   // data.test.
   std::vector<ScoredModel> evaluate(const DataRef& data, json& results) {
     std::vector<ScoredModel> scored;
+    bool all_scored = true;
     for (const SuiteModel& model : suite_.models) {
       if (!model.datasets.empty() &&
           std::find(model.datasets.begin(), model.datasets.end(), data.suite_dataset) == model.datasets.end())
@@ -366,20 +448,22 @@ class SuiteRun {
         seeds.assign(suite_.seeds.begin(), suite_.seeds.end());
       else
         seeds.push_back(std::nullopt);
-      for (const std::optional<std::uint64_t>& seed : seeds) {
-        const json fit_options = effective_fit_options(model);
-        ScoredModel s{&model, seed, fit_options, data, fit(data, model, fit_options, seed), std::nullopt};
-        if (has_likelihood(kind_of(s))) {
-          const std::string model_path = s.fit.dir + "/model.h5";
-          const json config = {{"step", "score"}, {"fit", s.fit.key}, {"data", data.identity}, {"split", data.test}};
-          s.score = run_step("score " + display_name(s) + " on " + data.name, config, [&](const std::string& dir) {
-            return std::vector<std::string>{"score", "--model", model_path, "--data", data.path, "--split", data.test,
-                                            "--out", dir + "/scores.csv"};
-          });
-        }
-        scored.push_back(std::move(s));
-      }
+      for (const std::optional<std::uint64_t>& seed : seeds)
+        all_scored &= independently([&] {
+          const json fit_options = effective_fit_options(model);
+          ScoredModel s{&model, seed, fit_options, data, fit(data, model, fit_options, seed), std::nullopt};
+          if (has_likelihood(kind_of(s))) {
+            const std::string model_path = s.fit.dir + "/model.h5";
+            const json config = {{"step", "score"}, {"fit", s.fit.key}, {"data", data.identity}, {"split", data.test}};
+            s.score = run_step("score " + display_name(s) + " on " + data.name, config, [&](const std::string& dir) {
+              return std::vector<std::string>{"score", "--model", model_path, "--data", data.path, "--split", data.test,
+                                              "--out", dir + "/scores.csv"};
+            });
+          }
+          scored.push_back(std::move(s));
+        });
     }
+    if (!all_scored) throw StepPending{};  // what follows needs every fit
     for (const ScoredModel& s : scored)
       if (s.score) add_likelihood_rows(data, s, results);
     if (suite_.analyses.compare) compare(data, scored, results);
@@ -542,12 +626,13 @@ class SuiteRun {
                                           std::to_string(perturb.seed), "--splits", data.test};
         });
     const std::string outliers = perturbed.dir + "/perturbed.h5";
-    for (const ScoredModel& s : scored) {
-      const json task = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
-                         {"split", data.test}, {"outliers", perturbed.key}};
-      detect("perturbed", "detect perturbed " + data.name + " with " + display_name(s), task, nullptr, s, data,
-             {"--outliers", outliers, "--outliers-split", data.test}, results);
-    }
+    for (const ScoredModel& s : scored)
+      independently([&] {
+        const json task = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
+                           {"split", data.test}, {"outliers", perturbed.key}};
+        detect("perturbed", "detect perturbed " + data.name + " with " + display_name(s), task, nullptr, s, data,
+               {"--outliers", outliers, "--outliers-split", data.test}, results);
+      });
   }
 
   // `logp eval-samples` of the given fits against data.test (pixels, or the feature network
@@ -650,27 +735,31 @@ class SuiteRun {
   void draw_sample_grids(const DataRef& data, const std::vector<ScoredModel>& scored, json& results) {
     const SampleGrids& grids = suite_.analyses.sample_grids;
     const auto columns = static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(grids.n))));
-    for (const ScoredModel& s : scored) {
-      const json config = {{"step", "sample"}, {"fit", s.fit.key}, {"n", grids.n}, {"seed", grids.seed}};
-      std::string failure;
-      const std::optional<StepResult> step = attempt_step(
-          "sample grid of " + display_name(s) + " on " + data.name, config,
-          [&](const std::string& dir) {
-            return std::vector<std::string>{"sample", "--model", s.fit.dir + "/model.h5", "-n", std::to_string(grids.n),
-                                            "--seed", std::to_string(grids.seed), "--columns", std::to_string(columns),
-                                            "--png", dir + "/samples.png"};
-          },
-          nullptr, failure);
-      const std::string stderr_path = cache_.directory(step_key(config)) + "/stderr.txt";
-      results["sample_grids"].push_back({{"dataset", data.name},
-                                         {"model", s.model->name},
-                                         {"seed", seed_json(s.seed)},
-                                         {"n", grids.n},
-                                         {"sample_seed", grids.seed},
-                                         {"png", step ? json(step->dir + "/samples.png") : json(nullptr)},
-                                         {"command", step ? step->record["command"] : json(nullptr)},
-                                         {"reason", step ? json(nullptr) : json(last_line(read_text(stderr_path)))}});
-    }
+    for (const ScoredModel& s : scored)
+      independently([&] {
+        const json config = {{"step", "sample"}, {"fit", s.fit.key}, {"n", grids.n}, {"seed", grids.seed}};
+        std::string failure;
+        const std::optional<StepResult> step = attempt_step(
+            "sample grid of " + display_name(s) + " on " + data.name, config,
+            [&](const std::string& dir) {
+              return std::vector<std::string>{"sample",   "--model",
+                                              s.fit.dir + "/model.h5", "-n",
+                                              std::to_string(grids.n), "--seed",
+                                              std::to_string(grids.seed), "--columns",
+                                              std::to_string(columns), "--png",
+                                              dir + "/samples.png"};
+            },
+            nullptr, failure);
+        const std::string stderr_path = cache_.directory(step_key(config)) + "/stderr.txt";
+        results["sample_grids"].push_back({{"dataset", data.name},
+                                           {"model", s.model->name},
+                                           {"seed", seed_json(s.seed)},
+                                           {"n", grids.n},
+                                           {"sample_seed", grids.seed},
+                                           {"png", step ? json(step->dir + "/samples.png") : json(nullptr)},
+                                           {"command", step ? step->record["command"] : json(nullptr)},
+                                           {"reason", step ? json(nullptr) : json(last_line(read_text(stderr_path)))}});
+      });
   }
 
   DataRef select_class(const DataRef& data, int inlier_class) {
@@ -690,26 +779,33 @@ class SuiteRun {
     std::vector<std::string> others;
     for (int label : suite_.analyses.one_class.labels)
       if (label != inlier_class) others.push_back(std::to_string(label));
-    for (const ScoredModel& s : scored) {
-      const json config = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
-                           {"split", data.test}, {"anomaly_labels", join(others, ",")}};
-      detect("one-class", "detect non-" + std::to_string(inlier_class) + " in " + data.name + " with " + display_name(s),
-             config, inlier_class, s, data, {"--anomaly-labels", join(others, ",")}, results);
-    }
+    for (const ScoredModel& s : scored)
+      independently([&] {
+        const json config = {{"step", "anomaly"}, {"fit", s.fit.key}, {"data", data.identity},
+                             {"split", data.test}, {"anomaly_labels", join(others, ",")}};
+        detect("one-class",
+               "detect non-" + std::to_string(inlier_class) + " in " + data.name + " with " + display_name(s), config,
+               inlier_class, s, data, {"--anomaly-labels", join(others, ",")}, results);
+      });
   }
 
   const Suite& suite_;
   const RunOptions& options_;
   StepCache cache_;
-  json steps_ = json::array();
-  std::set<std::string> compared_;
+  StepClaims claims_;
+  bool pending_ = false;             // this round left a part for the next (StepPending)
+  json steps_ = json::array();       // this round's steps, in walk order
+  std::set<std::string> compared_;   // this round's comparison keys
+  std::set<std::string> announced_;  // steps already on the progress stream
 };
 
 }  // namespace
 
 json run_suite(const Suite& suite, const RunOptions& options) {
   require(!options.logp_binary.empty(), "run_suite: no logp binary given");
-  return SuiteRun(suite, options).run();
+  // Every rank takes rank 0's job name.
+  const std::string job = world().all_gather_text(new_job_name()).front();
+  return SuiteRun(suite, options, job).run();
 }
 
 }  // namespace logp::bench

@@ -5,7 +5,8 @@
 
 namespace logp::bench {
 
-// argv[0] is the program's path (no PATH search). Returns the exit status; a program killed by a
+// argv[0] is the program's path (no PATH search); the program gets this process's environment
+// less an MPI launcher's variables (OMPI_*, PMIX_*, PMI_*). Returns the exit status; a program killed by a
 // signal returns 128 + the signal number. Throws logp::Error if it cannot be started.
 int run_process(const std::vector<std::string>& argv, const std::string& stdout_path, const std::string& stderr_path);
 
