@@ -172,3 +172,62 @@ TEST_CASE("gmm: bad input and options are refused", "[gmm]") {
   o.covariance = CovarianceType::diag;
   CHECK_THROWS_WITH(GmmModel::fit(flat, real_spec(2), o), Catch::Contains("--ridge"));
 }
+
+TEST_CASE("gmm: each way of whitening (the components in one product up to D = 128, one factor at a time above) "
+          "gives every component's own density", "[gmm]") {
+  for (Index d : {Index{5}, GmmModel::kStackedWhiteningMaxDim + 1}) {
+    for (CovarianceType type : {CovarianceType::full, CovarianceType::tied}) {
+      INFO("D=" << d << " " << to_string(type));
+      Rng rng(static_cast<std::uint64_t>(d));
+      const Index k = 3;
+      MatrixD means(d, k);
+      std::vector<GaussianFactor> factors;
+      MatrixD shared;
+      for (Index c = 0; c < k; ++c) {
+        MatrixD a(d, d);
+        for (Index i = 0; i < a.size(); ++i) a(i) = rng.normal();
+        if (type == CovarianceType::full || c == 0)
+          shared = a * a.transpose() / static_cast<double>(d) + MatrixD::Identity(d, d);
+        for (Index i = 0; i < d; ++i) means(i, c) = 3.0 * rng.normal();
+        factors.emplace_back(means.col(c), shared, "test");
+      }
+      const Vector log_weights = Vector::Constant(k, -std::log(3.0));
+      GmmOptions o;
+      o.covariance = type;
+      const GmmModel model(real_spec(d), o, log_weights, means, factors, MatrixD());
+      MatrixD x(d, 7);
+      for (Index i = 0; i < x.size(); ++i) x(i) = 2.0 * rng.normal();
+      const MatrixD weighted = model.weighted_log_densities(x);
+      for (Index c = 0; c < k; ++c) {
+        const Vector direct = factors[static_cast<size_t>(c)].log_density(x);  // L^-1 (x - mean)
+        for (Index j = 0; j < x.cols(); ++j)
+          CHECK(weighted(c, j) - log_weights(c) == Approx(direct(j)).epsilon(1e-11));
+      }
+    }
+  }
+}
+
+TEST_CASE("gmm: the E-step's statistics, summed over chunks of examples, give the one-component ML fit", "[gmm]") {
+  const Matrix x = blobs(2000, 5);  // 6000 examples: 24 blocks of 256, summed chunk by chunk
+  GmmOptions o;
+  o.components = 1;
+  o.ridge = 0.0;
+  for (CovarianceType type : kAllTypes) {
+    INFO(to_string(type));
+    o.covariance = type;
+    const GmmModel mixture = GmmModel::fit(x, real_spec(2), o);
+    const MatrixD data = x.cast<double>();
+    const Vector mean = data.rowwise().mean();
+    const MatrixD centered = data.colwise() - mean;
+    const MatrixD cov = centered * centered.transpose() / static_cast<double>(x.cols());
+    for (Index i = 0; i < 2; ++i) CHECK(mixture.means()(i, 0) == Approx(mean(i)).epsilon(1e-12));
+    const MatrixD fitted = mixture.covariance(0);
+    if (type == CovarianceType::full || type == CovarianceType::tied) {
+      for (Index i = 0; i < 4; ++i) CHECK(fitted(i) == Approx(cov(i)).epsilon(1e-10));
+    } else if (type == CovarianceType::diag) {
+      for (Index i = 0; i < 2; ++i) CHECK(fitted(i, i) == Approx(cov(i, i)).epsilon(1e-10));
+    } else {
+      CHECK(fitted(0, 0) == Approx(cov.trace() / 2).epsilon(1e-10));
+    }
+  }
+}

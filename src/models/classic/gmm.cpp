@@ -44,6 +44,17 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
   if (has_factors()) {
     require(static_cast<Index>(factors_.size()) == k, "gmm: " + std::to_string(factors_.size()) +
                                                           " covariance factors for K=" + std::to_string(k));
+    const bool tied = options_.covariance == CovarianceType::tied;
+    if (tied || dim() <= kStackedWhiteningMaxDim) {
+      // tied: the shared L^-1; full: the components' L_k^-1 stacked, K*D x D.
+      whitening_.resize(tied ? dim() : k * dim(), dim());
+      whitened_means_.resize(dim(), k);
+      for (Index c = 0; c < k; ++c) {
+        const GaussianFactor& factor = factors_[static_cast<size_t>(c)];
+        if (!tied || c == 0) whitening_.middleRows(tied ? 0 : c * dim(), dim()) = factor.inverse_cholesky();
+        whitened_means_.col(c).noalias() = factor.inverse_cholesky().triangularView<Eigen::Lower>() * factor.mean();
+      }
+    }
   } else {
     require(variances_.rows() == dim() && variances_.cols() == k &&
                 (variances_.array() >= 1.0 / kMaxInverseScale).all() && variances_.allFinite(),
@@ -60,8 +71,24 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
 MatrixD GmmModel::weighted_log_densities(const MatrixD& x) const {
   const Index k = components();
   MatrixD out(k, x.cols());
-  if (has_factors()) {
+  if (has_factors() && whitening_.size() == 0) {  // full, D > kStackedWhiteningMaxDim
     for (Index c = 0; c < k; ++c) out.row(c) = factors_[static_cast<size_t>(c)].log_density(x).transpose();
+  } else if (has_factors()) {
+    // ||L_k^-1 (x - mean_k)||^2 = ||L_k^-1 x - L_k^-1 mean_k||^2: one product whitens x for every
+    // component (tied: one L^-1 for all; full: the K factors stacked).
+    const bool tied = options_.covariance == CovarianceType::tied;
+    MatrixD whitened(whitening_.rows(), x.cols());  // D x B (tied) or K*D x B (full)
+    if (tied)
+      whitened.noalias() = whitening_.triangularView<Eigen::Lower>() * x;
+    else
+      whitened.noalias() = whitening_ * x;
+    for (Index c = 0; c < k; ++c)
+      out.row(c) = (factors_[static_cast<size_t>(c)].log_normalizer() -
+                    0.5 * (whitened.middleRows(tied ? 0 : c * dim(), dim()).colwise() - whitened_means_.col(c))
+                              .colwise()
+                              .squaredNorm()
+                              .array())
+                       .matrix();
   } else {
     // sum_i (x_i - m_ik)^2 / v_ik = sum_i x_i^2 p_ik - 2 x_i m_ik p_ik + m_ik^2 p_ik: two K x D x B products.
     const MatrixD scaled_means = means_.cwiseProduct(diag_precisions_);                     // D x K

@@ -1,6 +1,8 @@
 // GmmModel::fit: k-means++ seeding, then EM in log space (see gmm.hpp).
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -13,7 +15,11 @@
 namespace logp {
 namespace {
 
-constexpr Index kBlock = 256;  // examples per E-step task; fixed, so results do not depend on threads
+constexpr Index kBlock = 256;  // examples per E-step product and per rank update of a full covariance
+// An E-step task is a chunk of blocks with its own partial sum of the statistics: at most
+// kMaxBlocksPerChunk blocks, fewer while there are under kChunks chunks (parallel work for small N).
+constexpr Index kMaxBlocksPerChunk = 16;
+constexpr Index kChunks = 64;
 const double kTinyCount = 10.0 * std::numeric_limits<double>::epsilon();  // keeps an empty component finite
 
 // k-means++: the first seed uniform, each next one drawn with probability proportional to the
@@ -50,30 +56,42 @@ MatrixD assign_to_nearest(const MatrixD& x, const std::vector<Index>& seeds) {
   return resp;
 }
 
+// X X^T (D x D, lower triangle): the data's part of a tied covariance, the same in every M-step.
+MatrixD scatter_lower(const MatrixD& x) {
+  MatrixD scatter = MatrixD::Zero(x.rows(), x.rows());
+  scatter.selfadjointView<Eigen::Lower>().rankUpdate(x);
+  return scatter;
+}
+
 // The shared covariance of a tied mixture: sum_k sum_n r_kn (x_n - m_k)(x_n - m_k)^T / N + ridge,
-// as scikit-learn computes it: (X X^T - sum_k N_k m_k m_k^T) / N (one rank-N and one rank-K update).
-MatrixD tied_covariance(const MatrixD& x, const MatrixD& means, const Vector& counts, double ridge) {
-  const Index d = x.rows();
-  MatrixD cov = MatrixD::Zero(d, d);
-  cov.selfadjointView<Eigen::Lower>().rankUpdate(x);
+// as scikit-learn computes it: (X X^T - sum_k N_k m_k m_k^T) / N; `scatter` is X X^T's lower
+// triangle (scatter_lower), so an M-step adds only the rank-K update.
+MatrixD tied_covariance(const MatrixD& scatter, Index n, const MatrixD& means, const Vector& counts, double ridge) {
+  MatrixD cov = scatter;
   cov.selfadjointView<Eigen::Lower>().rankUpdate(means * counts.cwiseSqrt().asDiagonal(), -1.0);
   cov = cov.selfadjointView<Eigen::Lower>();
-  cov /= static_cast<double>(x.cols());
+  cov /= static_cast<double>(n);
   cov.diagonal().array() += ridge;
   return cov;
 }
 
-// One covariance per component (full): each a rank-N update, computed in parallel.
+// One covariance per component (full): each a rank-N update, computed in parallel over components
+// and block by block over the examples (a D x kBlock buffer instead of D x N copies).
 std::vector<MatrixD> full_covariances(const MatrixD& x, const MatrixD& resp, const MatrixD& means,
                                       const Vector& counts, double ridge) {
-  const Index k = resp.rows(), d = x.rows();
+  const Index k = resp.rows(), d = x.rows(), n = x.cols();
   std::vector<MatrixD> covariances(static_cast<size_t>(k));
   tbb::parallel_for(tbb::blocked_range<Index>(0, k, 1), [&](const tbb::blocked_range<Index>& range) {
+    MatrixD weighted(d, std::min(kBlock, n));  // (x_n - mean) sqrt(r_n / count), D x block
     for (Index c = range.begin(); c < range.end(); ++c) {
-      const MatrixD centered = x.colwise() - means.col(c);                                 // D x N
-      const MatrixD weighted = centered * (resp.row(c).transpose() / counts(c)).cwiseSqrt().asDiagonal();  // D x N
+      const Vector scale = (resp.row(c).transpose() / counts(c)).cwiseSqrt();  // N
       MatrixD cov = MatrixD::Zero(d, d);
-      cov.selfadjointView<Eigen::Lower>().rankUpdate(weighted);  // lower triangle of W W^T: half a GEMM
+      for (Index first = 0; first < n; first += kBlock) {
+        const Index width = std::min(kBlock, n - first);
+        weighted.leftCols(width) = (x.middleCols(first, width).colwise() - means.col(c)) *
+                                   scale.segment(first, width).asDiagonal();
+        cov.selfadjointView<Eigen::Lower>().rankUpdate(weighted.leftCols(width));  // half a GEMM
+      }
       cov = cov.selfadjointView<Eigen::Lower>();
       cov.diagonal().array() += ridge;
       covariances[static_cast<size_t>(c)] = std::move(cov);
@@ -82,16 +100,72 @@ std::vector<MatrixD> full_covariances(const MatrixD& x, const MatrixD& resp, con
   return covariances;
 }
 
+// The sums an M-step needs from responsibilities r (K x N) over x (D x N).
+struct EmStatistics {
+  Vector counts;        // K: sum_n r_kn
+  MatrixD sums;         // D x K: x r^T
+  MatrixD square_sums;  // diag, spherical: D x K, x^2 r^T (empty otherwise)
+};
+
+bool diagonal(CovarianceType type) { return type == CovarianceType::diag || type == CovarianceType::spherical; }
+
+// What the EM loop holds besides the model: the data, and X X^T for a tied mixture.
+struct EmData {
+  const MatrixD& x;  // D x N
+  MatrixD scatter;   // tied: scatter_lower(x); empty otherwise
+};
+
+// Adds block's statistics (x_block: D x B, resp_block: K x B) to `partial`.
+void add_statistics(const MatrixD& x_block, const MatrixD& resp_block, bool squares, EmStatistics& partial) {
+  partial.counts += resp_block.rowwise().sum();
+  partial.sums.noalias() += x_block * resp_block.transpose();
+  if (squares) partial.square_sums.noalias() += x_block.cwiseAbs2() * resp_block.transpose();
+}
+
+// Runs `chunk(first, count, partial)` for every chunk of examples in parallel, each adding to its own
+// zeroed partial statistics, and sums the partials in chunk order. The chunks depend on N alone, so
+// the sums are the same at any thread count.
+template <class Chunk>
+EmStatistics chunked_statistics(Index n, Index d, Index k, bool squares, const Chunk& chunk) {
+  const Index blocks = (n + kBlock - 1) / kBlock;
+  const Index chunk_size = kBlock * std::clamp<Index>((blocks + kChunks - 1) / kChunks, 1, kMaxBlocksPerChunk);
+  const Index chunks = (n + chunk_size - 1) / chunk_size;
+  const EmStatistics zero{Vector::Zero(k), MatrixD::Zero(d, k), squares ? MatrixD::Zero(d, k) : MatrixD()};
+  std::vector<EmStatistics> partials(static_cast<size_t>(chunks), zero);
+  tbb::parallel_for(tbb::blocked_range<Index>(0, chunks, 1), [&](const tbb::blocked_range<Index>& range) {
+    for (Index c = range.begin(); c < range.end(); ++c)
+      chunk(c * chunk_size, std::min(chunk_size, n - c * chunk_size), partials[static_cast<size_t>(c)]);
+  }, tbb::simple_partitioner());
+  EmStatistics total = zero;
+  for (const EmStatistics& partial : partials) {
+    total.counts += partial.counts;
+    total.sums += partial.sums;
+    if (squares) total.square_sums += partial.square_sums;
+  }
+  return total;
+}
+
+// The statistics of given responsibilities (the k-means++ assignment).
+EmStatistics statistics(const MatrixD& x, const MatrixD& resp, bool squares) {
+  return chunked_statistics(x.cols(), x.rows(), resp.rows(), squares,
+                            [&](Index first, Index count, EmStatistics& partial) {
+                              for (Index b = first; b < first + count; b += kBlock) {
+                                const Index width = std::min(kBlock, first + count - b);
+                                add_statistics(x.middleCols(b, width), resp.middleCols(b, width), squares, partial);
+                              }
+                            });
+}
+
 // M-step: the weights, means and covariances maximizing the expected complete log-likelihood
-// under responsibilities resp (K x N), plus the ridge. Means and diagonal variances come from two
-// D x N x K products; spherical variances are the diagonal ones averaged over dimensions.
-GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, const GmmOptions& options) {
+// under responsibilities resp (K x N) with statistics `stats`, plus the ridge. Spherical variances
+// are the diagonal ones averaged over dimensions.
+GmmModel m_step(const EmData& data, const MatrixD& resp, const EmStatistics& stats, const DataSpec& spec,
+                const GmmOptions& options) {
+  const MatrixD& x = data.x;
   const Index k = resp.rows(), d = x.rows();
   const double n = static_cast<double>(x.cols());
-  const Vector counts = (resp.rowwise().sum().array() + kTinyCount).matrix();  // K
-  MatrixD means(d, k);
-  means.noalias() = x * resp.transpose();
-  means = means * counts.cwiseInverse().asDiagonal();
+  const Vector counts = (stats.counts.array() + kTinyCount).matrix();  // K
+  MatrixD means = stats.sums * counts.cwiseInverse().asDiagonal();  // D x K
   std::vector<GaussianFactor> factors;
   MatrixD variances;
   const auto where = [&](Index c) {
@@ -104,7 +178,7 @@ GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, con
       break;
     }
     case CovarianceType::tied: {
-      const GaussianFactor shared(means.col(0), tied_covariance(x, means, counts, options.ridge),
+      const GaussianFactor shared(means.col(0), tied_covariance(data.scatter, x.cols(), means, counts, options.ridge),
                                   "gmm fit: the tied covariance");
       for (Index c = 0; c < k; ++c) factors.push_back(GaussianFactor::from_cholesky(means.col(c), shared.cholesky(), where(c)));
       break;
@@ -113,8 +187,7 @@ GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, con
     case CovarianceType::spherical: {
       // E_r[x^2] - mean^2, as scikit-learn computes it; on standardized data the cancellation is
       // harmless, and a negative rounding result is clipped to 0 before the ridge is added.
-      variances.noalias() = x.cwiseAbs2() * resp.transpose();
-      variances = variances * counts.cwiseInverse().asDiagonal();
+      variances = stats.square_sums * counts.cwiseInverse().asDiagonal();
       variances = (variances - means.cwiseAbs2()).cwiseMax(0.0).array() + options.ridge;
       if (options.covariance == CovarianceType::spherical)
         variances = variances.colwise().mean().replicate(d, 1);
@@ -127,23 +200,27 @@ GmmModel m_step(const MatrixD& x, const MatrixD& resp, const DataSpec& spec, con
   return GmmModel(spec, options, log_weights, std::move(means), std::move(factors), std::move(variances));
 }
 
-// E-step: sets resp (K x N) to the posterior responsibilities and returns the mean log-likelihood.
-double e_step(const GmmModel& model, const MatrixD& x, MatrixD& resp) {
+// E-step: sets resp (K x N) to the posterior responsibilities and `stats` to their statistics
+// (computed block by block while the block is in cache); returns the mean log-likelihood.
+double e_step(const GmmModel& model, const MatrixD& x, MatrixD& resp, EmStatistics& stats) {
   const Index n = x.cols();
+  const bool squares = diagonal(model.covariance_type());
   Vector log_p(n);
   resp.resize(model.components(), n);
-  const Index blocks = (n + kBlock - 1) / kBlock;
-  tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1), [&](const tbb::blocked_range<Index>& range) {
-    for (Index b = range.begin(); b < range.end(); ++b) {
-      const Index first = b * kBlock, count = std::min(kBlock, n - first);
-      const MatrixD weighted = model.weighted_log_densities(x.middleCols(first, count));  // K x count
-      for (Index j = 0; j < count; ++j) {
+  stats = chunked_statistics(n, x.rows(), model.components(), squares,
+                             [&](Index first, Index count, EmStatistics& partial) {
+    for (Index b = first; b < first + count; b += kBlock) {
+      const Index width = std::min(kBlock, first + count - b);
+      const MatrixD block = x.middleCols(b, width);                         // D x width
+      const MatrixD weighted = model.weighted_log_densities(block);          // K x width
+      for (Index j = 0; j < width; ++j) {
         const double total = log_sum_exp(weighted.col(j));
-        log_p(first + j) = total;
-        resp.col(first + j) = (weighted.col(j).array() - total).exp();
+        log_p(b + j) = total;
+        resp.col(b + j) = (weighted.col(j).array() - total).exp();
       }
+      add_statistics(block, resp.middleCols(b, width), squares, partial);
     }
-  }, tbb::simple_partitioner());
+  });
   return log_p.sum() / static_cast<double>(n);  // Eigen's sum: a fixed order
 }
 
@@ -152,15 +229,17 @@ struct EmRun {
   GmmFitReport report;
 };
 
-EmRun run_em(const MatrixD& x, const DataSpec& spec, const GmmOptions& options, Rng rng, int restart) {
+EmRun run_em(const EmData& data, const DataSpec& spec, const GmmOptions& options, Rng rng, int restart) {
+  const MatrixD& x = data.x;
   EmRun run;
   run.report.restart = restart;
   MatrixD resp = assign_to_nearest(x, kmeans_plus_plus(x, options.components, rng));
-  run.model = std::make_unique<GmmModel>(m_step(x, resp, spec, options));
+  EmStatistics stats = statistics(x, resp, diagonal(options.covariance));
+  run.model = std::make_unique<GmmModel>(m_step(data, resp, stats, spec, options));
   Progress progress("gmm EM restart " + std::to_string(restart + 1) + "/" + std::to_string(options.restarts),
                     options.max_iterations + 1, "iterations");
   for (int iteration = 0;; ++iteration) {
-    const double log_likelihood = e_step(*run.model, x, resp);
+    const double log_likelihood = e_step(*run.model, x, resp, stats);
     progress.set_detail("mean log-likelihood " + std::to_string(log_likelihood));
     progress.advance();
     if (!std::isfinite(log_likelihood))
@@ -176,7 +255,7 @@ EmRun run_em(const MatrixD& x, const DataSpec& spec, const GmmOptions& options, 
       }
     }
     if (iteration == options.max_iterations) break;
-    run.model = std::make_unique<GmmModel>(m_step(x, resp, spec, options));
+    run.model = std::make_unique<GmmModel>(m_step(data, resp, stats, spec, options));
     run.report.iterations = iteration + 1;
   }
   progress.step("gmm EM restart " + std::to_string(restart + 1) + "/" + std::to_string(options.restarts) + ": " +
@@ -203,10 +282,11 @@ GmmModel GmmModel::fit(ConstMatrixRef x, const DataSpec& spec, const GmmOptions&
     require(data.row(i).maxCoeff() > data.row(i).minCoeff(),
             "gmm fit: dimension " + std::to_string(i) + " is constant (" + std::to_string(data(i, 0)) +
                 "), so its variance is 0; use --ridge > 0 (e.g. the default 1e-6) or drop the column");
+  const EmData em{data, options.covariance == CovarianceType::tied ? scatter_lower(data) : MatrixD()};
   const Rng base(options.seed);
   EmRun best;
   for (int restart = 0; restart < options.restarts; ++restart) {
-    EmRun run = run_em(data, spec, options, base.split(static_cast<std::uint64_t>(restart)), restart);
+    EmRun run = run_em(em, spec, options, base.split(static_cast<std::uint64_t>(restart)), restart);
     if (!best.model || run.report.log_likelihood.back() > best.report.log_likelihood.back()) best = std::move(run);
   }
   if (report != nullptr) *report = best.report;

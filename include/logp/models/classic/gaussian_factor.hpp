@@ -27,6 +27,8 @@ class GaussianFactor {
   const Vector& mean() const { return mean_; }
   MatrixD covariance() const;  // L L^T
   const MatrixD& cholesky() const { return chol_; }
+  const MatrixD& inverse_cholesky() const { return inverse_chol_; }  // L^-1
+  double log_normalizer() const { return log_normalizer_; }          // -D/2 ln(2 pi) - sum_i ln L_ii
 
  private:
   void set_cholesky(MatrixD chol, const std::string& where);
