@@ -1,5 +1,7 @@
 #include "logp/eval/score.hpp"
 
+#include <algorithm>
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
@@ -19,12 +21,17 @@ void require_examples(const DatasetSplit& data) {
 }  // namespace
 
 Vector parallel_map_columns(ConstMatrixRef x, const ColumnFunction& f, Index block) {
-  Vector out(x.cols());
-  tbb::parallel_for(tbb::blocked_range<Index>(0, x.cols(), std::max<Index>(block, 1)),
+  // Tasks over whole blocks (columns b*block ..), so that only the last one is partial: a range of
+  // columns halved down to the grain would start and end anywhere, and a model pads the last
+  // kEvaluationBlock of every call (up to a quarter of the work at 4 * kEvaluationBlock columns).
+  const Index n = x.cols(), width = std::max<Index>(block, 1), blocks = (n + width - 1) / width;
+  Vector out(n);
+  tbb::parallel_for(tbb::blocked_range<Index>(0, blocks, 1),
                     [&](const tbb::blocked_range<Index>& range) {
-                      const Index first = range.begin();
-                      const Index count = range.end() - range.begin();
-                      out.segment(first, count) = f(x.middleCols(first, count));
+                      for (Index b = range.begin(); b != range.end(); ++b) {
+                        const Index first = b * width, count = std::min(width, n - first);
+                        out.segment(first, count) = f(x.middleCols(first, count));
+                      }
                     },
                     tbb::simple_partitioner());
   return out;

@@ -283,6 +283,38 @@ TEST_CASE("vae: training is bit-identical for 1 and 2 threads; scoring too", "[v
   CHECK(model.log_prob(x.col(5))(0) == Approx(scored(1)(5)).epsilon(1e-5));
 }
 
+TEST_CASE("vae: copies of a block's first example are not estimated again and keep their values", "[vae]") {
+  TempDir dir;
+  const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 40, 2);
+  const Matrix all = DatasetSplit::open(data, "train").read(0, 40);
+  Matrix x(all.rows(), 3);  // three different examples
+  Index found = 0;
+  for (Index j = 0; j < all.cols() && found < 3; ++j) {
+    bool is_new = true;
+    for (Index i = 0; i < found; ++i) is_new = is_new && all.col(j) != x.col(i);
+    if (is_new) x.col(found++) = all.col(j);
+  }
+  REQUIRE(found == 3);
+  VaeModel model = tiny_vae(discrete_spec(10, 2), {8}, 2, 1);
+  // k >= the sample chunk: one example per group; k < it: several examples share a group.
+  for (const auto& [k, chunk] : {std::pair{Index{40}, Index{16}}, std::pair{Index{5}, Index{16}}}) {
+    INFO("k=" << k << ", sample chunk " << chunk);
+    VaeEstimator estimator;
+    estimator.bound = VaeBound::iwae;
+    estimator.samples = k;
+    estimator.sample_chunk = chunk;
+    model.set_estimator(estimator);
+    // Columns a, b, c, a, a: the trailing copies of a get a's value, the others their own, each
+    // equal to the example scored alone (a block of its copies).
+    Matrix batch(x.rows(), 5);
+    batch << x.col(0), x.col(1), x.col(2), x.col(0), x.col(0);
+    const Vector values = model.log_prob(batch);
+    for (Index j = 0; j < 5; ++j) CHECK(values(j) == model.log_prob(batch.col(j))(0));
+    CHECK(values(3) == values(0));
+    CHECK(values(1) != values(0));
+  }
+}
+
 TEST_CASE("vae: save/load gives identical bounds; kinds and names say what the value is", "[vae][io]") {
   TempDir dir;
   VaeModel model = tiny_vae(discrete_spec(12, 2, {3, 4, 1}), {7, 5}, 2, 9, VaeBound::iwae, 2);

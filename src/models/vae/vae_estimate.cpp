@@ -143,13 +143,22 @@ Vector vae_estimate(const VaeNetwork& net, const ParameterStore& params, ConstMa
   // depend only on N, k and the chunk size, never on the thread count.
   const Index group = std::max<Index>(1, estimator.sample_chunk / estimator.samples);
   const Index groups = (x.cols() + group - 1) / group;
+  // A block's padding (model.hpp: trailing copies of its first column) is not estimated again: a
+  // group made only of copies of column 0 gets column 0's estimate. An example's draws depend on
+  // its content alone, and the other groups keep their columns, so no value changes (with k >=
+  // sample_chunk a group is one example: a block of 20 examples then costs 20 estimates, not 32).
+  Index distinct = x.cols();
+  while (distinct > 1 && x.col(distinct - 1) == x.col(0)) --distinct;
+  const Index estimated_groups = std::min(groups, (distinct + group - 1) / group);
   Vector out(x.cols());
-  tbb::parallel_for(tbb::blocked_range<Index>(0, groups, 1), [&](const tbb::blocked_range<Index>& range) {
+  tbb::parallel_for(tbb::blocked_range<Index>(0, estimated_groups, 1), [&](const tbb::blocked_range<Index>& range) {
     for (Index g = range.begin(); g != range.end(); ++g) {
       const Index first = g * group, count = std::min(group, x.cols() - first);
       estimate_group(net, params, x.middleCols(first, count), estimator, out.segment(first, count));
     }
   }, tbb::simple_partitioner());
+  const Index estimated = std::min(x.cols(), estimated_groups * group);
+  out.tail(x.cols() - estimated).setConstant(out(0));
   return out;
 }
 
