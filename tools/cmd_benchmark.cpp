@@ -28,6 +28,7 @@ struct BenchmarkOptions {
   int max_epochs = 0;
   bool print_suite = false;
   bool list = false;
+  bool mpi = false;  // refuse to run unless started by an MPI launcher with several ranks
 };
 
 // A file name for one fit's grid: "fmnist-binary_nade-h500_seed-1.png" (letters, digits, '-', '_').
@@ -65,6 +66,9 @@ void run_benchmark(const BenchmarkOptions& options, const GlobalOptions& global)
   }
   if (options.suite.empty())
     throw UsageError("give --suite NAME (built-in: " + join(bench::builtin_suite_names(), ", ") + ") or --suite FILE.json");
+  if (options.mpi && world().size() < 2)
+    throw UsageError("benchmark --mpi: not started as an MPI job of several ranks; run it as mpirun -np R logp "
+                     "benchmark --mpi ... (or srun --mpi=pmix), see docs/mpi.md");
   const bench::Suite suite = bench::load_suite(options.suite);
   if (options.print_suite) {
     std::cout << suite.definition.dump(2) << "\n";
@@ -127,6 +131,9 @@ void add_benchmark_command(CLI::App& app, Commands& commands, const GlobalOption
       ->check(non_negative_integer());
   benchmark->add_flag("--print-suite", options->print_suite, "print the suite's JSON (to copy and edit) and exit");
   benchmark->add_flag("--list", options->list, "list the built-in suites and exit");
+  benchmark->add_flag("--mpi", options->mpi,
+                      "spread the steps over the ranks of an MPI job (mpirun -np R logp benchmark --mpi ...); refuse "
+                      "to run as a single process");
   commands.push_back({benchmark, [options, &global] { run_benchmark(*options, global); }});
 }
 

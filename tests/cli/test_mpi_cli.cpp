@@ -258,11 +258,15 @@ TEST_CASE("mpi: benchmark over 2 and 4 ranks runs each step once and reports the
     return "--threads 1 benchmark --suite smoke --data-dir " + dir.file("") + " --out " + dir.file(out);
   };
   REQUIRE(run_cli(args("one")).exit_code == 0);
+  // --mpi asks for an MPI job: a single process refuses it.
+  const CliResult alone = run_cli(args("alone") + " --mpi");
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.find("benchmark --mpi: not started as an MPI job of several ranks") != std::string::npos);
   const nlohmann::json one = nlohmann::json::parse(read_text(dir.file("one/report.json")));
   for (int ranks : {2, 4}) {
     INFO(ranks << " ranks");
     const std::string out = "ranks" + std::to_string(ranks);
-    const CliResult run = run_mpi(ranks, args(out));
+    const CliResult run = run_mpi(ranks, args(out) + " --mpi");
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     const nlohmann::json many = nlohmann::json::parse(read_text(dir.file(out + "/report.json")));

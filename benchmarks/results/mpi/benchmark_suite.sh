@@ -33,7 +33,7 @@ for config in 1x1 1x2 2x1 2x2; do
   launcher=()
   [[ $ranks -gt 1 ]] && launcher=(mpirun -np "$ranks" --bind-to none)
   start=$(date +%s.%N)
-  "${launcher[@]}" "$logp" --threads "$threads" benchmark --suite "$scratch/suite.json" --data-dir "$data_dir" \
+  "${launcher[@]}" "$logp" --threads "$threads" benchmark ${launcher:+--mpi} --suite "$scratch/suite.json" --data-dir "$data_dir" \
     --out "$scratch/$config" >/dev/null 2>"$scratch/$config.log"
   echo "ranks x threads $config: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s wall"
 done
