@@ -15,8 +15,10 @@
 #include <thread>
 
 #include "logp/bench/machine.hpp"
+#include "logp/bench/one_class_summary.hpp"
 #include "logp/bench/step_cache.hpp"
 #include "logp/bench/step_claims.hpp"
+#include "logp/bench/step_outputs.hpp"
 #include "logp/bench/subprocess.hpp"
 #include "logp/models/registry.hpp"
 #include "logp/core/error.hpp"
@@ -31,7 +33,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr double kNormalQuantile975 = 1.959963984540054;  // 95% two-sided normal interval
-constexpr size_t kRocPointsInReport = 200;               // ROC curves are thinned to this many points
 constexpr std::chrono::milliseconds kRoundPause{200};     // between walks while other ranks run steps
 
 // Thrown by a step that another rank of the job is running: the part of the suite that needs it
@@ -75,24 +76,6 @@ std::string display_name(const ScoredModel& scored) {
   return scored.model->name + (scored.seed ? " seed " + std::to_string(*scored.seed) : "");
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string last_line(const std::string& text) {
-  std::string line, last;
-  std::istringstream lines(text);
-  while (std::getline(lines, line)) {
-    const size_t cr = line.find_last_of('\r');  // progress lines overwrite themselves with \r
-    if (cr != std::string::npos) line = line.substr(cr + 1);
-    if (line.find_first_not_of(" \t") != std::string::npos) last = line;
-  }
-  return last;
-}
-
 // `what` names the file in the error when it is missing ("dataset fmnist-binary").
 json file_identity(const std::string& path, const std::string& what) {
   std::error_code ec;
@@ -110,92 +93,6 @@ void remove_stale_temporaries(const std::string& dir) {
     const std::string name = entry.path().filename().string();
     if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(entry.path());
   }
-}
-
-// JSON lines of a training log -> an array of objects (a missing file: closed-form fit, empty).
-json read_training_log(const std::string& path) {
-  json epochs = json::array();
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const json epoch = json::parse(line, nullptr, false);
-    if (epoch.is_object()) epochs.push_back(epoch);  // skips blank and torn lines
-  }
-  return epochs;
-}
-
-// An ROC CSV (threshold,fpr,tpr) -> {"fpr": [...], "tpr": [...]} thinned to at most
-// kRocPointsInReport points (always keeping the first and last).
-json read_roc(const std::string& path) {
-  std::ifstream in(path);
-  require(static_cast<bool>(in), path + ": the anomaly step wrote no ROC curve");
-  std::string header;
-  std::getline(in, header);
-  std::vector<std::string> columns;
-  std::stringstream names(header);
-  for (std::string name; std::getline(names, name, ',');) columns.push_back(name);
-  const auto column = [&](const std::string& name) {
-    for (size_t i = 0; i < columns.size(); ++i)
-      if (columns[i] == name) return i;
-    throw Error(path + ": no column \"" + name + "\" in the header \"" + header + "\"");
-  };
-  const size_t fpr_column = column("fpr"), tpr_column = column("tpr");
-  std::vector<double> fpr, tpr;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    std::vector<std::string> fields;
-    std::stringstream cells(line);
-    for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
-    require(fields.size() == columns.size(), path + ": line \"" + line + "\" does not match the header");
-    fpr.push_back(std::stod(fields[fpr_column]));
-    tpr.push_back(std::stod(fields[tpr_column]));
-  }
-  require(!fpr.empty(), path + ": the ROC curve has no points");
-  json curve = {{"points_in_file", fpr.size()}, {"fpr", json::array()}, {"tpr", json::array()}};
-  const size_t kept = std::min(fpr.size(), kRocPointsInReport);
-  for (size_t i = 0; i < kept; ++i) {
-    const size_t at = kept == 1 ? 0 : (i * (fpr.size() - 1) + (kept - 1) / 2) / (kept - 1);
-    curve["fpr"].push_back(fpr[at]);
-    curve["tpr"].push_back(tpr[at]);
-  }
-  return curve;
-}
-
-// The one-class rows grouped by detector (dataset, model, seed, score), each with its classes'
-// metrics and their mean over the classes. The mean's interval is the mean of the classes'
-// interval endpoints: conservative (wider than an interval of the mean would be).
-json one_class_summary(const json& anomaly_rows) {
-  static const std::vector<std::string> kMetrics = {"auroc", "auprc", "fpr_at_95_tpr"};
-  json groups = json::array();
-  std::map<std::string, size_t> index;  // detector -> position in groups
-  for (const json& row : anomaly_rows) {
-    if (row["analysis"] != "one-class" || !row["metrics"].is_object()) continue;
-    const json detector = {{"dataset", row["dataset"]}, {"model", row["model"]}, {"seed", row["seed"]},
-                           {"score", row["score"]}};
-    const auto [at, added] = index.emplace(detector.dump(), groups.size());
-    if (added) groups.push_back({{"detector", detector}, {"classes", json::array()}, {"mean", nullptr}});
-    groups[at->second]["classes"].push_back({{"inlier_class", row["inlier_class"]}, {"metrics", row["metrics"]}});
-  }
-  for (json& group : groups) {
-    json mean = json::object();
-    const double n = static_cast<double>(group["classes"].size());
-    for (const std::string& metric : kMetrics) {
-      double value = 0, low = 0, high = 0;
-      bool defined = true;  // NaN metrics are null in JSON
-      for (const json& c : group["classes"]) {
-        const json m = c["metrics"].value(metric, json(nullptr));
-        defined = defined && m.is_object() && m["value"].is_number() && m["ci"].is_array() &&
-                  m["ci"].size() == 2 && m["ci"][0].is_number() && m["ci"][1].is_number();
-        if (!defined) break;
-        value += m["value"].get<double>() / n;
-        low += m["ci"][0].get<double>() / n;
-        high += m["ci"][1].get<double>() / n;
-      }
-      mean[metric] = defined ? json{{"value", value}, {"ci", {low, high}}} : json(nullptr);
-    }
-    group["mean"] = mean;
-  }
-  return groups;
 }
 
 json with_one_class_summary(json results) {
