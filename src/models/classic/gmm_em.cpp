@@ -116,10 +116,17 @@ struct EmData {
 };
 
 // Adds block's statistics (x_block: D x B, resp_block: K x B) to `partial`.
-void add_statistics(const MatrixD& x_block, const MatrixD& resp_block, bool squares, EmStatistics& partial) {
+void add_statistics(const Eigen::Ref<const MatrixD>& x_block, const Eigen::Ref<const MatrixD>& resp_block, bool squares,
+                    EmStatistics& partial) {
   partial.counts += resp_block.rowwise().sum();
   partial.sums.noalias() += x_block * resp_block.transpose();
   if (squares) partial.square_sums.noalias() += x_block.cwiseAbs2() * resp_block.transpose();
+}
+
+// Calls block(b, width) for the blocks of kBlock examples of [first, first + count).
+template <class Block>
+void for_each_block(Index first, Index count, const Block& block) {
+  for (Index b = first; b < first + count; b += kBlock) block(b, std::min(kBlock, first + count - b));
 }
 
 // Runs `chunk(first, count, partial)` for every chunk of examples in parallel, each adding to its own
@@ -149,10 +156,9 @@ EmStatistics chunked_statistics(Index n, Index d, Index k, bool squares, const C
 EmStatistics statistics(const MatrixD& x, const MatrixD& resp, bool squares) {
   return chunked_statistics(x.cols(), x.rows(), resp.rows(), squares,
                             [&](Index first, Index count, EmStatistics& partial) {
-                              for (Index b = first; b < first + count; b += kBlock) {
-                                const Index width = std::min(kBlock, first + count - b);
+                              for_each_block(first, count, [&](Index b, Index width) {
                                 add_statistics(x.middleCols(b, width), resp.middleCols(b, width), squares, partial);
-                              }
+                              });
                             });
 }
 
@@ -209,8 +215,7 @@ double e_step(const GmmModel& model, const MatrixD& x, MatrixD& resp, EmStatisti
   resp.resize(model.components(), n);
   stats = chunked_statistics(n, x.rows(), model.components(), squares,
                              [&](Index first, Index count, EmStatistics& partial) {
-    for (Index b = first; b < first + count; b += kBlock) {
-      const Index width = std::min(kBlock, first + count - b);
+    for_each_block(first, count, [&](Index b, Index width) {
       const MatrixD block = x.middleCols(b, width);                         // D x width
       const MatrixD weighted = model.weighted_log_densities(block);          // K x width
       for (Index j = 0; j < width; ++j) {
@@ -219,7 +224,7 @@ double e_step(const GmmModel& model, const MatrixD& x, MatrixD& resp, EmStatisti
         resp.col(b + j) = (weighted.col(j).array() - total).exp();
       }
       add_statistics(block, resp.middleCols(b, width), squares, partial);
-    }
+    });
   });
   return log_p.sum() / static_cast<double>(n);  // Eigen's sum: a fixed order
 }
