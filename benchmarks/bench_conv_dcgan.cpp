@@ -68,7 +68,10 @@ int main(int argc, char** argv) {
     Matrix bias = Matrix::Zero(s.out_channels, 1);
     // per shard: its tape, its gradient buffers (weight, bias) and its input gradient's sum
     std::vector<std::unique_ptr<ad::Tape>> tapes;
-    for (Index k = 0; k < shards; ++k) tapes.push_back(std::make_unique<ad::Tape>());
+    for (Index k = 0; k < shards; ++k) {
+      tapes.push_back(std::make_unique<ad::Tape>());
+      tapes.back()->set_column_places(ColumnPlaces::fixed);  // a training shard, as the trainers' tapes
+    }
     std::vector<Matrix> gw(static_cast<std::size_t>(shards), Matrix::Zero(weight.rows(), weight.cols()));
     std::vector<Matrix> gb(static_cast<std::size_t>(shards), Matrix::Zero(bias.rows(), 1));
     std::vector<double> sums(static_cast<std::size_t>(shards));

@@ -8,7 +8,7 @@ import sys
 
 KINDS = [  # first match wins
     ("GEMM (Eigen matrix products and packing)", r"gebp_kernel|gemm_pack|general_matrix_matrix|general_matrix_vector|gemv|triangular"),
-    ("GEMM (OpenBLAS, gradient_gemm)", r"^[sd]gemm_|cblas_|^[sd]gemm$"),
+    ("GEMM (OpenBLAS, fixed_shape_gemm)", r"^[sd]gemm_|cblas_|^[sd]gemm$"),
     ("memset / memcpy (zeroing, copies)", r"memset|memmove|memcpy"),
     ("LSTM gate ops", r"lstm"),
     ("line convolution ops (Row LSTM, state-to-state)", r"line_conv"),

@@ -96,7 +96,7 @@ struct EstimatorSettings {
   std::string estimator = "elbo";  // e.g. "elbo" | "iwae"
   Index samples = 1;               // draws per example (IWAE: k)
   std::uint64_t seed = 0;          // with the example's content, fixes its draws
-  Index sample_chunk = 512;        // draws evaluated per pass (memory, never the value)
+  Index sample_chunk = 512;        // draws evaluated per pass (memory; the value up to float rounding)
 };
 
 class SelectableEstimator {

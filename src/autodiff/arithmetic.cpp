@@ -80,7 +80,7 @@ BasicVar<T> matmul(BasicVar<T> a, BasicVar<T> b) {
   const BasicVar<T> out = tape.push(&matmul_backward<T>, {a, b});
   MatrixOf<T>& value = tape.node(out).value;
   value.resize(a.rows(), b.cols());
-  gemm<T>(a.value(), Op::none, b.value(), Op::none, value);
+  gemm_for<T>(tape.column_places(), a.value(), Op::none, b.value(), Op::none, value);
   return out;
 }
 

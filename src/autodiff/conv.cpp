@@ -140,7 +140,7 @@ void conv2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   detail::add_product_grad<T>(tape, w_id, g, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(x_id)) {
     n.saved2.resize(weight.cols(), g.cols());
-    gradient_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*k*C_in, Ho*Wo*N]
+    fixed_shape_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*k*C_in, Ho*Wo*N]
     col2im_add(w, weight.cols() / w.channels, n.saved2, batch, tape.grad_accumulator(x_id).data());
   }
 }
@@ -163,7 +163,7 @@ void conv_transpose2d_backward(BasicTape<T>& tape, BasicNode<T>& n) {
   detail::add_product_grad<T>(tape, w_id, xs, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(x_id)) {
     MatrixOf<T>& gx = tape.grad_accumulator(x_id);
-    gradient_gemm<T>(weight, Op::none, n.saved, Op::none, MapT<T>(gx.data(), weight.rows(), w.positions() * batch), T(1));
+    fixed_shape_gemm<T>(weight, Op::none, n.saved, Op::none, MapT<T>(gx.data(), weight.rows(), w.positions() * batch), T(1));
   }
 }
 
@@ -221,11 +221,11 @@ BasicVar<T> conv2d_taps(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, con
   y.colwise() = bias.value().col(0);  // then y += W cols: no zero fill, no second pass for the bias
   if (reads_pixels_once(w)) {
     n.saved.resize(0, 0);
-    gemm<T>(weight.value(), Op::none, ConstMapT<T>(x.value().data(), w.channels, w.positions() * batch), Op::none, y,
-            T(1));
+    gemm_for<T>(tape.column_places(), weight.value(), Op::none,
+                ConstMapT<T>(x.value().data(), w.channels, w.positions() * batch), Op::none, y, T(1));
   } else {
     im2col(w, taps, x.value().data(), batch, n.saved);  // [taps*C_in, Ho*Wo*N]
-    gemm<T>(weight.value(), Op::none, n.saved, Op::none, y, T(1));
+    gemm_for<T>(tape.column_places(), weight.value(), Op::none, n.saved, Op::none, y, T(1));
   }
   return out;
 }
@@ -248,7 +248,7 @@ BasicVar<T> conv_transpose2d(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias
   const Index batch = x.cols();
   const ConstMapT<T> xs(x.value().data(), shape.in_channels, w.positions() * batch);
   n.saved.resize(weight.cols(), xs.cols());
-  gemm<T>(weight.value(), Op::transpose, xs, Op::none, n.saved);  // [k*k*C_out, H*W*N]
+  gemm_for<T>(tape.column_places(), weight.value(), Op::transpose, xs, Op::none, n.saved);  // [k*k*C_out, H*W*N]
   n.value.resize(w.height * w.width * w.channels, batch);
   MapT<T> y(n.value.data(), w.channels, w.height * w.width * batch);
   y.colwise() = bias.value().col(0);

@@ -61,7 +61,7 @@ void line_conv_product_grads(BasicTape<T>& tape, BasicNode<T>& n, int x_id, int 
   detail::add_product_grad<T>(tape, w_id, g, Op::none, n.saved, Op::transpose);
   if (tape.needs_grad(x_id)) {
     n.saved2.resize(weight.cols(), g.cols());
-    gradient_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*C, L*M]
+    fixed_shape_gemm<T>(weight, Op::transpose, g, Op::none, n.saved2);  // d columns [k*C, L*M]
     line_col2im_add(n.saved2, length, geometry.channels, geometry.kernel, geometry.pad, lines,
                     tape.grad_accumulator(x_id).data());
   }
@@ -121,7 +121,7 @@ BasicVar<T> line_conv(BasicVar<T> x, BasicVar<T> weight, BasicVar<T> bias, Index
   n.value.resize(length * out_channels, lines);
   Eigen::Map<MatrixOf<T>> y(n.value.data(), out_channels, length * lines);
   y.colwise() = bias.value().col(0);  // then y += W cols: no zero fill, no second pass for the bias
-  gemm<T>(weight.value(), Op::none, n.saved, Op::none, y, T(1));
+  gemm_for<T>(tape.column_places(), weight.value(), Op::none, n.saved, Op::none, y, T(1));
   return out;
 }
 
@@ -141,7 +141,7 @@ BasicVar<T> add_line_conv(BasicVar<T> base, BasicVar<T> x, BasicVar<T> weight, I
   line_im2col(x.value().data(), length, channels, kernel, pad, lines, n.saved);  // [k*C, L*M]
   n.value = base.value();
   Eigen::Map<MatrixOf<T>> y(n.value.data(), out_channels, length * lines);
-  gemm<T>(weight.value(), Op::none, n.saved, Op::none, y, T(1));
+  gemm_for<T>(tape.column_places(), weight.value(), Op::none, n.saved, Op::none, y, T(1));
   return out;
 }
 

@@ -28,7 +28,7 @@ void require_same_tape(const char* op, const BasicVar<T>& a, const BasicVar<T>& 
 }
 
 // Adds op_a(A) op_b(B) [M, N] into node id's gradient (assigns on first touch), as one
-// gradient_gemm. The node keeps its own shape; its storage is seen as [M, N] (a 1x1
+// fixed_shape_gemm. The node keeps its own shape; its storage is seen as [M, N] (a 1x1
 // convolution's input [H*W*C, N] is the [C, H*W*N] product it gets).
 template <class T>
 void add_product_grad(BasicTape<T>& tape, int id, GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b) {
@@ -40,7 +40,7 @@ void add_product_grad(BasicTape<T>& tape, int id, GemmIn<T> a, Op op_a, GemmIn<T
                 " for a node of " + std::to_string(n.value.rows()) + "x" + std::to_string(n.value.cols()));
   const T beta = n.grad_written ? T(1) : T(0);
   if (!n.grad_written) n.grad.resize(n.value.rows(), n.value.cols());
-  gradient_gemm<T>(a, op_a, b, op_b, Eigen::Map<MatrixOf<T>>(n.grad.data(), rows, cols), beta);
+  fixed_shape_gemm<T>(a, op_a, b, op_b, Eigen::Map<MatrixOf<T>>(n.grad.data(), rows, cols), beta);
   n.grad_written = true;
 }
 

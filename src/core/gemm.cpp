@@ -96,7 +96,7 @@ void gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta) {
 }
 
 template <class T>
-void gradient_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta) {
+void fixed_shape_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta) {
   require_shapes<T>(a, op_a, b, op_b, c);
 #ifdef LOGP_HAVE_OPENBLAS
   if (c.size() == 0) return;
@@ -111,7 +111,7 @@ void gradient_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T b
 #endif
 }
 
-const char* gradient_gemm_backend() {
+const char* fixed_shape_gemm_backend() {
 #ifdef LOGP_HAVE_OPENBLAS
   static const std::string name = std::string("OpenBLAS (") + openblas_get_corename() + ")";
   return name.c_str();
@@ -122,7 +122,7 @@ const char* gradient_gemm_backend() {
 
 template void gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
 template void gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
-template void gradient_gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
-template void gradient_gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
+template void fixed_shape_gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
+template void fixed_shape_gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
 
 }  // namespace logp

@@ -61,13 +61,14 @@ Var Mlp::forward(Tape& tape, Var x, const ParameterStore& params, std::span<floa
   return h;
 }
 
-Matrix Mlp::forward(const ParameterStore& params, ConstMatrixRef x) const {
+Matrix Mlp::forward(const ParameterStore& params, ConstMatrixRef x, ColumnPlaces places) const {
   Matrix h = x;
   Matrix next;
   for (std::size_t k = 0; k < layers.size(); ++k) {
     next.resize(layers[k].out, h.cols());
-    gemm<float>(params.matrix(layers[k].weight), Op::none, h, Op::none, next);  // [out, in] x [in, N]
-    next.colwise() += Eigen::Map<const VectorF>(params.matrix(layers[k].bias).data(), layers[k].out);
+    next.colwise() = Eigen::Map<const VectorF>(params.matrix(layers[k].bias).data(), layers[k].out);
+    // next += [out, in] x [in, N]
+    gemm_for<float>(places, params.matrix(layers[k].weight), Op::none, h, Op::none, next, 1.0f);
     if (k + 1 < layers.size()) activate_values(next, activation);
     h.swap(next);
   }

@@ -20,7 +20,7 @@ MatrixD random_matrix(Index rows, Index cols, Rng& rng) {
 
 }  // namespace
 
-TEST_CASE("gemm and gradient_gemm: every transpose form, beta, strided blocks, against a plain product", "[core][gemm]") {
+TEST_CASE("gemm and fixed_shape_gemm: every transpose form, beta, strided blocks, against a plain product", "[core][gemm]") {
   Rng rng(11);
   const Index m = 37, n = 29, k = 53;  // no size a multiple of a SIMD width
   const MatrixD a = random_matrix(m, k, rng), at = a.transpose();
@@ -30,11 +30,11 @@ TEST_CASE("gemm and gradient_gemm: every transpose form, beta, strided blocks, a
   for (const bool gradient : {false, true}) {
     const auto product = [&](GemmIn<double> x, Op op_x, GemmIn<double> y, Op op_y, GemmOut<double> c, double beta) {
       if (gradient)
-        gradient_gemm<double>(x, op_x, y, op_y, c, beta);
+        fixed_shape_gemm<double>(x, op_x, y, op_y, c, beta);
       else
         gemm<double>(x, op_x, y, op_y, c, beta);
     };
-    INFO((gradient ? "gradient_gemm" : "gemm"));
+    INFO((gradient ? "fixed_shape_gemm" : "gemm"));
     MatrixD c(m, n);
     c.setConstant(std::numeric_limits<double>::quiet_NaN());  // beta = 0 ignores C, NaN included
     product(a, Op::none, b, Op::none, c, 0.0);
@@ -72,7 +72,7 @@ TEST_CASE("gemm and gradient_gemm: every transpose form, beta, strided blocks, a
 }
 
 TEST_CASE("gemm: a column's value does not depend on its place in an evaluation block", "[core][gemm]") {
-  // The contract of gemm (values), which gradient_gemm does not promise: in a block of 32 columns
+  // The contract of gemm (values), which fixed_shape_gemm does not promise: in a block of 32 columns
   // (kEvaluationBlock), a column's product is bit-identical at every place, whatever its neighbours.
   Rng rng(12);
   const Index m = 50, k = 37, width = 32;
@@ -114,7 +114,7 @@ TEST_CASE("gemm: a wide product (computed in column tiles) equals its 32-column 
   }
 }
 
-TEST_CASE("gradient_gemm names its backend", "[core][gemm]") {
-  const std::string backend = gradient_gemm_backend();
+TEST_CASE("fixed_shape_gemm names its backend", "[core][gemm]") {
+  const std::string backend = fixed_shape_gemm_backend();
   CHECK((backend == "Eigen" || backend.rfind("OpenBLAS (", 0) == 0));
 }

@@ -122,3 +122,31 @@ TEST_CASE("nn: Mlp's three forward paths agree, and add_compact names blocks as 
     CHECK((fused - plain).cwiseAbs().maxCoeff() < 1e-5f);
   }
 }
+
+TEST_CASE("nn: an evaluation tape's dense layers give a column the same value alone and in a batch; a "
+          "training tape (fixed column places) agrees to float rounding", "[nn][gemm]") {
+  Rng rng(5);
+  ParameterStore params;
+  const nn::Mlp mlp = nn::Mlp::add_compact(params, "net.", {300, 200, 70}, nn::Activation::relu);
+  mlp.initialize_glorot(params, rng);
+  const Matrix x = testing::random_matrix(300, 32, rng).cast<float>();
+  std::vector<float> grad(static_cast<size_t>(params.size()), 0.0f);
+  const auto forward = [&](ColumnPlaces places, const Matrix& input) {
+    ad::Tape tape;
+    CHECK(tape.column_places() == ColumnPlaces::vary);  // the default: evaluation
+    tape.set_column_places(places);
+    tape.clear();  // keeps the setting
+    CHECK(tape.column_places() == places);
+    return Matrix(mlp.forward<float>(tape, tape.constant(input), params.blocks(), params.values(), grad).value());
+  };
+  const Matrix batch = forward(ColumnPlaces::vary, x), plain_batch = mlp.forward(params, x);
+  for (const Index j : {Index{0}, Index{6}, Index{7}, Index{31}}) {
+    INFO("column " << j);
+    Matrix alone = x.col(0).replicate(1, 32);  // the column at place 0 of a block of copies
+    alone.col(0) = x.col(j);
+    CHECK(forward(ColumnPlaces::vary, alone).col(0) == batch.col(j));
+    CHECK(mlp.forward(params, alone).col(0) == plain_batch.col(j));  // the tape-free path alike
+  }
+  const Matrix fixed = forward(ColumnPlaces::fixed, x);
+  CHECK((fixed - batch).cwiseAbs().maxCoeff() < 1e-4f * batch.cwiseAbs().maxCoeff());
+}

@@ -19,6 +19,7 @@
 
 #include "logp/autodiff/op_state.hpp"
 #include "logp/core/error.hpp"
+#include "logp/core/gemm.hpp"
 #include "logp/core/types.hpp"
 
 namespace logp::ad {
@@ -99,6 +100,12 @@ class BasicTape {
   // an op that reads a gradient it never initialized shows it (tests/support/op_check.hpp).
   void set_poison_gradients(bool on) { poison_ = on; }
 
+  // Whether the graph's shapes and column places are fixed (a training shard: ColumnPlaces::fixed)
+  // or a column's value must not depend on its batch (evaluation: vary, the default). Forward
+  // products follow it (core/gemm.hpp: gemm_for); clear() keeps it.
+  void set_column_places(ColumnPlaces places) { column_places_ = places; }
+  ColumnPlaces column_places() const { return column_places_; }
+
   // ---- For op authors (src/autodiff/*.cpp) ----
   // Appends a node with the given inputs and backward; its value is left for the op to fill.
   // needs_grad is set when some input needs a gradient.
@@ -133,6 +140,7 @@ class BasicTape {
   std::vector<std::unique_ptr<Node>> nodes_;  // nodes_[0 .. size_) are live; the rest are spare
   Index size_ = 0;
   bool poison_ = false;
+  ColumnPlaces column_places_ = ColumnPlaces::vary;
 };
 
 using Tape = BasicTape<float>;

@@ -2,14 +2,17 @@
 // The matrix products of logp's dense and convolution layers:
 //   C = op(A) op(B) + beta C   on column-major blocks (float or double, any outer stride).
 // Two entry points, because the fastest GEMM is not column-invariant:
-// - gemm (values: forward passes, evaluation) is Eigen's product. Each column of C is computed
-//   the same way wherever it sits in B, so a column's value is the same alone and in any batch.
-// - gradient_gemm (backward passes: training only, where the shards fix every shape) calls
-//   OpenBLAS when logp is built with it (CMake option LOGP_BLAS), limited to one thread so that
-//   the calling TBB thread runs the product. OpenBLAS rounds a column differently at different
-//   positions of its micro-kernel (a feature network's column changed by 1 ulp when moved by one
-//   place), which is harmless for a gradient summed over fixed shards but not for a value.
-// Either way C depends only on the operands' shapes and values, never on the thread count.
+// - gemm (values whose columns may sit anywhere in a batch: evaluation) is Eigen's product. Each
+//   column of C is computed the same way wherever it sits in B, so a column's value is the same
+//   alone and in any batch.
+// - fixed_shape_gemm (products whose shapes and column places the caller fixes: training shards,
+//   forward and backward; one example's own draws in the VAE's estimates) calls OpenBLAS when logp
+//   is built with it (CMake option LOGP_BLAS), limited to one thread so that the calling TBB thread
+//   runs the product. OpenBLAS rounds a column differently at different positions of its
+//   micro-kernel (a feature network's column changed by 1 ulp when moved by one place), which is
+//   harmless where every column's place is part of the computation's definition.
+// gemm_for picks one of the two by ColumnPlaces. Either way C depends only on the operands'
+// shapes and values, never on the thread count.
 // The measurements behind the choice: benchmarks/results/gemm_shapes.md.
 #include <Eigen/Core>
 
@@ -27,14 +30,26 @@ using GemmOut = Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, 
 template <class T>
 void gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta = T(0));
 template <class T>
-void gradient_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta = T(0));
+void fixed_shape_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta = T(0));
 
-// The backend of gradient_gemm in this build: "OpenBLAS (<core>)" or "Eigen".
-const char* gradient_gemm_backend();
+// The backend of fixed_shape_gemm in this build: "OpenBLAS (<core>)" or "Eigen".
+const char* fixed_shape_gemm_backend();
+
+// Whether the caller fixes where each column of B sits (fixed: fixed_shape_gemm may be used) or a
+// column must get the same value at any place (vary: gemm).
+enum class ColumnPlaces { vary, fixed };
+
+template <class T>
+void gemm_for(ColumnPlaces places, GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, T beta = T(0)) {
+  if (places == ColumnPlaces::fixed)
+    fixed_shape_gemm<T>(a, op_a, b, op_b, c, beta);
+  else
+    gemm<T>(a, op_a, b, op_b, c, beta);
+}
 
 extern template void gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
 extern template void gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
-extern template void gradient_gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
-extern template void gradient_gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
+extern template void fixed_shape_gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
+extern template void fixed_shape_gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);
 
 }  // namespace logp

@@ -57,13 +57,13 @@ void dense_backward(ad::BasicTape<T>& tape, ad::BasicNode<T>& n) {
   Eigen::Map<MatrixT> db(buffers.grad + buffers.bias_offset, out, 1);
   const MatrixT& x = tape.node(n.inputs[0]).value;
   for_row_blocks(out, [&](Index first, Index count) {
-    gradient_gemm<T>(n.grad.middleRows(first, count), Op::none, x, Op::transpose, dw.middleRows(first, count), T(1));  // [out, in]
+    fixed_shape_gemm<T>(n.grad.middleRows(first, count), Op::none, x, Op::transpose, dw.middleRows(first, count), T(1));  // [out, in]
     db.middleRows(first, count).noalias() += n.grad.middleRows(first, count).rowwise().sum();  // [out, 1]
   });
   if (!tape.needs_grad(n.inputs[0])) return;
   MatrixT& dx = tape.grad_accumulator(n.inputs[0]);  // [in, N]
   for_row_blocks(in, [&](Index first, Index count) {
-    gradient_gemm<T>(w.middleCols(first, count), Op::transpose, n.grad, Op::none, dx.middleRows(first, count), T(1));
+    fixed_shape_gemm<T>(w.middleCols(first, count), Op::transpose, n.grad, Op::none, dx.middleRows(first, count), T(1));
   });
 }
 
@@ -89,8 +89,9 @@ ad::BasicVar<T> dense(ad::BasicVar<T> x, const ParameterBlock& weight, const Par
   const MatrixT& input = x.value();
   n.value.resize(weight.rows, x.cols());
   for_row_blocks(weight.rows, [&](Index first, Index count) {
-    gemm<T>(w.middleRows(first, count), Op::none, input, Op::none, n.value.middleRows(first, count));
-    n.value.middleRows(first, count).colwise() += b.col(0).segment(first, count);
+    n.value.middleRows(first, count).colwise() = b.col(0).segment(first, count);  // then += W x: one pass
+    gemm_for<T>(tape.column_places(), w.middleRows(first, count), Op::none, input, Op::none,
+                n.value.middleRows(first, count), T(1));
   });
   return y;
 }

@@ -57,8 +57,10 @@ struct Mlp {
   template <class T>
   ad::BasicVar<T> forward(ad::BasicTape<T>& tape, ad::BasicVar<T> x, const std::vector<ParameterBlock>& blocks,
                           std::span<const T> values, std::span<T> grad) const;
-  // The same values in float without a tape.
-  Matrix forward(const ParameterStore& params, ConstMatrixRef x) const;
+  // The same values in float without a tape. With ColumnPlaces::fixed (the caller fixes where each
+  // column of x sits: one example's draws) the products may round a column by its place
+  // (core/gemm.hpp).
+  Matrix forward(const ParameterStore& params, ConstMatrixRef x, ColumnPlaces places = ColumnPlaces::vary) const;
 
   // He-normal weights for relu-like activations, Glorot-uniform otherwise; zero biases.
   void initialize(ParameterStore& params, Rng& rng) const;

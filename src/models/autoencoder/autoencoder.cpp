@@ -47,6 +47,7 @@ void AutoencoderModel::initialize(Rng& rng) {
 double AutoencoderModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
   thread_local ad::Tape tape;
   tape.clear();
+  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
   const ad::Var loss = autoencoder_loss<float>(tape, network_, parameters().blocks(), parameters().values(), grad, x);
   tape.backward(loss);
   return static_cast<double>(loss.value()(0, 0));

@@ -42,6 +42,7 @@ double PixelRnnModel::objective_and_grad(ConstMatrixRef x, Rng& /*rng*/, std::sp
                                  " but the model expects D=" + std::to_string(dim()));
   thread_local ad::Tape tape;  // one per worker thread; clear() keeps its storage between shards
   tape.clear();
+  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
   const ad::Var loss = network_.negative_log_likelihood<float>(tape, x, parameters().blocks(), parameters().values(),
                                                                grad);
   tape.backward(loss);

@@ -91,6 +91,7 @@ double VaeModel::objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float>
     for (Index i = 0; i < eps.rows(); ++i) eps(i, c) = static_cast<float>(rng.normal());
   thread_local ad::Tape tape;  // one per worker thread; clear() keeps its storage between shards
   tape.clear();
+  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
   const ad::Var loss = vae_negative_bound<float>(tape, network_, parameters().blocks(), parameters().values(), grad,
                                                  x, eps, options_.objective, k);
   tape.backward(loss);

@@ -40,8 +40,9 @@ struct LogSumExp {
 // group's x, read in place by the likelihood (no copy per draw).
 class SampleChunk {
  public:
-  SampleChunk(const VaeNetwork& net, const ParameterStore& params, ConstMatrixRef x, Index capacity)
-      : net_(net), params_(params), x_(x), z_(net.latent, capacity), log_ratio_(capacity),
+  SampleChunk(const VaeNetwork& net, const ParameterStore& params, ConstMatrixRef x, Index capacity,
+              ColumnPlaces places)
+      : net_(net), params_(params), x_(x), places_(places), z_(net.latent, capacity), log_ratio_(capacity),
         owner_(static_cast<std::size_t>(capacity)), log_px_z_(capacity) {}
 
   bool full() const { return size_ == z_.cols(); }
@@ -61,7 +62,7 @@ class SampleChunk {
   template <class Sink>
   void flush(Sink&& sink) {
     if (size_ == 0) return;
-    const Matrix out = net_.decoder.forward(params_, z_.leftCols(size_));
+    const Matrix out = net_.decoder.forward(params_, z_.leftCols(size_), places_);
     decoder_log_prob(net_.likelihood, out, x_, std::span<const Index>(owner_.data(), static_cast<std::size_t>(size_)),
                      log_px_z_.head(size_));
     for (Index c = 0; c < size_; ++c) sink(owner_[static_cast<std::size_t>(c)], log_px_z_(c), log_ratio_(c));
@@ -72,6 +73,7 @@ class SampleChunk {
   const VaeNetwork& net_;
   const ParameterStore& params_;
   ConstMatrixRef x_;  // [D, examples of the group]
+  ColumnPlaces places_;
   Matrix z_;
   Vector log_ratio_;
   std::vector<Index> owner_;
@@ -97,9 +99,11 @@ Matrix vae_estimator_draws(Index latent, ConstMatrixRef x, const VaeEstimator& e
 
 namespace {
 
-// The estimates of the examples in x (all of them), one decoder chunk after another.
+// The estimates of the examples in x (all of them), one decoder chunk after another. places:
+// fixed when x is one example whatever the batch (its draw s then always sits at column
+// s mod chunk of a pass of a size fixed by k and the chunk).
 void estimate_group(const VaeNetwork& net, const ParameterStore& params, ConstMatrixRef x,
-                    const VaeEstimator& estimator, Eigen::Ref<Vector> out) {
+                    const VaeEstimator& estimator, ColumnPlaces places, Eigen::Ref<Vector> out) {
   const Index n = x.cols(), latent = net.latent, samples = estimator.samples;
   const Matrix h = net.encoder.forward(params, x);  // [2L, N]
   const Matrix mean = h.topRows(latent), log_scale = h.bottomRows(latent);
@@ -112,7 +116,7 @@ void estimate_group(const VaeNetwork& net, const ParameterStore& params, ConstMa
     else
       weights[static_cast<std::size_t>(j)].add(log_px_z + log_ratio);
   };
-  SampleChunk chunk(net, params, x, std::min(estimator.sample_chunk, n * samples));
+  SampleChunk chunk(net, params, x, std::min(estimator.sample_chunk, n * samples), places);
   Matrix eps(latent, 1);
   for (Index j = 0; j < n; ++j) {
     Rng rng = example_rng(estimator.seed, x.col(j).data(), x.rows());
@@ -142,6 +146,9 @@ Vector vae_estimate(const VaeNetwork& net, const ParameterStore& params, ConstMa
   // Groups of examples that fill about one decoder chunk, estimated in parallel (TBB). The groups
   // depend only on N, k and the chunk size, never on the thread count.
   const Index group = std::max<Index>(1, estimator.sample_chunk / estimator.samples);
+  // With one example per group, an example's decoder passes have the same columns in any batch:
+  // their products may be the faster fixed-shape ones (core/gemm.hpp).
+  const ColumnPlaces places = group == 1 ? ColumnPlaces::fixed : ColumnPlaces::vary;
   const Index groups = (x.cols() + group - 1) / group;
   // A block's padding (model.hpp: trailing copies of its first column) is not estimated again: a
   // group made only of copies of column 0 gets column 0's estimate. An example's draws depend on
@@ -154,7 +161,7 @@ Vector vae_estimate(const VaeNetwork& net, const ParameterStore& params, ConstMa
   tbb::parallel_for(tbb::blocked_range<Index>(0, estimated_groups, 1), [&](const tbb::blocked_range<Index>& range) {
     for (Index g = range.begin(); g != range.end(); ++g) {
       const Index first = g * group, count = std::min(group, x.cols() - first);
-      estimate_group(net, params, x.middleCols(first, count), estimator, out.segment(first, count));
+      estimate_group(net, params, x.middleCols(first, count), estimator, places, out.segment(first, count));
     }
   }, tbb::simple_partitioner());
   const Index estimated = std::min(x.cols(), estimated_groups * group);

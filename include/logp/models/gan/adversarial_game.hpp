@@ -43,6 +43,7 @@ inline ad::Tape& player_tape(Player player) {
   thread_local std::array<ad::Tape, 2> tapes;
   ad::Tape& tape = tapes[static_cast<std::size_t>(player)];
   tape.clear();
+  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
   return tape;
 }
 

@@ -4,6 +4,9 @@
 // The draws of example j come from example_rng(seed, x.col(j)), S (or k) columns of L standard
 // normals in order; the decoder runs on chunks of `sample_chunk` (example, draw) columns and the
 // importance weights are combined by a running log-sum-exp, so memory does not grow with k.
+// With k > sample_chunk / 2 every example is estimated on its own, so its draws sit at the same
+// columns of passes of the same sizes in any batch; those passes use the fixed-shape products
+// (core/gemm.hpp), and a different sample_chunk then changes an estimate by float rounding only.
 #include "logp/models/vae/vae.hpp"
 
 namespace logp {
