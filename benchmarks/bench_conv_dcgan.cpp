@@ -12,6 +12,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -91,6 +92,11 @@ int main(int argc, char** argv) {
       sums[i] = static_cast<double>(tape.grad(in).sum());
     };
     double checksum = 0.0;
+    // 0.3 s of untimed steps first: page faults of the tapes' first pass, and OpenBLAS's idle
+    // threads, which spin for about 0.1 s after the library starts, settle before timing.
+    const auto warm_up = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - warm_up < std::chrono::milliseconds(300))
+      tbb::parallel_for(Index(0), shards, run_shard);
     const double seconds = bench::best_seconds(repeats, [&] {
       tbb::parallel_for(Index(0), shards, run_shard);
       checksum = 0.0;

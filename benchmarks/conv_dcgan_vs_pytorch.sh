@@ -4,7 +4,8 @@
 #   benchmarks/conv_dcgan_vs_pytorch.sh [batch=64] [repeats=30] [rounds=2]
 # logp runs the batch as it trains, in shards of 32 columns (its --shard-size for the DCGAN) at 1
 # and 2 TBB threads; PyTorch runs the whole batch at torch.set_num_threads(1) and (2). Each round
-# runs logp 1, PyTorch 1, logp 2, PyTorch 2; each prints best-of-`repeats` ms per step per layer.
+# runs logp 1, PyTorch 1, logp 2, PyTorch 2; each prints best-of-`repeats` ms per step per layer,
+# after 0.3 s of untimed steps per layer on both sides.
 # The load average is printed before each run. Environment: LOGP_BUILD (default build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
