@@ -9,6 +9,10 @@
 #include <cblas.h>
 
 #include <mutex>
+
+// OpenBLAS's pthreads build exports this (its fork handler uses it); the serial and OpenMP builds
+// do not, hence weak: null there.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
 #endif
 
 namespace logp {
@@ -25,11 +29,7 @@ void require_shapes(const GemmIn<T>& a, Op op_a, const GemmIn<T>& b, Op op_b, co
 }
 
 #ifdef LOGP_HAVE_OPENBLAS
-// OpenBLAS starts its own thread pool; one thread per call keeps TBB the only owner of the cores.
-void use_one_blas_thread() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
-}
+void use_one_blas_thread() { release_blas_threads(); }
 
 CBLAS_TRANSPOSE blas_op(Op op) { return op == Op::none ? CblasNoTrans : CblasTrans; }
 
@@ -108,6 +108,49 @@ void fixed_shape_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, 
   blas_gemm(a, op_a, b, op_b, c, beta);
 #else
   eigen_gemm<T>(a, op_a, b, op_b, c, beta);
+#endif
+}
+
+void release_blas_threads() {
+#ifdef LOGP_HAVE_OPENBLAS
+  static std::once_flag once;
+  std::call_once(once, [] {
+    openblas_set_num_threads(1);
+    if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
+  });
+#endif
+}
+
+void trmm_lower_for(ColumnPlaces places, GemmIn<double> l, GemmOut<double> b) {
+  require(l.rows() == l.cols() && l.cols() == b.rows(), "trmm: L is " + std::to_string(l.rows()) + "x" +
+                                                            std::to_string(l.cols()) + ", B has " +
+                                                            std::to_string(b.rows()) + " rows");
+  if (b.size() == 0) return;
+#ifdef LOGP_HAVE_OPENBLAS
+  if (places == ColumnPlaces::fixed) {
+    use_one_blas_thread();
+    cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, static_cast<blasint>(b.rows()),
+                static_cast<blasint>(b.cols()), 1.0, l.data(), static_cast<blasint>(l.outerStride()), b.data(),
+                static_cast<blasint>(b.outerStride()));
+    return;
+  }
+#endif
+  static_cast<void>(places);
+  const Eigen::MatrixXd product = l.triangularView<Eigen::Lower>() * b;
+  b = product;
+}
+
+void fixed_shape_syrk_lower(GemmIn<double> a, GemmOut<double> c) {
+  require(c.rows() == c.cols() && c.rows() == a.rows(), "syrk: A is " + std::to_string(a.rows()) + "x" +
+                                                            std::to_string(a.cols()) + ", C " +
+                                                            std::to_string(c.rows()) + "x" + std::to_string(c.cols()));
+  if (a.size() == 0) return;
+#ifdef LOGP_HAVE_OPENBLAS
+  use_one_blas_thread();
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, static_cast<blasint>(c.rows()), static_cast<blasint>(a.cols()),
+              1.0, a.data(), static_cast<blasint>(a.outerStride()), 1.0, c.data(), static_cast<blasint>(c.outerStride()));
+#else
+  c.selfadjointView<Eigen::Lower>().rankUpdate(a);
 #endif
 }
 

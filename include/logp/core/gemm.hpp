@@ -1,5 +1,5 @@
 #pragma once
-// The matrix products of logp's dense and convolution layers:
+// The matrix products of logp's dense and convolution layers and of its Gaussian mixtures' EM:
 //   C = op(A) op(B) + beta C   on column-major blocks (float or double, any outer stride).
 // Two entry points, because the fastest GEMM is not column-invariant:
 // - gemm (values whose columns may sit anywhere in a batch: evaluation) is Eigen's product. Each
@@ -35,6 +35,12 @@ void fixed_shape_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, 
 // The backend of fixed_shape_gemm in this build: "OpenBLAS (<core>)" or "Eigen".
 const char* fixed_shape_gemm_backend();
 
+// OpenBLAS (pthreads build) starts a pool of threads when it is loaded, which spin for about 0.1 s
+// before they sleep: CPU taken from TBB's workers. logp runs every BLAS call on one thread (the
+// caller's), so its first BLAS call sets one thread and stops the pool; the CLI calls this at
+// start. Idempotent; nothing without OpenBLAS.
+void release_blas_threads();
+
 // Whether the caller fixes where each column of B sits (fixed: fixed_shape_gemm may be used) or a
 // column must get the same value at any place (vary: gemm).
 enum class ColumnPlaces { vary, fixed };
@@ -46,6 +52,13 @@ void gemm_for(ColumnPlaces places, GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, G
   else
     gemm<T>(a, op_a, b, op_b, c, beta);
 }
+
+// The triangular products of the Gaussian mixtures (double), under the same two-backend rule:
+// b [M, N] = L b in place, L [M, M] lower triangular (its upper triangle is not read).
+void trmm_lower_for(ColumnPlaces places, GemmIn<double> l, GemmOut<double> b);
+// The lower triangle of c [M, M] += a a^T, a [M, K] (c's strict upper triangle is not touched): a
+// sum over a's columns whose order the caller fixes (an EM fit's blocks of examples).
+void fixed_shape_syrk_lower(GemmIn<double> a, GemmOut<double> c);
 
 extern template void gemm<float>(GemmIn<float>, Op, GemmIn<float>, Op, GemmOut<float>, float);
 extern template void gemm<double>(GemmIn<double>, Op, GemmIn<double>, Op, GemmOut<double>, double);

@@ -60,10 +60,9 @@ void GaussianFactor::set_cholesky(MatrixD chol, const std::string& where) {
   log_normalizer_ = gaussian_log_normalizer(d) - diagonal.array().log().sum();
 }
 
-Vector GaussianFactor::log_density(const MatrixD& x) const {
-  const MatrixD centered = x.colwise() - mean_;                                           // D x B
-  MatrixD whitened(dim(), x.cols());  // D x B
-  whitened.noalias() = inverse_chol_.triangularView<Eigen::Lower>() * centered;
+Vector GaussianFactor::log_density(const MatrixD& x, ColumnPlaces places) const {
+  MatrixD whitened = x.colwise() - mean_;          // D x B: centered, then
+  trmm_lower_for(places, inverse_chol_, whitened);  // L^-1 (x - mean)
   return (log_normalizer_ - 0.5 * whitened.colwise().squaredNorm().array()).matrix().transpose();
 }
 

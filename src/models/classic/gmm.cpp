@@ -68,20 +68,22 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
   }
 }
 
-MatrixD GmmModel::weighted_log_densities(const MatrixD& x) const {
+MatrixD GmmModel::weighted_log_densities(const MatrixD& x, ColumnPlaces places) const {
   const Index k = components();
   MatrixD out(k, x.cols());
   if (has_factors() && whitening_.size() == 0) {  // full, D > kStackedWhiteningMaxDim
-    for (Index c = 0; c < k; ++c) out.row(c) = factors_[static_cast<size_t>(c)].log_density(x).transpose();
+    for (Index c = 0; c < k; ++c) out.row(c) = factors_[static_cast<size_t>(c)].log_density(x, places).transpose();
   } else if (has_factors()) {
     // ||L_k^-1 (x - mean_k)||^2 = ||L_k^-1 x - L_k^-1 mean_k||^2: one product whitens x for every
     // component (tied: one L^-1 for all; full: the K factors stacked).
     const bool tied = options_.covariance == CovarianceType::tied;
     MatrixD whitened(whitening_.rows(), x.cols());  // D x B (tied) or K*D x B (full)
-    if (tied)
-      whitened.noalias() = whitening_.triangularView<Eigen::Lower>() * x;
-    else
-      whitened.noalias() = whitening_ * x;
+    if (tied) {
+      whitened = x;
+      trmm_lower_for(places, whitening_, whitened);
+    } else {
+      gemm_for<double>(places, whitening_, Op::none, x, Op::none, whitened);
+    }
     for (Index c = 0; c < k; ++c)
       out.row(c) = (factors_[static_cast<size_t>(c)].log_normalizer() -
                     0.5 * (whitened.middleRows(tied ? 0 : c * dim(), dim()).colwise() - whitened_means_.col(c))
@@ -93,8 +95,9 @@ MatrixD GmmModel::weighted_log_densities(const MatrixD& x) const {
     // sum_i (x_i - m_ik)^2 / v_ik = sum_i x_i^2 p_ik - 2 x_i m_ik p_ik + m_ik^2 p_ik: two K x D x B products.
     const MatrixD scaled_means = means_.cwiseProduct(diag_precisions_);                     // D x K
     const Vector mean_terms = means_.cwiseProduct(scaled_means).colwise().sum().transpose();  // K
-    out.noalias() = diag_precisions_.transpose() * x.cwiseAbs2();
-    out.noalias() -= 2.0 * scaled_means.transpose() * x;
+    const MatrixD squares = x.cwiseAbs2(), minus_twice_scaled_means = -2.0 * scaled_means;  // exact: a power of 2
+    gemm_for<double>(places, diag_precisions_, Op::transpose, squares, Op::none, out);
+    gemm_for<double>(places, minus_twice_scaled_means, Op::transpose, x, Op::none, out, 1.0);
     out.colwise() += mean_terms;
     out = (-0.5 * out).colwise() + diag_log_normalizers_;
   }

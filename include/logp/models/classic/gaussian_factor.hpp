@@ -5,6 +5,7 @@
 // Shared by the Gaussian model and the full-covariance mixture components.
 #include <string>
 
+#include "logp/core/gemm.hpp"
 #include "logp/core/rng.hpp"
 #include "logp/core/types.hpp"
 
@@ -18,8 +19,9 @@ class GaussianFactor {
   // From the Cholesky factor L itself (as saved): evaluation is then bit-identical to the saved model's.
   static GaussianFactor from_cholesky(Vector mean, MatrixD chol, const std::string& where);
 
-  // x: D x B in double. Returns B log densities in nats.
-  Vector log_density(const MatrixD& x) const;
+  // x: D x B in double. Returns B log densities in nats. places: fixed where the caller fixes
+  // where each column sits (an EM fit's blocks), which allows the faster product (core/gemm.hpp).
+  Vector log_density(const MatrixD& x, ColumnPlaces places = ColumnPlaces::vary) const;
   // n draws, D x n.
   MatrixD sample(Index n, Rng& rng) const;
 

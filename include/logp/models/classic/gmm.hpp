@@ -63,8 +63,9 @@ class GmmModel : public DensityModel {
   const MatrixD& means() const { return means_; }
   CovarianceType covariance_type() const { return options_.covariance; }
   MatrixD covariance(Index component) const;  // D x D
-  // x: D x B in double. Returns K x B: log w_k + log N(x_b | mean_k, cov_k), nats.
-  MatrixD weighted_log_densities(const MatrixD& x) const;
+  // x: D x B in double. Returns K x B: log w_k + log N(x_b | mean_k, cov_k), nats. places: fixed
+  // for EM's blocks, whose columns sit where N puts them (core/gemm.hpp: the faster products).
+  MatrixD weighted_log_densities(const MatrixD& x, ColumnPlaces places = ColumnPlaces::vary) const;
   // Up to this D, a full mixture whitens x for all K components in one product with the L_k^-1
   // stacked (K*D x D): twice the flops of K triangular products, but one call instead of K, which
   // is faster for small D (digits, D = 64) and slower for large D (Fashion-MNIST, D = 784).
