@@ -29,8 +29,6 @@ void require_shapes(const GemmIn<T>& a, Op op_a, const GemmIn<T>& b, Op op_b, co
 }
 
 #ifdef LOGP_HAVE_OPENBLAS
-void use_one_blas_thread() { release_blas_threads(); }
-
 CBLAS_TRANSPOSE blas_op(Op op) { return op == Op::none ? CblasNoTrans : CblasTrans; }
 
 void blas_gemm(const GemmIn<float>& a, Op op_a, const GemmIn<float>& b, Op op_b, GemmOut<float>& c, float beta) {
@@ -104,7 +102,7 @@ void fixed_shape_gemm(GemmIn<T> a, Op op_a, GemmIn<T> b, Op op_b, GemmOut<T> c, 
     if (beta == T(0)) c.setZero(); else c *= beta;
     return;
   }
-  use_one_blas_thread();
+  release_blas_threads();  // one thread: the caller's
   blas_gemm(a, op_a, b, op_b, c, beta);
 #else
   eigen_gemm<T>(a, op_a, b, op_b, c, beta);
@@ -128,7 +126,7 @@ void trmm_lower_for(ColumnPlaces places, GemmIn<double> l, GemmOut<double> b) {
   if (b.size() == 0) return;
 #ifdef LOGP_HAVE_OPENBLAS
   if (places == ColumnPlaces::fixed) {
-    use_one_blas_thread();
+    release_blas_threads();  // one thread: the caller's
     cblas_dtrmm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, static_cast<blasint>(b.rows()),
                 static_cast<blasint>(b.cols()), 1.0, l.data(), static_cast<blasint>(l.outerStride()), b.data(),
                 static_cast<blasint>(b.outerStride()));
@@ -146,7 +144,7 @@ void fixed_shape_syrk_lower(GemmIn<double> a, GemmOut<double> c) {
                                                             std::to_string(c.rows()) + "x" + std::to_string(c.cols()));
   if (a.size() == 0) return;
 #ifdef LOGP_HAVE_OPENBLAS
-  use_one_blas_thread();
+  release_blas_threads();  // one thread: the caller's
   cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, static_cast<blasint>(c.rows()), static_cast<blasint>(a.cols()),
               1.0, a.data(), static_cast<blasint>(a.outerStride()), 1.0, c.data(), static_cast<blasint>(c.outerStride()));
 #else

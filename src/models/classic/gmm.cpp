@@ -71,12 +71,14 @@ GmmModel::GmmModel(DataSpec spec, GmmOptions options, Vector log_weights, Matrix
 MatrixD GmmModel::weighted_log_densities(const MatrixD& x, ColumnPlaces places) const {
   const Index k = components();
   MatrixD out(k, x.cols());
-  if (has_factors() && whitening_.size() == 0) {  // full, D > kStackedWhiteningMaxDim
+  const bool tied = options_.covariance == CovarianceType::tied;
+  // Full: K triangular products (OpenBLAS's in a fit: faster than the stacked one at any D), or,
+  // in evaluation up to kStackedWhiteningMaxDim, one stacked product.
+  if (has_factors() && !tied && (whitening_.size() == 0 || places == ColumnPlaces::fixed)) {
     for (Index c = 0; c < k; ++c) out.row(c) = factors_[static_cast<size_t>(c)].log_density(x, places).transpose();
   } else if (has_factors()) {
     // ||L_k^-1 (x - mean_k)||^2 = ||L_k^-1 x - L_k^-1 mean_k||^2: one product whitens x for every
     // component (tied: one L^-1 for all; full: the K factors stacked).
-    const bool tied = options_.covariance == CovarianceType::tied;
     MatrixD whitened(whitening_.rows(), x.cols());  // D x B (tied) or K*D x B (full)
     if (tied) {
       whitened = x;

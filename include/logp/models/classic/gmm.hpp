@@ -66,9 +66,11 @@ class GmmModel : public DensityModel {
   // x: D x B in double. Returns K x B: log w_k + log N(x_b | mean_k, cov_k), nats. places: fixed
   // for EM's blocks, whose columns sit where N puts them (core/gemm.hpp: the faster products).
   MatrixD weighted_log_densities(const MatrixD& x, ColumnPlaces places = ColumnPlaces::vary) const;
-  // Up to this D, a full mixture whitens x for all K components in one product with the L_k^-1
-  // stacked (K*D x D): twice the flops of K triangular products, but one call instead of K, which
-  // is faster for small D (digits, D = 64) and slower for large D (Fashion-MNIST, D = 784).
+  // Up to this D, a full mixture's evaluation whitens x for all K components in one product with
+  // the L_k^-1 stacked (K*D x D): twice the flops of K triangular products, but one Eigen call
+  // instead of K, which is faster for small D (digits, D = 64) and slower for large D
+  // (Fashion-MNIST, D = 784). EM's E-step uses K OpenBLAS triangular products at any D (digits
+  // full, 50 iterations: K = 3 1.1-1.3x faster, K = 10 1.16-1.24x).
   static constexpr Index kStackedWhiteningMaxDim = 128;
 
  private:
