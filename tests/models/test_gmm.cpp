@@ -173,8 +173,8 @@ TEST_CASE("gmm: bad input and options are refused", "[gmm]") {
   CHECK_THROWS_WITH(GmmModel::fit(flat, real_spec(2), o), Catch::Contains("--ridge"));
 }
 
-TEST_CASE("gmm: each way of whitening (the components in one product up to D = 128, one factor at a time above) "
-          "gives every component's own density", "[gmm]") {
+TEST_CASE("gmm: each way of whitening (the components in one product up to D = 128, one factor at a time above, "
+          "and EM's fixed-place products) gives every component's own density", "[gmm]") {
   for (Index d : {Index{5}, GmmModel::kStackedWhiteningMaxDim + 1}) {
     for (CovarianceType type : {CovarianceType::full, CovarianceType::tied}) {
       INFO("D=" << d << " " << to_string(type));
@@ -197,11 +197,13 @@ TEST_CASE("gmm: each way of whitening (the components in one product up to D = 1
       const GmmModel model(real_spec(d), o, log_weights, means, factors, MatrixD());
       MatrixD x(d, 7);
       for (Index i = 0; i < x.size(); ++i) x(i) = 2.0 * rng.normal();
-      const MatrixD weighted = model.weighted_log_densities(x);
-      for (Index c = 0; c < k; ++c) {
-        const Vector direct = factors[static_cast<size_t>(c)].log_density(x);  // L^-1 (x - mean)
-        for (Index j = 0; j < x.cols(); ++j)
-          CHECK(weighted(c, j) - log_weights(c) == Approx(direct(j)).epsilon(1e-11));
+      for (const ColumnPlaces places : {ColumnPlaces::vary, ColumnPlaces::fixed}) {
+        const MatrixD weighted = model.weighted_log_densities(x, places);
+        for (Index c = 0; c < k; ++c) {
+          const Vector direct = factors[static_cast<size_t>(c)].log_density(x);  // L^-1 (x - mean)
+          for (Index j = 0; j < x.cols(); ++j)
+            CHECK(weighted(c, j) - log_weights(c) == Approx(direct(j)).epsilon(1e-11));
+        }
       }
     }
   }
