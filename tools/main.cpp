@@ -11,7 +11,6 @@
 #include "cli.hpp"
 #include "mpi/parallel_session.hpp"
 #include "logp/core/error.hpp"
-#include "logp/core/gemm.hpp"
 #include "logp/core/progress.hpp"
 #include "logp/core/text.hpp"
 #include "logp/parallel/communicator.hpp"
@@ -41,7 +40,6 @@ int run_command_line(int argc, char** argv, std::ostream& errors) {
   // A file size limit (ulimit -f) makes write() fail with EFBIG, reported like a full disk,
   // instead of killing the process with a core dump.
   std::signal(SIGXFSZ, SIG_IGN);
-  logp::release_blas_threads();  // before the work starts: OpenBLAS's idle pool would spin on our cores
   set_command_line(argc, argv);
   std::vector<std::string> args = rewrite_fit_model_option(std::vector<std::string>(argv, argv + argc));
   std::vector<char*> arg_pointers;

@@ -119,6 +119,13 @@ void release_blas_threads() {
 #endif
 }
 
+#ifdef LOGP_HAVE_OPENBLAS
+// At load: OpenBLAS, a library logp depends on, has started its pool by then (its own initializer
+// runs first), and every program linking logp (the CLI, the benchmarks, the Python module) gets
+// the cores back before its work starts.
+[[maybe_unused]] const bool blas_threads_released_at_load = (release_blas_threads(), true);
+#endif
+
 void trmm_lower_for(ColumnPlaces places, GemmIn<double> l, GemmOut<double> b) {
   require(l.rows() == l.cols() && l.cols() == b.rows(), "trmm: L is " + std::to_string(l.rows()) + "x" +
                                                             std::to_string(l.cols()) + ", B has " +

@@ -37,8 +37,8 @@ const char* fixed_shape_gemm_backend();
 
 // OpenBLAS (pthreads build) starts a pool of threads when it is loaded, which spin for about 0.1 s
 // before they sleep: CPU taken from TBB's workers. logp runs every BLAS call on one thread (the
-// caller's), so its first BLAS call sets one thread and stops the pool; the CLI calls this at
-// start. Idempotent; nothing without OpenBLAS.
+// caller's), so this sets one thread and stops the pool; logp calls it when it is loaded (a static
+// initializer in gemm.cpp) and before each BLAS call. Idempotent; nothing without OpenBLAS.
 void release_blas_threads();
 
 // Whether the caller fixes where each column of B sits (fixed: fixed_shape_gemm may be used) or a
