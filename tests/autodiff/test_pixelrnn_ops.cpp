@@ -124,7 +124,7 @@ TEST_CASE("skew: places pixel (i, x) at map column i + x (or i + W-1-x), round-t
   }
 }
 
-TEST_CASE("reshape: same numbers, new shape; gradient flows back", "[pixelrnn][autodiff]") {
+TEST_CASE("reshape: same numbers, new shape, gradient flows back", "[pixelrnn][autodiff]") {
   Rng rng(4);
   const MatrixD x = random_matrix(6, 4, rng);
   ad::BasicTape<double> tape;
@@ -134,7 +134,7 @@ TEST_CASE("reshape: same numbers, new shape; gradient flows back", "[pixelrnn][a
   CHECK_THROWS_WITH(ad::reshape(tape.input(x), 5, 5), Catch::Contains("cannot become 5x5"));
 }
 
-TEST_CASE("causal masks: mask A drops the centre and later taps, mask B keeps the centre; channel groups",
+TEST_CASE("causal masks: mask A drops the centre and later taps, mask B keeps the centre, channel groups",
           "[pixelrnn][autodiff]") {
   const MatrixD a = ad::causal_mask(7, 7, 3, 3, 1, 1, 1, ad::MaskType::a);
   const MatrixD b = ad::causal_mask(7, 7, 3, 3, 1, 1, 1, ad::MaskType::b);
@@ -170,7 +170,7 @@ TEST_CASE("causal masks: mask A drops the centre and later taps, mask B keeps th
            {x, w, bias});
 }
 
-TEST_CASE("masked_conv2d: reads only the causal taps; equals conv2d with the masked weight for masks A and B, "
+TEST_CASE("masked_conv2d: reads only the causal taps, equals conv2d with the masked weight for masks A and B, "
           "channel groups and 1x1 kernels", "[pixelrnn][autodiff]") {
   Rng rng(6);
   struct Case {

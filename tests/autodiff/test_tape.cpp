@@ -24,7 +24,7 @@ TEST_CASE("tape: parameters accumulate, inputs are readable, constants get nothi
   CHECK(g == Matrix::Constant(2, 2, 12.0f));
 }
 
-TEST_CASE("tape: a node no gradient reaches reads zero; clear() reuses storage", "[autodiff]") {
+TEST_CASE("tape: a node no gradient reaches reads zero, clear() reuses storage", "[autodiff]") {
   ad::Tape tape;
   const ad::Var x = tape.input(Matrix::Ones(3, 2));
   const ad::Var unused = tape.input(Matrix::Ones(3, 2));

@@ -184,7 +184,7 @@ TEST_CASE("logp benchmark runs eval-samples as one cached step per dataset", "[b
   CHECK(read_text(dir.file("plain/report.md")).find("Sample-based") == std::string::npos);
 }
 
-TEST_CASE("a model that eval-samples refuses is skipped with the reason; the others are evaluated", "[bench]") {
+TEST_CASE("a model that eval-samples refuses is skipped with the reason, the others are evaluated", "[bench]") {
   logp::testing::TempDir dir;
   logp::testing::write_smoke_dataset(dir.file(""));
   // A logp that refuses the samples of nade fits: `fit --model nade` marks the fit's directory and

@@ -122,7 +122,7 @@ TEST_CASE("cli: the bash completion lists every subcommand and the options of fi
   CHECK(complete(script.out, "logp fit nade --data \"\"") == "  ");  // a value: bash completes file names
 }
 
-TEST_CASE("cli: fit reports each epoch on stderr as plain lines; --quiet reports nothing", "[cli][progress]") {
+TEST_CASE("cli: fit reports each epoch on stderr as plain lines, --quiet reports nothing", "[cli][progress]") {
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("d.h5"), 8, 120, 2);
   const CliResult fit = run_cli("fit nade --hidden 4 --epochs 3 --data " + data + " --out " + dir.file("m.h5"));

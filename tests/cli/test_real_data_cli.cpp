@@ -51,7 +51,7 @@ TEST_CASE("real data: CSV import, fit with standardization, the Jacobian named i
   }
 }
 
-TEST_CASE("real data: 8-bit data needs --dequantize; the result is labelled a lower bound", "[real-data]") {
+TEST_CASE("real data: 8-bit data needs --dequantize, the result is labelled a lower bound", "[real-data]") {
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("bytes.h5"), 6, 80, 256, {2, 3, 1});
   const CliResult refused = run_cli("fit --model gmm --data " + data + " --out " + dir.file("m.h5"));

@@ -109,7 +109,7 @@ TEST_CASE("progress: live redraws are rate-limited and the line is cleared at th
   CHECK(text.substr(text.size() - 4) == "\r\033[K");  // the live line does not outlive the job
 }
 
-TEST_CASE("progress: advance from TBB tasks counts every unit; a nested progress is silent", "[progress]") {
+TEST_CASE("progress: advance from TBB tasks counts every unit, a nested progress is silent", "[progress]") {
   CapturedProgress capture(ProgressMode::lines);
   Progress outer("outer", 100'000, "units");
   tbb::parallel_for(tbb::blocked_range<int>(0, 100'000, 7), [&](const tbb::blocked_range<int>& range) {

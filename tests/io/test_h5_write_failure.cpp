@@ -52,7 +52,7 @@ void write_matrix_file(const AtomicOutput& output) {
 
 }  // namespace
 
-TEST_CASE("H5File: a failed write is one Error naming the target; the target and the process survive",
+TEST_CASE("H5File: a failed write is one Error naming the target, the target and the process survive",
           "[io][faults]") {
   TempDir dir;
   const std::string target = dir.file("out.h5");

@@ -74,7 +74,7 @@ TEST_CASE("aae: the score is the squared reconstruction error in the training sc
   CHECK(s.maxCoeff() <= 3.0f);
 }
 
-TEST_CASE("aae: a score, never a likelihood; it also encodes and samples", "[gan][aae]") {
+TEST_CASE("aae: a score, never a likelihood, it also encodes and samples", "[gan][aae]") {
   // ModelKind::score: what it gives per example is the reconstruction error (anomaly and score
   // use it); implicit would mean samples only, and `score` would refuse it.
   CHECK(model_entry("aae").kind == ModelKind::score);

@@ -121,7 +121,7 @@ TEST_CASE("cgan: Fashion-MNIST's held-out wordings are unseen sentences of known
   }
 }
 
-TEST_CASE("cgan: wordings survive their text form; bad lines are refused", "[cgan]") {
+TEST_CASE("cgan: wordings survive their text form, bad lines are refused", "[cgan]") {
   const std::vector<Wording> wordings = {{0, "a pair of trousers"}, {2, "an ankle boot"}};
   const std::vector<Wording> back = wordings_from_lines(wordings_to_lines(wordings), 3, "m.h5:/model wordings");
   REQUIRE(back.size() == 2);

@@ -161,7 +161,7 @@ TEST_CASE("cyclegan: a run resumed from its checkpoint ends where the unbroken r
                     Catch::Contains("ckpt.h5") && Catch::Contains("hyperparameters"));
 }
 
-TEST_CASE("cyclegan: save and load give the same translations; targets and sampling", "[cyclegan]") {
+TEST_CASE("cyclegan: save and load give the same translations, targets and sampling", "[cyclegan]") {
   TempDir dir;
   const DatasetSplit train = DatasetSplit::open(write_labelled_image_dataset(dir.file("d.h5"), 32, 8), "train");
   const CycleGanModel model = trained_cyclegan(train, tiny_training(1));

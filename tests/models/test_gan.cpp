@@ -140,7 +140,7 @@ TEST_CASE("gan: a diverging game stops with an error naming the epoch", "[gan]")
                     Catch::Contains("diverged at epoch 1") && Catch::Contains("discriminator"));
 }
 
-TEST_CASE("gan: on a ring of 8 Gaussians the samples cover the modes; a collapsed generator is caught", "[gan]") {
+TEST_CASE("gan: on a ring of 8 Gaussians the samples cover the modes, a collapsed generator is caught", "[gan]") {
   TempDir dir;
   const Matrix test = ring_of_gaussians(1000, 3);
   const std::string data =

@@ -84,7 +84,7 @@ TEST_CASE("geometric transforms: quarter turns, flips and their compositions", "
   CHECK_THROWS_WITH(check_geometric_transforms(spec, 5), Catch::Contains("transforms = 5"));
 }
 
-TEST_CASE("geom: finds another class, not the normal one; thread-count independent; saves", "[geom]") {
+TEST_CASE("geom: finds another class, not the normal one, thread-count independent, saves", "[geom]") {
   Matrix train_all, test_all;
   std::vector<std::int64_t> train_labels, test_labels;
   make_labelled_images(900, 1, train_all, train_labels);

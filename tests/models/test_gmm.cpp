@@ -83,7 +83,7 @@ TEST_CASE("gmm: one component is the Gaussian maximum-likelihood fit", "[gmm]") 
   CHECK(a(0) == Approx(normal_log_pdf_2d(x(0, 0), x(1, 0), m, cov)).epsilon(1e-10));
 }
 
-TEST_CASE("gmm: tied components share one covariance, spherical ones are v_k I; one component of each is its "
+TEST_CASE("gmm: tied components share one covariance, spherical ones are v_k I, one component of each is its "
           "closed-form fit", "[gmm]") {
   const Matrix x = blobs(50, 6);
   GmmOptions o;
@@ -134,7 +134,7 @@ TEST_CASE("gmm: EM never decreases the training log-likelihood", "[gmm]") {
   }
 }
 
-TEST_CASE("gmm: restarts keep the best run; the fit is the same at 1 thread and many", "[gmm]") {
+TEST_CASE("gmm: restarts keep the best run, the fit is the same at 1 thread and many", "[gmm]") {
   const Matrix x = blobs(400, 4);  // 1200 examples: several E-step blocks
   GmmOptions o;
   o.components = 3;

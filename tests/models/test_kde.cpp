@@ -58,7 +58,7 @@ TEST_CASE("kde: far from every point the value stays finite (log-sum-exp, no und
   CHECK(lp < -1e6);
 }
 
-TEST_CASE("kde: bandwidth rules follow scikit-learn; a bad bandwidth is refused", "[kde]") {
+TEST_CASE("kde: bandwidth rules follow scikit-learn, a bad bandwidth is refused", "[kde]") {
   CHECK(KdeModel::rule_of_thumb("scott", 100, 2) == Approx(std::pow(100.0, -1.0 / 6.0)));
   CHECK(KdeModel::rule_of_thumb("silverman", 100, 2) == Approx(std::pow(100.0, -1.0 / 6.0)));  // (n (d+2)/4) = n at d=2
   CHECK_THROWS_WITH(KdeModel::rule_of_thumb("median", 100, 2), Catch::Contains("unknown bandwidth rule"));

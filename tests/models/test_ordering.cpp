@@ -36,7 +36,7 @@ TEST_CASE("ordering: the rules give the permutations and descriptions they name"
   CHECK_THROWS_WITH(Ordering::from_option("0,x,1", 0, 3), Catch::Contains("'x' is not a dimension index"));
 }
 
-TEST_CASE("ordering: save and load round trip; an old explicit rule reads as given", "[ordering][io]") {
+TEST_CASE("ordering: save and load round trip, an old explicit rule reads as given", "[ordering][io]") {
   TempDir dir;
   const H5File file = H5File::create(dir.file("o.h5"));
   const Ordering random = Ordering::from_option("random", 11, 9);

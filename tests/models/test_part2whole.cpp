@@ -76,7 +76,7 @@ TEST_CASE("part2whole: both players' gradients match central differences", "[par
   check_game_gradient(model, train.read(0, 6));
 }
 
-TEST_CASE("part2whole: training is bit-identical for 1 and 2 threads; resume equals the unbroken run", "[part2whole]") {
+TEST_CASE("part2whole: training is bit-identical for 1 and 2 threads, resume equals the unbroken run", "[part2whole]") {
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("d.h5"), 64, 32, 256, {8, 8, 1});
   const DatasetSplit train = DatasetSplit::open(data, "train");
@@ -117,7 +117,7 @@ TEST_CASE("part2whole: save and load give identical completions", "[part2whole]"
   CHECK(completed.maxCoeff() <= 255.0f);
 }
 
-TEST_CASE("part2whole: logp complete writes completions and errors; the baseline; refusals", "[part2whole][cli]") {
+TEST_CASE("part2whole: logp complete writes completions and errors, the baseline, refusals", "[part2whole][cli]") {
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("d.h5"), 64, 24, 256, {8, 8, 1});
   const std::string model = dir.file("m.h5");

@@ -42,7 +42,7 @@ PixelRnnModel tiny_pixelrnn(Index height, Index width, int levels, PixelRnnLayer
 
 }  // namespace
 
-TEST_CASE("pixelrnn: probabilities sum to 1 over every image (3x3 binary: 512; 2x2 with 4 levels: 256)",
+TEST_CASE("pixelrnn: probabilities sum to 1 over every image (3x3 binary: 512, 2x2 with 4 levels: 256)",
           "[pixelrnn][normalization]") {
   for (const PixelRnnLayer layer : kLayers) {
     INFO(to_string(layer));
@@ -250,7 +250,7 @@ TEST_CASE("pixelrnn: the whole-model gradient matches central differences in dou
   }
 }
 
-TEST_CASE("pixelrnn: save/load gives bit-identical log_prob; samples are valid images", "[pixelrnn][io]") {
+TEST_CASE("pixelrnn: save/load gives bit-identical log_prob, samples are valid images", "[pixelrnn][io]") {
   TempDir dir;
   for (const PixelRnnLayer layer : kLayers) {
     INFO(to_string(layer));

@@ -222,7 +222,7 @@ TEST_CASE("sgan: the generator loss is kept in the model file and shown in the h
   CHECK_THROWS_WITH(parse_sgan_generator_loss("minimax"), Catch::Contains("unknown sgan generator loss 'minimax'"));
 }
 
-TEST_CASE("sgan: the discriminator's sizes and regularizers round-trip; it classifies with the clean network",
+TEST_CASE("sgan: the discriminator's sizes and regularizers round-trip, it classifies with the clean network",
           "[gan][sgan]") {
   TempDir dir;
   const DatasetSplit train = DatasetSplit::open(write_blobs(dir.file("b.h5"), 60, 3, 1.0), "train");

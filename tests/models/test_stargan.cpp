@@ -93,7 +93,7 @@ TEST_CASE("stargan: each player's loss has the gradient of central differences",
   }
 }
 
-TEST_CASE("stargan: training is bit-identical for 1 and 2 threads; resume equals the unbroken run", "[stargan]") {
+TEST_CASE("stargan: training is bit-identical for 1 and 2 threads, resume equals the unbroken run", "[stargan]") {
   TempDir dir;
   const DatasetSplit train = DatasetSplit::open(write_labelled_image_dataset(dir.file("d.h5"), 48, 8), "train");
   const auto with_threads = [&](int threads) {
@@ -115,7 +115,7 @@ TEST_CASE("stargan: training is bit-identical for 1 and 2 threads; resume equals
   CHECK(game_state(fresh) != unbroken);
 }
 
-TEST_CASE("stargan: save and load give the same translations; targets and sampling", "[stargan]") {
+TEST_CASE("stargan: save and load give the same translations, targets and sampling", "[stargan]") {
   TempDir dir;
   const DatasetSplit train = DatasetSplit::open(write_labelled_image_dataset(dir.file("d.h5"), 32, 8), "train");
   const StarGanModel model = trained_stargan(train, tiny_training(1));

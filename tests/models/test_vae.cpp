@@ -245,7 +245,7 @@ TEST_CASE("vae: on a 3-pixel, 1-D latent model, ELBO <= log p(x) by quadrature a
   CHECK(std::abs(total - 1.0) < 1e-5);  // p(x) from quadrature is normalized over the 8 examples
 }
 
-TEST_CASE("vae: training is bit-identical for 1 and 2 threads; scoring too", "[vae][threads]") {
+TEST_CASE("vae: training is bit-identical for 1 and 2 threads, scoring too", "[vae][threads]") {
   TempDir dir;
   const std::string data = write_discrete_dataset(dir.file("d.h5"), 10, 120, 2);
   const DatasetSplit train = DatasetSplit::open(data, "train"), valid = DatasetSplit::open(data, "valid");
@@ -315,7 +315,7 @@ TEST_CASE("vae: copies of a block's first example are not estimated again and ke
   }
 }
 
-TEST_CASE("vae: save/load gives identical bounds; kinds and names say what the value is", "[vae][io]") {
+TEST_CASE("vae: save/load gives identical bounds, kinds and names say what the value is", "[vae][io]") {
   TempDir dir;
   VaeModel model = tiny_vae(discrete_spec(12, 2, {3, 4, 1}), {7, 5}, 2, 9, VaeBound::iwae, 2);
   save_model(model, FitRecord{}, dir.file("vae.h5"));

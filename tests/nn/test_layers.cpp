@@ -123,7 +123,7 @@ TEST_CASE("nn: Mlp's three forward paths agree, and add_compact names blocks as 
   }
 }
 
-TEST_CASE("nn: an evaluation tape's dense layers give a column the same value alone and in a batch; a "
+TEST_CASE("nn: an evaluation tape's dense layers give a column the same value alone and in a batch, and a "
           "training tape (fixed column places) agrees to float rounding", "[nn][gemm]") {
   Rng rng(5);
   ParameterStore params;

@@ -127,7 +127,7 @@ TEST_CASE("plot: a line chart's PNG has the series where the layout put it, the 
   CHECK_THAT(svg, Catch::Contains("<title>rising</title>") && Catch::Contains("stroke=\"#0072b2\""));
 }
 
-TEST_CASE("plot: the file name picks the format; anything else is refused", "[plot]") {
+TEST_CASE("plot: the file name picks the format, anything else is refused", "[plot]") {
   CHECK(picture_format("a/b.svg") == PictureFormat::svg);
   CHECK(picture_format("B.PNG") == PictureFormat::png);
   CHECK_FALSE(picture_format("c.jpg").has_value());

@@ -47,7 +47,7 @@ TEST_CASE("optimizer: adam minimizes a quadratic", "[optimizer]") {
   CHECK(theta[1] == Approx(-1.0f).margin(1e-3));
 }
 
-TEST_CASE("optimizer: clipping rescales to the global norm; L2 adds theta", "[optimizer]") {
+TEST_CASE("optimizer: clipping rescales to the global norm, L2 adds theta", "[optimizer]") {
   OptimizerOptions options;
   options.kind = "sgd";
   options.momentum = 0.0;
