@@ -16,7 +16,8 @@ std::function<void()> add_estimator_options(CLI::App* verb, EstimatorOptions* op
                        ->capture_default_str()
                        ->check(positive_integer());
   verb->add_option("--estimator-seed", options->seed, "vae: seed of the per-example draws")->capture_default_str();
-  verb->add_option("--sample-chunk", options->sample_chunk, "vae: decoder columns per pass (bounds memory; values change by float rounding only)")
+  verb->add_option("--sample-chunk", options->sample_chunk,
+                   "vae: decoder columns per pass (bounds memory; values change by float rounding only)")
       ->capture_default_str()
       ->check(positive_integer());
   return [options, estimator, k] { options->given = estimator->count() > 0 || k->count() > 0; };

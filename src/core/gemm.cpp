@@ -153,7 +153,8 @@ void fixed_shape_syrk_lower(GemmIn<double> a, GemmOut<double> c) {
 #ifdef LOGP_HAVE_OPENBLAS
   release_blas_threads();  // one thread: the caller's
   cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, static_cast<blasint>(c.rows()), static_cast<blasint>(a.cols()),
-              1.0, a.data(), static_cast<blasint>(a.outerStride()), 1.0, c.data(), static_cast<blasint>(c.outerStride()));
+              1.0, a.data(), static_cast<blasint>(a.outerStride()), 1.0, c.data(),
+              static_cast<blasint>(c.outerStride()));
 #else
   c.selfadjointView<Eigen::Lower>().rankUpdate(a);
 #endif

@@ -119,7 +119,8 @@ TEST_CASE("fixed_shape_gemm names its backend", "[core][gemm]") {
   CHECK((backend == "Eigen" || backend.rfind("OpenBLAS (", 0) == 0));
 }
 
-TEST_CASE("trmm_lower_for and fixed_shape_syrk_lower: against plain products, upper triangles untouched", "[core][gemm]") {
+TEST_CASE("trmm_lower_for and fixed_shape_syrk_lower: against plain products, upper triangles untouched",
+          "[core][gemm]") {
   Rng rng(13);
   const Index m = 37, n = 29, k = 53;
   const MatrixD full = random_matrix(m, m, rng);
@@ -134,9 +135,11 @@ TEST_CASE("trmm_lower_for and fixed_shape_syrk_lower: against plain products, up
   MatrixD c = c0;
   fixed_shape_syrk_lower(a, c);
   const MatrixD expected = c0 + a * a.transpose();
-  CHECK((MatrixD(c.triangularView<Eigen::Lower>()) - MatrixD(expected.triangularView<Eigen::Lower>())).cwiseAbs().maxCoeff() < 1e-12);
+  const MatrixD lower_c = c.triangularView<Eigen::Lower>(), lower_expected = expected.triangularView<Eigen::Lower>();
+  CHECK((lower_c - lower_expected).cwiseAbs().maxCoeff() < 1e-12);
   CHECK(MatrixD(c.triangularView<Eigen::StrictlyUpper>()) == MatrixD(c0.triangularView<Eigen::StrictlyUpper>()));
   CHECK_THROWS_WITH(fixed_shape_syrk_lower(a, c.leftCols(5)), Catch::Contains("syrk: A is 37x53, C 37x5"));
   MatrixD wrong(m + 1, n);
-  CHECK_THROWS_WITH(trmm_lower_for(ColumnPlaces::vary, full, wrong), Catch::Contains("trmm: L is 37x37, B has 38 rows"));
+  CHECK_THROWS_WITH(trmm_lower_for(ColumnPlaces::vary, full, wrong),
+                    Catch::Contains("trmm: L is 37x37, B has 38 rows"));
 }

@@ -31,7 +31,8 @@ Vector squared_distances(const MatrixD& x, Index seed) {
   Vector out(x.cols());
   tbb::parallel_for(tbb::blocked_range<Index>(0, x.cols(), 512), [&](const tbb::blocked_range<Index>& range) {
     const Index first = range.begin(), count = range.size();
-    out.segment(first, count) = (x.middleCols(first, count).colwise() - x.col(seed)).colwise().squaredNorm().transpose();
+    out.segment(first, count) =
+        (x.middleCols(first, count).colwise() - x.col(seed)).colwise().squaredNorm().transpose();
   });
   return out;
 }
@@ -143,7 +144,8 @@ void add_statistics(const Eigen::Ref<const MatrixD>& x_block, const Eigen::Ref<c
                     EmStatistics& partial) {
   partial.counts += resp_block.rowwise().sum();
   fixed_shape_gemm<double>(x_block, Op::none, resp_block, Op::transpose, partial.sums, 1.0);  // D x K
-  if (squares) fixed_shape_gemm<double>(x_block.cwiseAbs2(), Op::none, resp_block, Op::transpose, partial.square_sums, 1.0);
+  if (squares)
+    fixed_shape_gemm<double>(x_block.cwiseAbs2(), Op::none, resp_block, Op::transpose, partial.square_sums, 1.0);
 }
 
 // Calls block(b, width) for the blocks of block_columns(d) examples of [first, first + count).
