@@ -6,6 +6,7 @@
 #include "logp/io/h5.hpp"
 #include "logp/models/model_loading.hpp"
 #include "logp/models/vae/vae.hpp"
+#include "logp/train/training_tape.hpp"
 
 namespace logp {
 
@@ -45,9 +46,7 @@ void AutoencoderModel::initialize(Rng& rng) {
 }
 
 double AutoencoderModel::objective_and_grad(ConstMatrixRef x, Rng&, std::span<float> grad) const {
-  thread_local ad::Tape tape;
-  tape.clear();
-  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
+  ad::Tape& tape = training_tape();
   const ad::Var loss = autoencoder_loss<float>(tape, network_, parameters().blocks(), parameters().values(), grad, x);
   tape.backward(loss);
   return static_cast<double>(loss.value()(0, 0));

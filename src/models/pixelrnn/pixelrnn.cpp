@@ -8,6 +8,7 @@
 #include "logp/core/error.hpp"
 #include "logp/io/h5.hpp"
 #include "logp/models/model_loading.hpp"
+#include "logp/train/training_tape.hpp"
 
 namespace logp {
 
@@ -40,9 +41,7 @@ void PixelRnnModel::initialize(Rng& rng) { network_.initialize(parameters_, rng)
 double PixelRnnModel::objective_and_grad(ConstMatrixRef x, Rng& /*rng*/, std::span<float> grad) const {
   require(x.rows() == dim(), "pixelrnn objective_and_grad: examples have D=" + std::to_string(x.rows()) +
                                  " but the model expects D=" + std::to_string(dim()));
-  thread_local ad::Tape tape;  // one per worker thread; clear() keeps its storage between shards
-  tape.clear();
-  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
+  ad::Tape& tape = training_tape();
   const ad::Var loss = network_.negative_log_likelihood<float>(tape, x, parameters().blocks(), parameters().values(),
                                                                grad);
   tape.backward(loss);

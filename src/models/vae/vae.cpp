@@ -8,6 +8,7 @@
 #include "logp/io/h5.hpp"
 #include "logp/models/model_loading.hpp"
 #include "logp/models/vae/vae_estimate.hpp"
+#include "logp/train/training_tape.hpp"
 
 namespace logp {
 
@@ -89,9 +90,7 @@ double VaeModel::objective_and_grad(ConstMatrixRef x, Rng& rng, std::span<float>
   Matrix eps(options_.latent, x.cols() * k);  // column j * k + s: example j, sample s
   for (Index c = 0; c < eps.cols(); ++c)
     for (Index i = 0; i < eps.rows(); ++i) eps(i, c) = static_cast<float>(rng.normal());
-  thread_local ad::Tape tape;  // one per worker thread; clear() keeps its storage between shards
-  tape.clear();
-  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
+  ad::Tape& tape = training_tape();
   const ad::Var loss = vae_negative_bound<float>(tape, network_, parameters().blocks(), parameters().values(), grad,
                                                  x, eps, options_.objective, k);
   tape.backward(loss);

@@ -15,6 +15,7 @@
 #include "logp/data/dataset.hpp"
 #include "logp/model.hpp"
 #include "logp/train/parameter_store.hpp"
+#include "logp/train/training_tape.hpp"
 
 namespace logp {
 
@@ -35,17 +36,9 @@ struct ShardLoss {
   double extra = 0.0;        // a model-specific term (AdversarialGame::extra_name), summed
 };
 
-// The calling thread's tape for player's loss, cleared. One per thread and player: each sees the
-// same graph at every step, so clear() keeps every node's storage at its size and a step
-// allocates nothing (one tape for both players' graphs would resize, hence reallocate and
-// page-fault, its nodes at every step: half the time of a GAN step).
-inline ad::Tape& player_tape(Player player) {
-  thread_local std::array<ad::Tape, 2> tapes;
-  ad::Tape& tape = tapes[static_cast<std::size_t>(player)];
-  tape.clear();
-  tape.set_column_places(ColumnPlaces::fixed);  // a training shard: its shapes are fixed
-  return tape;
-}
+// The calling thread's training tape for player's loss (train/training_tape.hpp): one slot per
+// player, since the two players' graphs differ.
+inline ad::Tape& player_tape(Player player) { return training_tape(static_cast<std::size_t>(player)); }
 
 class AdversarialGame {
  public:
